@@ -1,0 +1,53 @@
+import {Command, Errors, Flags} from '@oclif/core'
+
+import {ExitCode, isRegctlError, redactText} from './lib/errors.js'
+
+/**
+ * Every regctl command extends this. It owns the error → exit-code mapping so that commands stay
+ * thin and the exit code stays meaningful under `--json` (unlike `gh auth status --json`).
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    timeout: Flags.integer({
+      description: 'Per-request timeout in seconds',
+      default: 30,
+      min: 1,
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /**
+   * Known errors (the lib/errors model) become one clear line and their stable exit code; under
+   * `--json` they become `{"error": {"code", "message"}}` on stdout. oclif's own usage errors
+   * keep exit code 2. Anything else is a bug: one line, the stack only with DEBUG set.
+   */
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (isRegctlError(error)) {
+      this.fail(error.code, error.message, error.exitCode)
+      return
+    }
+
+    // oclif exits (this.exit(n)) and help requests pass through untouched.
+    if (error instanceof Errors.ExitError || error.message?.startsWith('EEXIT')) throw error
+    const oclifExit = error.oclif?.exit
+    if (oclifExit !== undefined) {
+      // Flag/argument parsing problems: oclif marks them with exit 2.
+      this.fail('USAGE', error.message, oclifExit === 2 ? ExitCode.usage : oclifExit)
+      return
+    }
+
+    if (process.env['DEBUG']) this.logToStderr(error.stack ?? String(error))
+    this.fail('INTERNAL', `internal error: ${error.message} (set DEBUG=1 for details)`, ExitCode.failure)
+  }
+
+  private fail(code: string, message: string, exitCode: number): void {
+    const safe = redactText(message)
+    if (this.jsonEnabled()) {
+      this.log(JSON.stringify({error: {code, message: safe}}, null, 2))
+    } else {
+      this.logToStderr(`${this.config.bin}: ${safe}`)
+    }
+
+    process.exitCode = exitCode
+  }
+}

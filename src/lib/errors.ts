@@ -1,0 +1,284 @@
+/**
+ * The one error model of regctl.
+ *
+ * Every error regctl raises on purpose is a {@link RegctlError} with a stable `code` (part of the
+ * JSON contract: `{"error": {"code", "message"}}`) and the process `exitCode` it maps to:
+ * 0 ok, 1 a definitive failure, 2 usage error or invalid input, 3 indeterminate (could not tell).
+ *
+ * Rule: redact *before* constructing an error. Messages and fields must never hold a secret; use
+ * {@link redactUrl} / {@link redactText} on anything that came from a request or a config file.
+ */
+
+/** Stable error codes. Never renumber or rename: scripts match on them. */
+export type ErrorCode =
+  | 'AUTH_FAILED'
+  | 'CONFIG_MALFORMED'
+  | 'CREDENTIAL_HELPER'
+  | 'INSECURE_TRANSPORT'
+  | 'INVALID_REFERENCE'
+  | 'NETWORK'
+  | 'PROTOCOL'
+  | 'REGISTRY_HTTP'
+  | 'TIMEOUT'
+  | 'USAGE'
+
+/** Exit codes shared by every command (documented in the README). */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  indeterminate: 3,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+/** Base class: never thrown directly. */
+export abstract class RegctlError extends Error {
+  abstract readonly code: ErrorCode
+  abstract readonly exitCode: ExitCodeValue
+
+  constructor(message: string, options?: {cause?: unknown}) {
+    super(message, options)
+    this.name = new.target.name
+  }
+
+  /** The JSON shape printed under `--json`. */
+  toJSON(): {code: ErrorCode; message: string} {
+    return {code: this.code, message: this.message}
+  }
+}
+
+/** Thrown when a command's arguments or flags are unusable (bad `--platform`, unreadable `--file`). */
+export class UsageError extends RegctlError {
+  readonly code = 'USAGE'
+  readonly exitCode = ExitCode.usage
+}
+
+/** Thrown by `parseReference` when an image reference breaks docker/distribution's grammar. */
+export class InvalidReferenceError extends RegctlError {
+  readonly code = 'INVALID_REFERENCE'
+  readonly exitCode = ExitCode.usage
+
+  constructor(
+    readonly reference: string,
+    readonly reason: string,
+  ) {
+    super(`invalid reference ${JSON.stringify(reference)}: ${reason}`)
+  }
+}
+
+/**
+ * Thrown when a config file (Docker `config.json`, podman `auth.json`, `DOCKER_AUTH_CONFIG`) exists
+ * but cannot be used: not JSON, wrong shape, undecodable `auth`. Names the file and, for JSON
+ * syntax errors, the line and column. A *missing* file is not an error: it means no credentials.
+ */
+export class ConfigError extends RegctlError {
+  readonly code = 'CONFIG_MALFORMED'
+  readonly exitCode = ExitCode.usage
+
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+    readonly position?: {line: number; column: number},
+  ) {
+    super(`${path}${position ? `:${position.line}:${position.column}` : ''}: ${detail}`)
+  }
+}
+
+/**
+ * Thrown when a Docker credential helper (`docker-credential-NAME`) is missing, crashes, times out
+ * or prints something that is not the helper protocol. Scoped to one registry: other registries'
+ * credentials keep working. "credentials not found" is *not* an error (it means no credential).
+ */
+export class CredentialHelperError extends RegctlError {
+  readonly code = 'CREDENTIAL_HELPER'
+  readonly exitCode = ExitCode.failure
+
+  constructor(
+    readonly helper: string,
+    readonly serverUrl: string,
+    detail: string,
+    options?: {cause?: unknown},
+  ) {
+    super(`credential helper docker-credential-${helper} for ${serverUrl}: ${detail}`, options)
+  }
+}
+
+/**
+ * Why authentication failed:
+ * - `no-credentials`: the registry wants auth and we had none (anonymous was refused);
+ * - `credentials-rejected`: the registry or its token server refused the credentials we sent;
+ * - `insufficient-scope`: the credentials were accepted (a token was issued) but the registry still
+ *   refused the request, i.e. the identity has no right to this repository and action. A token
+ *   server grants the *intersection* of what was asked and what is allowed, so only the
+ *   registry's answer proves access.
+ */
+export type AuthFailureReason = 'credentials-rejected' | 'insufficient-scope' | 'no-credentials'
+
+/** Thrown when a registry (or its token server) refuses us after at most one token exchange. */
+export class AuthError extends RegctlError {
+  readonly code = 'AUTH_FAILED'
+  readonly exitCode = ExitCode.failure
+
+  constructor(
+    message: string,
+    readonly details: {
+      reason: AuthFailureReason
+      registry: string
+      status: number
+      realm?: string
+      /** OCI error codes from the body, e.g. `UNAUTHORIZED`, `DENIED`. */
+      errorCodes?: string[]
+    },
+  ) {
+    super(message)
+  }
+}
+
+/** One entry of an OCI distribution error body (`{"errors": [{code, message, detail}]}`). */
+export type OciError = {code: string; message: string}
+
+/**
+ * Thrown when a registry answers with an HTTP status we cannot proceed from (404, 429, 5xx, an
+ * unexpected 3xx…). `url` is redacted. A transport failure is a {@link NetworkError}, never this.
+ */
+export class RegistryHttpError extends RegctlError {
+  readonly code = 'REGISTRY_HTTP'
+  readonly exitCode: ExitCodeValue
+
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly url: string,
+    readonly errors: OciError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    const first = errors[0]
+    super(`${method} ${url}: HTTP ${status}${first ? ` ${first.code}: ${first.message}` : ''}`)
+    this.exitCode = status >= 500 || status === 429 ? ExitCode.indeterminate : ExitCode.failure
+  }
+}
+
+/** Thrown when a host could not be reached: DNS, refused connection, reset, TLS failure. */
+export class NetworkError extends RegctlError {
+  readonly code = 'NETWORK'
+  readonly exitCode = ExitCode.indeterminate
+
+  constructor(
+    readonly url: string,
+    detail: string,
+    options?: {cause?: unknown},
+  ) {
+    super(`could not reach ${url}: ${detail}`, options)
+  }
+}
+
+/** Thrown when a request (connect + headers + body) takes longer than its timeout. */
+export class TimeoutError extends RegctlError {
+  readonly code = 'TIMEOUT'
+  readonly exitCode = ExitCode.indeterminate
+
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`timed out after ${timeoutMs} ms: ${url}`)
+  }
+}
+
+/**
+ * Thrown when a server answers something that is not the protocol: invalid JSON, a manifest
+ * whose sha256 does not match its digest, a body over its size bound, a token response with no
+ * token.
+ */
+export class ProtocolError extends RegctlError {
+  readonly code = 'PROTOCOL'
+  readonly exitCode = ExitCode.indeterminate
+
+  constructor(
+    readonly url: string,
+    detail: string,
+  ) {
+    super(`${url}: ${detail}`)
+  }
+}
+
+/**
+ * Thrown instead of sending credentials over plain HTTP to a host that is neither loopback nor
+ * named with `--insecure-registry`.
+ */
+export class InsecureTransportError extends RegctlError {
+  readonly code = 'INSECURE_TRANSPORT'
+  readonly exitCode = ExitCode.failure
+
+  constructor(
+    readonly url: string,
+    detail: string,
+  ) {
+    super(`${url}: ${detail}`)
+  }
+}
+
+const SECRET_QUERY_KEYS = /^(access_token|refresh_token|token|password|client_secret|x-amz-security-token|x-amz-signature|sig|signature)$/i
+
+/**
+ * Removes userinfo and secret-looking query parameters from a URL so it can appear in a message.
+ * Unparseable input is returned through {@link redactText}.
+ */
+export function redactUrl(input: string | URL): string {
+  let url: URL
+  try {
+    url = new URL(String(input))
+  } catch {
+    return redactText(String(input))
+  }
+
+  if (url.username || url.password) {
+    url.username = url.username ? 'REDACTED' : ''
+    url.password = ''
+  }
+
+  for (const key of [...url.searchParams.keys()]) {
+    if (SECRET_QUERY_KEYS.test(key)) url.searchParams.set(key, 'REDACTED')
+  }
+
+  return url.toString()
+}
+
+const TOKEN_PATTERNS: RegExp[] = [
+  /\b(gh[pousr]_)[A-Za-z0-9]{20,}/g,
+  /\b(github_pat_)[A-Za-z0-9_]{20,}/g,
+  /\b(dckr_pat_)[A-Za-z0-9_-]{10,}/g,
+  /\b(AKIA)[A-Z0-9]{16}\b/g,
+]
+
+/**
+ * Redacts credentials from free text: `Authorization` values, `access_token=…`, known token
+ * formats (kept as `ghp_…abcd`), JWTs and passwords in URLs.
+ */
+export function redactText(text: string): string {
+  let out = text
+    .replace(/(authorization\s*[:=]\s*)(basic|bearer)\s+[^\s"',;]+/gi, '$1$2 REDACTED')
+    .replace(/\b(access_token|refresh_token|password|token)(["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi, '$1$2REDACTED')
+    .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, 'REDACTED-JWT')
+    .replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1REDACTED@')
+  for (const pattern of TOKEN_PATTERNS) {
+    out = out.replace(pattern, (match, prefix: string) => redactSecret(match, prefix))
+  }
+
+  return out
+}
+
+/**
+ * Shows a secret as its recognisable prefix and last four characters: `ghp_…a1b2`. Secrets shorter
+ * than 12 characters show nothing but their length class, so short passwords cannot leak.
+ */
+export function redactSecret(secret: string, prefix = ''): string {
+  if (secret.length < 12) return '…'
+  return `${prefix}…${secret.slice(-4)}`
+}
+
+/** True for errors of the regctl model (as opposed to bugs). */
+export function isRegctlError(error: unknown): error is RegctlError {
+  return error instanceof RegctlError
+}
