@@ -1,5 +1,15 @@
 #!/usr/bin/env node
 // Production entry point: runs the compiled commands in dist/.
-import {execute} from '@oclif/core'
-
-await execute({dir: import.meta.url})
+//
+// `--version` is answered without loading oclif: it is what scripts and shells call most often,
+// and importing @oclif/core alone costs several times node's own start-up. The output is the same
+// string oclif prints (`regctl/0.1.0 linux-x64 node-v20.20.2`).
+const args = process.argv.slice(2)
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  const {readFileSync} = await import('node:fs')
+  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  process.stdout.write(`regctl/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}
