@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'AUTH_FAILED'
   | 'CONFIG_MALFORMED'
   | 'CREDENTIAL_HELPER'
+  | 'GITHUB_API'
   | 'INSECURE_TRANSPORT'
   | 'INVALID_REFERENCE'
   | 'NETWORK'
@@ -281,4 +282,59 @@ export function redactSecret(secret: string, prefix = ''): string {
 /** True for errors of the regctl model (as opposed to bugs). */
 export function isRegctlError(error: unknown): error is RegctlError {
   return error instanceof RegctlError
+}
+
+/**
+ * Why the GitHub REST API refused us (see {@link GitHubApiError}):
+ * - `no-token`: the endpoint needs a token and none was found;
+ * - `bad-credentials`: HTTP 401, the token is unknown, revoked or expired;
+ * - `missing-scope`: HTTP 403 and `X-OAuth-Scopes` lacks the scope the endpoint needs;
+ * - `fine-grained-token`: HTTP 403 for a `github_pat_` token (the Packages API takes classic PATs);
+ * - `forbidden`: any other HTTP 403 (e.g. an Actions `GITHUB_TOKEN` on an unlinked package);
+ * - `not-found`: HTTP 404, the owner or package does not exist or is not visible to the token;
+ * - `rate-limited`: the primary quota is exhausted, or a secondary limit persisted after a retry;
+ * - `server-error`: HTTP 5xx;
+ * - `unexpected-status`: any other status we cannot proceed from.
+ */
+export type GitHubApiFailure =
+  | 'bad-credentials'
+  | 'fine-grained-token'
+  | 'forbidden'
+  | 'missing-scope'
+  | 'no-token'
+  | 'not-found'
+  | 'rate-limited'
+  | 'server-error'
+  | 'unexpected-status'
+
+/**
+ * Thrown when the GitHub REST API answers with a status we cannot proceed from, or cannot be used
+ * at all (no token). The message says what to do (`gh auth refresh -s read:packages`, use a
+ * classic PAT…) and never holds the token; `url` is redacted. Rate limits and 5xx are
+ * indeterminate (exit 3); every other refusal is definitive (exit 1). A transport failure is a
+ * {@link NetworkError} or {@link TimeoutError}, never this.
+ */
+export class GitHubApiError extends RegctlError {
+  readonly code = 'GITHUB_API'
+  readonly exitCode: ExitCodeValue
+
+  constructor(
+    message: string,
+    readonly details: {
+      reason: GitHubApiFailure
+      /** HTTP status; absent for `no-token`. */
+      status?: number
+      /** The redacted request URL. */
+      url?: string
+      /** Scopes the endpoint needs that `X-OAuth-Scopes` did not list. */
+      missingScopes?: string[]
+      /** When the exhausted quota resets (ISO 8601), for `rate-limited`. */
+      resetAt?: string
+    },
+    options?: {cause?: unknown},
+  ) {
+    super(message, options)
+    this.exitCode =
+      details.reason === 'rate-limited' || details.reason === 'server-error' ? ExitCode.indeterminate : ExitCode.failure
+  }
 }
