@@ -1,0 +1,315 @@
+/**
+ * The pull-check verdict: "can this image be pulled from here, with the credentials I have, right
+ * now?" — answered with HEAD requests wherever possible (a Docker Hub HEAD does not spend pull
+ * quota), a GET only when a body is needed (choosing a platform from an index, listing blobs).
+ */
+import {
+  AuthError,
+  ConfigError,
+  CredentialHelperError,
+  InsecureTransportError,
+  InvalidReferenceError,
+  NetworkError,
+  ProtocolError,
+  RegistryHttpError,
+  TimeoutError,
+  isRegctlError,
+} from '../errors.js'
+import type {CredentialLookup} from '../credentials/types.js'
+import {bestMatch, formatPlatform} from '../platform.js'
+import {formatReference, parseReference, type ImageReference} from '../reference.js'
+import type {Descriptor, Manifest, ManifestGet, ManifestHead, Platform, RateLimit} from '../registry/types.js'
+import {MediaType} from '../registry/types.js'
+import {mapConcurrent} from '../concurrency.js'
+
+/** Every answer pull-check can give. `pullable` is the only success. */
+export type Verdict =
+  | 'denied'
+  | 'invalid-reference'
+  | 'not-found'
+  | 'platform-missing'
+  | 'pullable'
+  | 'rate-limited'
+  | 'registry-error'
+  | 'unauthorized'
+  | 'unreachable'
+
+/** Verdicts that say "could not tell" rather than "no": they map to exit code 3. */
+export const INDETERMINATE_VERDICTS: ReadonlySet<Verdict> = new Set(['rate-limited', 'registry-error', 'unreachable'])
+
+/** One platform manifest of an index, as checked. */
+export type PlatformCheck = {platform: string; digest: string; verdict: Verdict; message?: string}
+
+/** The result for one image reference: part of the `--json` contract. */
+export type ImageCheck = {
+  /** The reference as given. */
+  input: string
+  /** Canonical form: `docker.io/library/alpine:latest`. Absent for invalid references. */
+  reference?: string
+  registry?: string
+  repository?: string
+  verdict: Verdict
+  /** Why it is not pullable (or a warning for a pullable one, such as schema1). */
+  message?: string
+  /** Digest of the manifest the reference points at (an index, for multi-platform images). */
+  digest?: string
+  mediaType?: string
+  /** Set when the manifest uses a format docker no longer pulls (schema1, removed in v28.2). */
+  deprecated?: string
+  /** Platforms an index offers (`linux/amd64`, `linux/arm/v7`); attestation manifests excluded. */
+  platforms?: string[]
+  /** The platform asked for and the manifest chosen for it (indexes only). */
+  platform?: {requested: string; digest?: string}
+  /** With `--all-platforms`: each platform manifest and its own verdict. */
+  platformChecks?: PlatformCheck[]
+  /** With `--blobs`: blobs checked and those missing. */
+  blobs?: {checked: number; missing: string[]}
+  /** Which credential was used: `config.json auths`, `credential helper desktop`, `anonymous`… */
+  credential: {source: string; username?: string}
+  rateLimit?: RateLimit
+  durationMs: number
+}
+
+export type PullCheckSummary = {total: number; pullable: number; failed: number; indeterminate: number}
+
+export type PullCheckResult = {platform: string; images: ImageCheck[]; summary: PullCheckSummary}
+
+/** What pull-check needs of a registry client (src/lib/registry implements it). */
+export type PullCheckClient = {
+  headManifest(registry: string, repository: string, reference: string): Promise<ManifestHead>
+  getManifest(registry: string, repository: string, reference: string): Promise<ManifestGet>
+  headBlob(registry: string, repository: string, digest: string): Promise<{size: number}>
+}
+
+export type PullCheckOptions = {
+  client: PullCheckClient
+  credentials: CredentialLookup
+  /** Platform to resolve indexes for (docker's default: this machine's). */
+  platform: Platform
+  allPlatforms?: boolean
+  blobs?: boolean
+  concurrency?: number
+  /** Clock, for `durationMs`. */
+  now?: () => number
+}
+
+const INDEX_TYPES = new Set<string>([MediaType.ociIndex, MediaType.dockerManifestList])
+const SCHEMA1_TYPES = new Set<string>([MediaType.dockerSchema1, MediaType.dockerSchema1Signed])
+
+/**
+ * Checks every reference, concurrently (bounded), each identical input once. Never throws for a
+ * per-image problem: those become verdicts. Throws only what makes the whole run meaningless: a
+ * malformed config file ({@link ConfigError}).
+ */
+export async function pullCheck(inputs: string[], options: PullCheckOptions): Promise<PullCheckResult> {
+  const unique = [...new Set(inputs)]
+  const checked = await mapConcurrent(unique, options.concurrency ?? 8, async (input) => checkImage(input, options))
+  const byInput = new Map(unique.map((input, i) => [input, checked[i] as ImageCheck]))
+  const images = inputs.map((input) => byInput.get(input) as ImageCheck)
+  return {platform: formatPlatform(options.platform), images, summary: summarize(images)}
+}
+
+/** Counts verdicts into the three outcomes that decide the exit code. */
+export function summarize(images: ImageCheck[]): PullCheckSummary {
+  const pullable = images.filter((i) => i.verdict === 'pullable').length
+  const indeterminate = images.filter((i) => INDETERMINATE_VERDICTS.has(i.verdict)).length
+  return {total: images.length, pullable, failed: images.length - pullable - indeterminate, indeterminate}
+}
+
+/**
+ * Exit code for a run: 2 when any reference was invalid (input error), else 1 when any image has a
+ * definitive failure, else 3 when some could not be determined, else 0.
+ */
+export function pullCheckExitCode(result: PullCheckResult): 0 | 1 | 2 | 3 {
+  if (result.images.some((i) => i.verdict === 'invalid-reference')) return 2
+  if (result.summary.failed > 0) return 1
+  if (result.summary.indeterminate > 0) return 3
+  return 0
+}
+
+async function checkImage(input: string, options: PullCheckOptions): Promise<ImageCheck> {
+  const now = options.now ?? Date.now
+  const started = now()
+  let ref: ImageReference
+  try {
+    ref = parseReference(input)
+  } catch (error) {
+    if (!(error instanceof InvalidReferenceError)) throw error
+    return {input, verdict: 'invalid-reference', message: error.reason, credential: {source: 'none'}, durationMs: 0}
+  }
+
+  const base: ImageCheck = {
+    input,
+    reference: formatReference(ref),
+    registry: ref.registry,
+    repository: ref.repository,
+    verdict: 'pullable',
+    credential: {source: 'anonymous'},
+    durationMs: 0,
+  }
+  try {
+    const resolved = await options.credentials(ref.registry)
+    if (resolved) {
+      base.credential = {source: resolved.source.label}
+      if (resolved.credential.username !== undefined) base.credential.username = resolved.credential.username
+    }
+
+    const result = await resolveImage(ref, base, options)
+    return {...result, durationMs: now() - started}
+  } catch (error) {
+    if (error instanceof ConfigError) throw error
+    return {...base, ...verdictForError(error), durationMs: now() - started}
+  }
+}
+
+/** The digest or tag to ask the registry for. A digest wins: it is what docker pulls. */
+function manifestReference(ref: ImageReference): string {
+  return ref.digest ?? ref.tag ?? 'latest'
+}
+
+async function resolveImage(ref: ImageReference, base: ImageCheck, options: PullCheckOptions): Promise<ImageCheck> {
+  const {client} = options
+  const head = await client.headManifest(ref.registry, ref.repository, manifestReference(ref))
+  const out: ImageCheck = {...base, digest: head.digest, mediaType: head.mediaType}
+  if (head.rateLimit) out.rateLimit = head.rateLimit
+  // A tag resolved by HEAD must match a digest pinned in the same reference (`name:tag@digest`
+  // pulls the digest; docker ignores the tag, so do we).
+
+  if (SCHEMA1_TYPES.has(head.mediaType)) {
+    return {
+      ...out,
+      verdict: 'registry-error',
+      deprecated: 'Docker Image manifest v2 schema 1',
+      message: 'schema1 manifests are no longer pullable since docker v28.2; re-push the image with a current builder',
+    }
+  }
+
+  const imageDigests: string[] = []
+  if (INDEX_TYPES.has(head.mediaType)) {
+    const index = await client.getManifest(ref.registry, ref.repository, head.digest)
+    const manifests = platformManifests(index.manifest)
+    out.platforms = manifests.map((d) => formatPlatform(d.platform as Platform))
+    const requested = formatPlatform(options.platform)
+
+    if (options.allPlatforms) {
+      out.platformChecks = await mapConcurrent(manifests, 4, async (d) => checkChild(ref, d, options))
+      const failing = out.platformChecks.filter((p) => p.verdict !== 'pullable')
+      imageDigests.push(...out.platformChecks.filter((p) => p.verdict === 'pullable').map((p) => p.digest))
+      if (failing.length > 0) {
+        const worst = failing[0] as PlatformCheck
+        return {...out, verdict: worst.verdict, message: `${failing.length} of ${manifests.length} platform manifests are not pullable; ${worst.platform}: ${worst.message ?? worst.verdict}`}
+      }
+    } else {
+      const chosen = bestMatch(options.platform, manifests.map((d) => d.platform as Platform))
+      const descriptor = manifests[chosen]
+      if (chosen < 0 || !descriptor) {
+        out.platform = {requested}
+        return {
+          ...out,
+          verdict: 'platform-missing',
+          message: `no manifest for ${requested}; available: ${out.platforms.join(', ') || 'none'}`,
+        }
+      }
+
+      out.platform = {requested, digest: descriptor.digest}
+      await client.headManifest(ref.registry, ref.repository, descriptor.digest)
+      imageDigests.push(descriptor.digest)
+    }
+  } else {
+    imageDigests.push(head.digest)
+  }
+
+  if (options.blobs) {
+    out.blobs = await checkBlobs(ref, imageDigests, options)
+    if (out.blobs.missing.length > 0) {
+      return {...out, verdict: 'not-found', message: `missing blobs: ${out.blobs.missing.join(', ')}`}
+    }
+  }
+
+  return out
+}
+
+/** Index entries that are runnable platform images (attestations are `unknown/unknown`). */
+function platformManifests(manifest: Manifest): Array<Descriptor & {platform: Platform}> {
+  if (manifest.kind !== 'index') return []
+  return manifest.manifests.filter(
+    (d): d is Descriptor & {platform: Platform} =>
+      d.platform !== undefined && d.platform.os !== 'unknown' && d.platform.architecture !== 'unknown',
+  )
+}
+
+async function checkChild(ref: ImageReference, d: Descriptor & {platform: Platform}, options: PullCheckOptions): Promise<PlatformCheck> {
+  const platform = formatPlatform(d.platform)
+  try {
+    await options.client.headManifest(ref.registry, ref.repository, d.digest)
+    return {platform, digest: d.digest, verdict: 'pullable'}
+  } catch (error) {
+    if (error instanceof ConfigError) throw error
+    const {verdict, message} = verdictForError(error)
+    return {platform, digest: d.digest, verdict, message}
+  }
+}
+
+async function checkBlobs(ref: ImageReference, manifestDigests: string[], options: PullCheckOptions): Promise<{checked: number; missing: string[]}> {
+  const digests = new Set<string>()
+  for (const digest of manifestDigests) {
+    const got = await options.client.getManifest(ref.registry, ref.repository, digest)
+    if (got.manifest.kind !== 'image') continue
+    digests.add(got.manifest.config.digest)
+    for (const layer of got.manifest.layers) digests.add(layer.digest)
+  }
+
+  const missing: string[] = []
+  await mapConcurrent([...digests], 4, async (digest) => {
+    try {
+      await options.client.headBlob(ref.registry, ref.repository, digest)
+    } catch (error) {
+      if (error instanceof RegistryHttpError && error.status === 404) missing.push(digest)
+      else throw error
+    }
+  })
+  return {checked: digests.size, missing: missing.sort()}
+}
+
+/** Maps an error from the client or the credential lookup to a verdict and a one-line reason. */
+export function verdictForError(error: unknown): {verdict: Verdict; message: string} {
+  if (error instanceof AuthError) {
+    switch (error.details.reason) {
+      case 'insufficient-scope': {
+        return {verdict: 'denied', message: `authenticated, but not allowed to pull (HTTP ${error.details.status})`}
+      }
+
+      case 'credentials-rejected': {
+        return {verdict: 'unauthorized', message: `credentials rejected (HTTP ${error.details.status})`}
+      }
+
+      case 'no-credentials': {
+        return {
+          verdict: 'unauthorized',
+          message: 'authentication required: no credentials for this registry (the repository may also not exist)',
+        }
+      }
+    }
+  }
+
+  if (error instanceof RegistryHttpError) {
+    const codes = error.errors.map((e) => e.code)
+    const detail = error.errors[0] ? `${error.errors[0].code}: ${error.errors[0].message}` : `HTTP ${error.status}`
+    if (error.status === 404) return {verdict: 'not-found', message: codes.includes('NAME_UNKNOWN') ? `repository not found (${detail})` : `manifest not found (${detail})`}
+    if (error.status === 403) return {verdict: 'denied', message: detail}
+    if (error.status === 401) return {verdict: 'unauthorized', message: detail}
+    if (error.status === 429 || codes.includes('TOOMANYREQUESTS')) return {verdict: 'rate-limited', message: detail}
+    return {verdict: 'registry-error', message: detail}
+  }
+
+  if (error instanceof CredentialHelperError) return {verdict: 'unauthorized', message: error.message}
+  if (error instanceof InsecureTransportError) {
+    return {verdict: 'unreachable', message: `${error.message} (name the registry with --insecure-registry to allow plain HTTP)`}
+  }
+
+  if (error instanceof NetworkError || error instanceof TimeoutError) return {verdict: 'unreachable', message: error.message}
+  if (error instanceof ProtocolError) return {verdict: 'registry-error', message: error.message}
+  if (isRegctlError(error)) return {verdict: 'registry-error', message: error.message}
+  // A bug, not a registry answer: surface it instead of disguising it as a verdict.
+  throw error
+}

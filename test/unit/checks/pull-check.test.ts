@@ -1,0 +1,207 @@
+import {createHash} from 'node:crypto'
+import {describe, expect, it} from 'vitest'
+
+import {pullCheck, pullCheckExitCode, verdictForError, type PullCheckClient} from '../../../src/lib/checks/pull-check.js'
+import type {CredentialLookup} from '../../../src/lib/credentials/types.js'
+import {
+  AuthError,
+  ConfigError,
+  CredentialHelperError,
+  NetworkError,
+  ProtocolError,
+  RegistryHttpError,
+  TimeoutError,
+} from '../../../src/lib/errors.js'
+import type {Manifest, ManifestGet, ManifestHead} from '../../../src/lib/registry/types.js'
+import {MediaType} from '../../../src/lib/registry/types.js'
+
+const digestOf = (s: string): string => `sha256:${createHash('sha256').update(s).digest('hex')}`
+
+const amd64 = digestOf('amd64')
+const arm64 = digestOf('arm64')
+const attestation = digestOf('attestation')
+const index: Manifest = {
+  kind: 'index',
+  mediaType: MediaType.ociIndex,
+  manifests: [
+    {mediaType: MediaType.ociManifest, digest: amd64, size: 10, platform: {os: 'linux', architecture: 'amd64'}},
+    {mediaType: MediaType.ociManifest, digest: arm64, size: 10, platform: {os: 'linux', architecture: 'arm64', variant: 'v8'}},
+    {mediaType: MediaType.ociManifest, digest: attestation, size: 10, platform: {os: 'unknown', architecture: 'unknown'}},
+  ],
+}
+const indexDigest = digestOf('index')
+const image = (config: string, layers: string[]): Manifest => ({
+  kind: 'image',
+  mediaType: MediaType.ociManifest,
+  config: {mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1},
+  layers: layers.map((digest) => ({mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: 1})),
+})
+
+type Entry = {head: ManifestHead; manifest?: Manifest}
+
+/** A registry in memory: `repo@reference` → manifest; errors by repository. */
+function fakeClient(entries: Record<string, Entry>, failures: Record<string, unknown> = {}, blobs: Set<string> = new Set()) {
+  const calls: string[] = []
+  const client: PullCheckClient = {
+    async headManifest(registry, repository, reference) {
+      calls.push(`HEAD ${registry}/${repository}@${reference}`)
+      if (failures[repository]) throw failures[repository]
+      const entry = entries[`${repository}@${reference}`]
+      if (!entry) throw new RegistryHttpError(404, 'HEAD', `https://${registry}/v2/${repository}/manifests/${reference}`, [{code: 'MANIFEST_UNKNOWN', message: 'manifest unknown'}])
+      return entry.head
+    },
+    async getManifest(registry, repository, reference): Promise<ManifestGet> {
+      calls.push(`GET ${registry}/${repository}@${reference}`)
+      const entry = entries[`${repository}@${reference}`]
+      if (!entry?.manifest) throw new Error(`test bug: no body for ${reference}`)
+      return {...entry.head, manifest: entry.manifest, body: new Uint8Array()}
+    },
+    async headBlob(_registry, _repository, digest) {
+      calls.push(`HEAD blob ${digest}`)
+      if (!blobs.has(digest)) throw new RegistryHttpError(404, 'HEAD', `blob ${digest}`, [{code: 'BLOB_UNKNOWN', message: 'blob unknown'}])
+      return {size: 1}
+    },
+  }
+  return {calls, client}
+}
+
+const anonymous: CredentialLookup = async () => undefined
+const linuxAmd64 = {os: 'linux', architecture: 'amd64'}
+const head = (digest: string, mediaType: string): ManifestHead => ({digest, mediaType, size: 100})
+
+const registryEntries: Record<string, Entry> = {
+  'library/multi@latest': {head: head(indexDigest, MediaType.ociIndex), manifest: index},
+  [`library/multi@${indexDigest}`]: {head: head(indexDigest, MediaType.ociIndex), manifest: index},
+  [`library/multi@${amd64}`]: {head: head(amd64, MediaType.ociManifest), manifest: image(digestOf('cfg'), [digestOf('l1')])},
+  'library/single@1.0': {head: head(amd64, MediaType.dockerManifest)},
+  'library/old@1': {head: head(digestOf('old'), MediaType.dockerSchema1Signed)},
+}
+
+describe('pullCheck', () => {
+  it('resolves an index for the requested platform with one GET and HEADs the chosen manifest', async () => {
+    const {calls, client} = fakeClient(registryEntries)
+    const result = await pullCheck(['multi'], {client, credentials: anonymous, platform: linuxAmd64})
+    const [check] = result.images
+    expect(check).toMatchObject({
+      reference: 'docker.io/library/multi:latest',
+      verdict: 'pullable',
+      digest: indexDigest,
+      platforms: ['linux/amd64', 'linux/arm64/v8'],
+      platform: {requested: 'linux/amd64', digest: amd64},
+      credential: {source: 'anonymous'},
+    })
+    expect(calls).toEqual([
+      'HEAD docker.io/library/multi@latest',
+      `GET docker.io/library/multi@${indexDigest}`,
+      `HEAD docker.io/library/multi@${amd64}`,
+    ])
+    expect(pullCheckExitCode(result)).toBe(0)
+  })
+
+  it('says platform-missing and lists what exists', async () => {
+    const {client} = fakeClient(registryEntries)
+    const result = await pullCheck(['multi'], {client, credentials: anonymous, platform: {os: 'linux', architecture: 's390x'}})
+    expect(result.images[0]).toMatchObject({verdict: 'platform-missing', platform: {requested: 'linux/s390x'}})
+    expect(result.images[0]?.message).toContain('linux/amd64, linux/arm64/v8')
+    expect(pullCheckExitCode(result)).toBe(1)
+  })
+
+  it('checks only HEAD for a single-platform image (no quota spent)', async () => {
+    const {calls, client} = fakeClient(registryEntries)
+    const result = await pullCheck(['single:1.0'], {client, credentials: anonymous, platform: linuxAmd64})
+    expect(result.images[0]).toMatchObject({verdict: 'pullable', digest: amd64, mediaType: MediaType.dockerManifest})
+    expect(calls.every((c) => c.startsWith('HEAD '))).toBe(true)
+  })
+
+  it('with --all-platforms fails when one platform manifest is missing', async () => {
+    const {client} = fakeClient(registryEntries)
+    const result = await pullCheck(['multi'], {client, credentials: anonymous, platform: linuxAmd64, allPlatforms: true})
+    const [check] = result.images
+    expect(check?.verdict).toBe('not-found')
+    expect(check?.platformChecks).toEqual([
+      {platform: 'linux/amd64', digest: amd64, verdict: 'pullable'},
+      expect.objectContaining({platform: 'linux/arm64/v8', digest: arm64, verdict: 'not-found'}),
+    ])
+  })
+
+  it('with --blobs reports missing blobs of the chosen manifest', async () => {
+    const {client} = fakeClient(registryEntries, {}, new Set([digestOf('cfg')]))
+    const result = await pullCheck(['multi'], {client, credentials: anonymous, platform: linuxAmd64, blobs: true})
+    expect(result.images[0]).toMatchObject({verdict: 'not-found', blobs: {checked: 2, missing: [digestOf('l1')]}})
+  })
+
+  it('reports schema1 as deprecated and not pullable', async () => {
+    const {client} = fakeClient(registryEntries)
+    const result = await pullCheck(['old:1'], {client, credentials: anonymous, platform: linuxAmd64})
+    expect(result.images[0]).toMatchObject({verdict: 'registry-error', deprecated: expect.stringContaining('schema 1')})
+  })
+
+  it('keeps input order, checks duplicates once and reports invalid references with exit 2', async () => {
+    const {calls, client} = fakeClient(registryEntries)
+    const result = await pullCheck(['single:1.0', 'Bad Ref', 'single:1.0'], {client, credentials: anonymous, platform: linuxAmd64})
+    expect(result.images.map((i) => i.verdict)).toEqual(['pullable', 'invalid-reference', 'pullable'])
+    expect(calls).toHaveLength(1)
+    expect(result.summary).toEqual({total: 3, pullable: 2, failed: 1, indeterminate: 0})
+    expect(pullCheckExitCode(result)).toBe(2)
+  })
+
+  it('names the credential source and username, never the secret', async () => {
+    const {client} = fakeClient(registryEntries)
+    const credentials: CredentialLookup = async () => ({
+      credential: {username: 'bob', password: 's3cr3t-password'},
+      source: {kind: 'config-auths', label: 'config.json auths', path: '/x/config.json', key: 'https://index.docker.io/v1/'},
+    })
+    const result = await pullCheck(['single:1.0'], {client, credentials, platform: linuxAmd64})
+    expect(result.images[0]?.credential).toEqual({source: 'config.json auths', username: 'bob'})
+    expect(JSON.stringify(result)).not.toContain('s3cr3t')
+  })
+
+  it('a broken credential helper fails that registry only', async () => {
+    const {client} = fakeClient(registryEntries)
+    const credentials: CredentialLookup = async (registry) => {
+      if (registry === 'ghcr.io') throw new CredentialHelperError('desktop', 'ghcr.io', 'executable not found')
+      return undefined
+    }
+    const result = await pullCheck(['ghcr.io/a/b:1', 'single:1.0'], {client, credentials, platform: linuxAmd64})
+    expect(result.images.map((i) => i.verdict)).toEqual(['unauthorized', 'pullable'])
+    expect(result.images[0]?.message).toContain('docker-credential-desktop')
+  })
+
+  it('a malformed config aborts the whole run', async () => {
+    const {client} = fakeClient(registryEntries)
+    const credentials: CredentialLookup = async () => {
+      throw new ConfigError('/home/u/.docker/config.json', 'unexpected token', {line: 3, column: 5})
+    }
+    await expect(pullCheck(['single:1.0'], {client, credentials, platform: linuxAmd64})).rejects.toBeInstanceOf(ConfigError)
+  })
+
+  it('exit code 3 when only undetermined results remain', async () => {
+    const {client} = fakeClient(registryEntries, {'library/down': new NetworkError('https://registry-1.docker.io/v2/', 'ECONNREFUSED')})
+    const result = await pullCheck(['single:1.0', 'down'], {client, credentials: anonymous, platform: linuxAmd64})
+    expect(result.images[1]?.verdict).toBe('unreachable')
+    expect(pullCheckExitCode(result)).toBe(3)
+  })
+})
+
+describe('verdictForError', () => {
+  const url = 'https://r.example/v2/x/manifests/1'
+  it.each([
+    [new AuthError('x', {reason: 'no-credentials', registry: 'r', status: 401}), 'unauthorized'],
+    [new AuthError('x', {reason: 'credentials-rejected', registry: 'r', status: 401}), 'unauthorized'],
+    [new AuthError('x', {reason: 'insufficient-scope', registry: 'r', status: 401}), 'denied'],
+    [new RegistryHttpError(403, 'HEAD', url, [{code: 'DENIED', message: 'denied'}]), 'denied'],
+    [new RegistryHttpError(404, 'HEAD', url, [{code: 'NAME_UNKNOWN', message: 'repository name not known'}]), 'not-found'],
+    [new RegistryHttpError(429, 'HEAD', url, [{code: 'TOOMANYREQUESTS', message: 'slow down'}]), 'rate-limited'],
+    [new RegistryHttpError(500, 'HEAD', url), 'registry-error'],
+    [new RegistryHttpError(502, 'HEAD', url), 'registry-error'],
+    [new ProtocolError(url, 'digest mismatch'), 'registry-error'],
+    [new NetworkError(url, 'ECONNREFUSED'), 'unreachable'],
+    [new TimeoutError(url, 5000), 'unreachable'],
+  ])('%s → %s', (error, verdict) => {
+    expect(verdictForError(error).verdict).toBe(verdict)
+  })
+
+  it('rethrows bugs instead of hiding them in a verdict', () => {
+    expect(() => verdictForError(new TypeError('x is undefined'))).toThrow(TypeError)
+  })
+})
