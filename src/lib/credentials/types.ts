@@ -16,7 +16,15 @@ export type Credential = {
 export type CredentialSource =
   | {kind: 'anonymous'; label: 'anonymous'}
   | {kind: 'config-auths'; label: string; path: string; key: string}
-  | {kind: 'credential-helper'; label: string; helper: string; path: string; via: 'credHelpers' | 'credsStore'}
+  | {
+      kind: 'credential-helper'
+      label: string
+      helper: string
+      path: string
+      via: 'credHelpers' | 'credsStore'
+      /** The server URL the helper was asked for (`https://index.docker.io/v1/`, `ghcr.io`). */
+      key?: string
+    }
   | {kind: 'docker-auth-config'; label: string; key: string}
 
 /** A credential together with its provenance. */

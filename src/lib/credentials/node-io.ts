@@ -1,0 +1,142 @@
+/**
+ * The real-world implementations the command layer passes into the credential library: a file
+ * reader and a helper runner built on `child_process.spawn`. Nothing here runs at import time, and
+ * nothing reads `process.env`: callers pass the environment in.
+ */
+import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
+import {constants as fsConstants} from 'node:fs'
+import {access, readFile} from 'node:fs/promises'
+import {delimiter, join} from 'node:path'
+
+import {helperProgram, type HelperRunner, type HelperRunResult} from './helper.js'
+import type {ReadTextFile} from './docker-config.js'
+
+/** Reads a UTF-8 file (`fs.promises.readFile`); rejects with the errno error, e.g. `ENOENT`. */
+export const readTextFile: ReadTextFile = (path) => readFile(path, 'utf8')
+
+/** Output beyond this (per stream) makes the run fail: helpers print one small JSON object. */
+export const MAX_HELPER_OUTPUT_BYTES = 1024 * 1024
+
+function errnoError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), {code})
+}
+
+/**
+ * Runs a credential helper: writes `input` to its stdin, collects stdout and stderr (each capped at
+ * {@link MAX_HELPER_OUTPUT_BYTES}), and SIGKILLs it after `timeoutMs` — a helper waiting on a
+ * locked keychain or an absent D-Bus must not hang regctl. Resolves, never rejects: a missing
+ * program resolves `error.code === 'ENOENT'`, a timeout `ETIMEDOUT`, too much output
+ * `ERR_OUTPUT_LIMIT`.
+ */
+export const runHelperProcess: HelperRunner = (program, args, input, options) =>
+  new Promise<HelperRunResult>((resolve) => {
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    const sizes = {stdout: 0, stderr: 0}
+    let settled = false
+    let failure: NodeJS.ErrnoException | undefined
+
+    let child: ChildProcessWithoutNullStreams
+    try {
+      child = spawn(program, args, {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+        ...(options.env ? {env: options.env} : {}),
+      })
+    } catch (error) {
+      // spawn throws synchronously on invalid arguments (a NUL byte in the program name…).
+      const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'ERR_SPAWN'
+      resolve({exitCode: null, stdout: '', stderr: '', error: errnoError(code, `could not start ${program}`)})
+      return
+    }
+
+    // `abort` is defined below; the timer cannot fire before this callback returns.
+    const timer = setTimeout(() => abort(errnoError('ETIMEDOUT', `${program} timed out after ${options.timeoutMs} ms`)), options.timeoutMs)
+
+    const finish = (exitCode: number | null): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      const result: HelperRunResult = {
+        exitCode,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }
+      if (failure) result.error = failure
+      resolve(result)
+    }
+
+    // Stop the process and settle at once: a grandchild holding the pipes open must not keep us
+    // waiting for 'close'.
+    const abort = (error: NodeJS.ErrnoException): void => {
+      failure ??= error
+      child.kill('SIGKILL')
+      child.stdout.destroy()
+      child.stderr.destroy()
+      finish(null)
+    }
+
+    const collect = (name: 'stdout' | 'stderr', chunks: Buffer[]) => (chunk: Buffer) => {
+      sizes[name] += chunk.length
+      if (sizes[name] > MAX_HELPER_OUTPUT_BYTES) {
+        abort(errnoError('ERR_OUTPUT_LIMIT', `${program} printed more than ${MAX_HELPER_OUTPUT_BYTES} bytes on ${name}`))
+        return
+      }
+
+      chunks.push(chunk)
+    }
+
+    child.stdout.on('data', collect('stdout', stdout))
+    child.stderr.on('data', collect('stderr', stderr))
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // ENOENT and EACCES arrive here; no 'exit' follows a failed spawn.
+      failure ??= error
+      finish(null)
+    })
+    child.on('close', (code) => finish(code))
+    // A helper that exits without reading stdin makes our write fail with EPIPE: its exit status
+    // and output tell what happened, so the write error itself is not interesting.
+    child.stdin.on('error', () => {})
+    child.stdin.end(input)
+  })
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, fsConstants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Finds `program` in a `PATH` value like `exec.LookPath`; resolves its full path or `undefined`. */
+export async function lookPath(program: string, pathEnv: string | undefined): Promise<string | undefined> {
+  for (const dir of (pathEnv ?? '').split(delimiter)) {
+    if (dir === '') continue
+    const candidate = join(dir, program)
+    if (await isExecutable(candidate)) return candidate
+  }
+
+  return undefined
+}
+
+/**
+ * docker/cli `credentials.DetectDefaultStore` on Linux (`default_store_linux.go`): the default store
+ * is `pass` when pass is set up, else `secretservice`, and only if `docker-credential-<that>` is in
+ * PATH. Telling whether pass is *initialised* means running `pass` (docker-credential-helpers
+ * `pass.IsPresent`), which we do not do: when a `pass` binary is in PATH we cannot tell which store
+ * docker would pick, so we answer `undefined` (no guess) rather than the wrong helper.
+ * Other platforms: `osxkeychain` on macOS, `wincred` on Windows.
+ */
+export async function detectDefaultCredsStore(options: {pathEnv: string | undefined; platform: NodeJS.Platform}): Promise<string | undefined> {
+  let candidate: string
+  if (options.platform === 'darwin') candidate = 'osxkeychain'
+  else if (options.platform === 'win32') candidate = 'wincred'
+  else if (options.platform === 'linux') {
+    if (await lookPath('pass', options.pathEnv)) return undefined
+    candidate = 'secretservice'
+  } else return undefined
+
+  const program = helperProgram(candidate) + (options.platform === 'win32' ? '.exe' : '')
+  return (await lookPath(program, options.pathEnv)) ? candidate : undefined
+}

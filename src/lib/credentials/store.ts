@@ -1,0 +1,277 @@
+/**
+ * Resolves the credential docker would use for a registry, read-only.
+ *
+ * The order is docker/cli's `ConfigFile.GetCredentialsStore(key).Get(key)`
+ * (cli/config/configfile/file.go, v28.3+):
+ * 1. `DOCKER_AUTH_CONFIG`, when set, is an in-memory store in front of everything else
+ *    (`memorystore.New(withEnvConfig(), WithFallbackStore(store))`); it matches the lookup key
+ *    exactly and falls back to the stores below when it has no entry.
+ * 2. A helper: `credHelpers[key]` if that key exists (an empty value selects the file store),
+ *    else `credsStore` (`getConfiguredCredentialStore`).
+ * 3. Otherwise the file store: `auths`, exact key first, then legacy keys by `ConvertToHostname`.
+ *
+ * When a helper is selected, `auths` is not a fallback. docker's `nativeStore.Get`
+ * (cli/config/credentials/native_store.go) reads the file entry only to keep its `email`, then
+ * overwrites username, password and identity token with the helper's answer — empty when the
+ * helper says "credentials not found". So `{"credsStore": "x", "auths": {"h": {"auth": "…"}}}` with
+ * nothing for `h` in helper `x` means *no* credential for docker, and for us.
+ * (docker also keeps a legacy `registrytoken` of that file entry; docker itself never writes one, and
+ * mixing two sources would hide provenance, so we do not.)
+ */
+import {CredentialHelperError} from '../errors.js'
+import {containsAuth, loadDockerConfig, parseDockerAuthConfig, type DockerConfig, type ReadTextFile} from './docker-config.js'
+import {helperGet, helperList, type HelperRunner} from './helper.js'
+import {findAuthKey, lookupKey, registryForKey} from './registry-key.js'
+import type {Credential, CredentialLookup, ResolvedCredential} from './types.js'
+
+/** Everything {@link createCredentialLookup} needs from the outside world. */
+export type CredentialLookupOptions = {
+  /** Path of `config.json` ({@link configPath}); a missing file means no credentials. */
+  configPath: string
+  /** The raw value of the `DOCKER_AUTH_CONFIG` environment variable, if any. */
+  dockerAuthConfig?: string | undefined
+  readFile: ReadTextFile
+  runHelper: HelperRunner
+  /** Per helper call; default 10 s. */
+  helperTimeoutMs?: number | undefined
+  /** Environment for helper processes (they need `DBUS_SESSION_BUS_ADDRESS`, `PATH`…). */
+  helperEnv?: Record<string, string | undefined> | undefined
+  /**
+   * docker's platform default store (`credentials.DetectDefaultStore`): used as `credsStore` only
+   * when the config file is missing or names no credential source at all, exactly as docker's
+   * `LoadDefaultConfigFile` does. Leave unset to never guess.
+   */
+  defaultCredsStore?: string | undefined
+}
+
+/** The labels people see for each source. */
+export const SOURCE_LABELS = {
+  configAuths: 'config.json auths',
+  dockerAuthConfig: 'DOCKER_AUTH_CONFIG',
+  credHelper: (helper: string) => `credential helper ${helper}`,
+  credsStore: (helper: string) => `credsStore ${helper}`,
+} as const
+
+type Sources = {
+  config: DockerConfig | undefined
+  env: Map<string, Credential> | undefined
+  credsStore: string | undefined
+}
+
+/** Which store docker consults for a lookup key, after `DOCKER_AUTH_CONFIG` had no entry. */
+type Plan =
+  | {kind: 'env'; key: string}
+  | {kind: 'helper'; key: string; helper: string; via: 'credHelpers' | 'credsStore'}
+  | {kind: 'file'; key: string; authKey: string | undefined}
+
+async function loadSources(options: CredentialLookupOptions): Promise<Sources> {
+  // Parse DOCKER_AUTH_CONFIG first: it is cheap and, when malformed, the error to report.
+  const env = parseDockerAuthConfig(options.dockerAuthConfig)
+  const config = await loadDockerConfig({path: options.configPath, readFile: options.readFile})
+  const credsStore = containsAuth(config) ? config?.credsStore : options.defaultCredsStore || undefined
+  return {config, env, credsStore}
+}
+
+function plan(key: string, sources: Sources): Plan {
+  if (sources.env?.has(key)) return {kind: 'env', key}
+  const helpers = sources.config?.credHelpers
+  const helper = helpers?.has(key) ? helpers.get(key) : sources.credsStore
+  if (helper) return {kind: 'helper', key, helper, via: helpers?.has(key) ? 'credHelpers' : 'credsStore'}
+  return {kind: 'file', key, authKey: sources.config ? findAuthKey(sources.config.auths.keys(), key) : undefined}
+}
+
+function hasAnyField(credential: Credential): boolean {
+  return Boolean(credential.username || credential.password || credential.identityToken || credential.registryToken)
+}
+
+/**
+ * Creates a {@link CredentialLookup} over Docker's configuration.
+ *
+ * `config.json` and `DOCKER_AUTH_CONFIG` are read and parsed once, on the first lookup; each
+ * registry is resolved once (the promise is cached, rejections included, so a helper that timed out
+ * is not run again). A `ConfigError` rejects every lookup; a `CredentialHelperError` rejects only
+ * the lookups that needed that helper.
+ */
+export function createCredentialLookup(options: CredentialLookupOptions): CredentialLookup {
+  let sources: Promise<Sources> | undefined
+  const cache = new Map<string, Promise<ResolvedCredential | undefined>>()
+  const helperOptions = {
+    runHelper: options.runHelper,
+    ...(options.helperTimeoutMs === undefined ? {} : {timeoutMs: options.helperTimeoutMs}),
+    ...(options.helperEnv === undefined ? {} : {env: options.helperEnv}),
+  }
+
+  const resolve = async (key: string): Promise<ResolvedCredential | undefined> => {
+    sources ??= loadSources(options)
+    const loaded = await sources
+    const step = plan(key, loaded)
+    switch (step.kind) {
+      case 'env': {
+        const credential = loaded.env?.get(key)
+        return credential && {credential, source: {kind: 'docker-auth-config', label: SOURCE_LABELS.dockerAuthConfig, key}}
+      }
+
+      case 'helper': {
+        const credential = await helperGet(step.helper, key, helperOptions)
+        if (!credential) return undefined
+        const label = step.via === 'credHelpers' ? SOURCE_LABELS.credHelper(step.helper) : SOURCE_LABELS.credsStore(step.helper)
+        return {
+          credential,
+          source: {kind: 'credential-helper', label, helper: step.helper, path: options.configPath, via: step.via, key},
+        }
+      }
+
+      case 'file': {
+        const entry = step.authKey === undefined ? undefined : loaded.config?.auths.get(step.authKey)
+        if (!entry || !hasAnyField(entry.credential) || step.authKey === undefined) return undefined
+        return {
+          credential: {...entry.credential},
+          source: {kind: 'config-auths', label: SOURCE_LABELS.configAuths, path: options.configPath, key: step.authKey},
+        }
+      }
+    }
+  }
+
+  return (registry: string) => {
+    const key = lookupKey(registry)
+    let pending = cache.get(key)
+    if (!pending) {
+      pending = resolve(key)
+      cache.set(key, pending)
+    }
+
+    return pending
+  }
+}
+
+/** Where a configured registry entry lives. */
+export type ConfiguredOrigin = 'config-auths' | 'credHelpers' | 'credsStore' | 'docker-auth-config'
+
+/** One key some credential source holds, for `auth status`. Never carries a secret. */
+export type ConfiguredRegistry = {
+  /** The key exactly as stored (`https://index.docker.io/v1/`, `ghcr.io`, `https://reg:5000/v1/`). */
+  key: string
+  /** The registry it is meant for ({@link registryForKey}: every Docker Hub spelling is `docker.io`). */
+  registry: string
+  origin: ConfiguredOrigin
+  /** `config.json auths`, `credential helper NAME`, `credsStore NAME`, `DOCKER_AUTH_CONFIG`. */
+  label: string
+  /** The helper suffix for `credHelpers` and `credsStore` entries. */
+  helper?: string
+  /** Known without asking for the secret: from `auths`/`DOCKER_AUTH_CONFIG`, or the helper's `list`. */
+  username?: string
+  /**
+   * Whether the entry holds a credential: `false` for `auths` placeholders (`{}`, written next to a
+   * `credsStore`); absent for `credHelpers`, whose helper is not asked here.
+   */
+  hasCredential?: boolean
+  /**
+   * Whether docker, pulling an image from `registry`, would consult this very entry. `false` means
+   * it is dead weight or a trap: a Hub login stored under `docker.io` (docker looks up
+   * `https://index.docker.io/v1/`), an `auths` entry next to a `credsStore`, a key shadowed by
+   * `DOCKER_AUTH_CONFIG` or by `credHelpers`.
+   */
+  reachable: boolean
+}
+
+/** The result of {@link listConfiguredRegistries}. */
+export type ConfiguredRegistries = {
+  /** Path of the config file that was read (it may not exist). */
+  path: string
+  /** Whether the config file exists. */
+  configFound: boolean
+  /** The helper used as default store, when there is one (explicit or {@link CredentialLookupOptions.defaultCredsStore}). */
+  credsStore?: string
+  entries: ConfiguredRegistry[]
+  /** A failing `credsStore list`: the other entries are still listed. */
+  errors: CredentialHelperError[]
+}
+
+/**
+ * Lists every key a credential source holds: `DOCKER_AUTH_CONFIG` keys, `auths` keys,
+ * `credHelpers` keys and what the `credsStore` helper's `list` returns — the union docker's
+ * `GetAllCredentials` walks, without fetching a single secret.
+ *
+ * @throws ConfigError when `config.json` or `DOCKER_AUTH_CONFIG` is malformed. A failing `list`
+ *   is reported in `errors`, not thrown.
+ */
+export async function listConfiguredRegistries(options: CredentialLookupOptions): Promise<ConfiguredRegistries> {
+  const sources = await loadSources(options)
+  const {config, env, credsStore} = sources
+  const entries: ConfiguredRegistry[] = []
+  const errors: CredentialHelperError[] = []
+  const planFor = (key: string): Plan => plan(lookupKey(registryForKey(key)), sources)
+
+  for (const [key, credential] of env ?? []) {
+    const step = planFor(key)
+    entries.push({
+      key,
+      registry: registryForKey(key),
+      origin: 'docker-auth-config',
+      label: SOURCE_LABELS.dockerAuthConfig,
+      ...(credential.username ? {username: credential.username} : {}),
+      hasCredential: true,
+      reachable: step.kind === 'env' && step.key === key,
+    })
+  }
+
+  for (const [key, entry] of config?.auths ?? []) {
+    const step = planFor(key)
+    entries.push({
+      key,
+      registry: registryForKey(key),
+      origin: 'config-auths',
+      label: SOURCE_LABELS.configAuths,
+      ...(entry.credential.username ? {username: entry.credential.username} : {}),
+      hasCredential: hasAnyField(entry.credential),
+      reachable: step.kind === 'file' && step.authKey === key,
+    })
+  }
+
+  for (const [key, helper] of config?.credHelpers ?? []) {
+    if (helper === '') continue // selects the file store for this key: no helper to list
+    const step = planFor(key)
+    entries.push({
+      key,
+      registry: registryForKey(key),
+      origin: 'credHelpers',
+      label: SOURCE_LABELS.credHelper(helper),
+      helper,
+      reachable: step.kind === 'helper' && step.via === 'credHelpers' && step.key === key,
+    })
+  }
+
+  if (credsStore) {
+    try {
+      const listed = await helperList(credsStore, {
+        runHelper: options.runHelper,
+        ...(options.helperTimeoutMs === undefined ? {} : {timeoutMs: options.helperTimeoutMs}),
+        ...(options.helperEnv === undefined ? {} : {env: options.helperEnv}),
+      })
+      for (const [key, username] of listed) {
+        const step = planFor(key)
+        entries.push({
+          key,
+          registry: registryForKey(key),
+          origin: 'credsStore',
+          label: SOURCE_LABELS.credsStore(credsStore),
+          helper: credsStore,
+          ...(username ? {username} : {}),
+          hasCredential: true,
+          reachable: step.kind === 'helper' && step.via === 'credsStore' && step.key === key,
+        })
+      }
+    } catch (error) {
+      if (!(error instanceof CredentialHelperError)) throw error
+      errors.push(error)
+    }
+  }
+
+  return {
+    path: options.configPath,
+    configFound: config !== undefined,
+    ...(credsStore ? {credsStore} : {}),
+    entries,
+    errors,
+  }
+}

@@ -1,0 +1,92 @@
+import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {MAX_HELPER_OUTPUT_BYTES, detectDefaultCredsStore, lookPath, readTextFile, runHelperProcess} from '../../../src/lib/credentials/node-io.js'
+
+const NODE = process.execPath
+
+describe('runHelperProcess', () => {
+  it('writes stdin and collects stdout, stderr and the exit code', async () => {
+    const script = `let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{process.stdout.write('got:'+s);process.stderr.write('err');process.exit(3)})`
+    const result = await runHelperProcess(NODE, ['-e', script], 'ghcr.io', {timeoutMs: 10_000})
+    expect(result).toEqual({exitCode: 3, stdout: 'got:ghcr.io', stderr: 'err'})
+  })
+
+  it('resolves ENOENT for a missing program', async () => {
+    const result = await runHelperProcess('docker-credential-does-not-exist-regctl', ['get'], 'x', {timeoutMs: 10_000})
+    expect(result.error?.code).toBe('ENOENT')
+    expect(result.exitCode).toBeNull()
+  })
+
+  it('kills a program that outlives its timeout', async () => {
+    const started = Date.now()
+    const result = await runHelperProcess(NODE, ['-e', 'setInterval(() => {}, 1000)'], '', {timeoutMs: 300})
+    const elapsed = Date.now() - started
+    expect(result.error?.code).toBe('ETIMEDOUT')
+    expect(elapsed).toBeGreaterThanOrEqual(290)
+    expect(elapsed).toBeLessThan(5_000)
+  })
+
+  it('stops a program that prints too much', async () => {
+    const script = `const b=Buffer.alloc(65536,120);let n=0;const w=()=>{while(n++<64){if(!process.stdout.write(b))return process.stdout.once('drain',w)}};w()`
+    const result = await runHelperProcess(NODE, ['-e', script], '', {timeoutMs: 10_000})
+    expect(result.error?.code).toBe('ERR_OUTPUT_LIMIT')
+    expect(result.stdout.length).toBeLessThanOrEqual(MAX_HELPER_OUTPUT_BYTES)
+  })
+
+  it('survives a program that exits without reading stdin', async () => {
+    const result = await runHelperProcess(NODE, ['-e', 'process.exit(0)'], 'x'.repeat(4 * 1024 * 1024), {timeoutMs: 10_000})
+    expect(result.exitCode).toBe(0)
+    expect(result.error).toBeUndefined()
+  })
+
+  it('replaces the environment when env is given', async () => {
+    const script = `process.stdout.write(JSON.stringify([process.env.REGCTL_TEST_VAR ?? null, process.env.HOME ?? null]))`
+    const result = await runHelperProcess(NODE, ['-e', script], '', {timeoutMs: 10_000, env: {REGCTL_TEST_VAR: 'yes'}})
+    expect(JSON.parse(result.stdout)).toEqual(['yes', null])
+  })
+})
+
+describe('lookPath and detectDefaultCredsStore', () => {
+  let dir: string
+  let withPass: string
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'regctl-lookpath-'))
+    withPass = await mkdtemp(join(tmpdir(), 'regctl-lookpath-pass-'))
+    for (const [where, name] of [[dir, 'docker-credential-secretservice'], [withPass, 'pass'], [dir, 'not-executable']] as const) {
+      await writeFile(join(where, name), '#!/bin/sh\nexit 0\n')
+      await chmod(join(where, name), name === 'not-executable' ? 0o644 : 0o755)
+    }
+  })
+
+  afterAll(async () => {
+    await rm(dir, {recursive: true, force: true})
+    await rm(withPass, {recursive: true, force: true})
+  })
+
+  it('finds executables only', async () => {
+    await expect(lookPath('docker-credential-secretservice', `/nonexistent:${dir}`)).resolves.toBe(join(dir, 'docker-credential-secretservice'))
+    await expect(lookPath('not-executable', dir)).resolves.toBeUndefined()
+    await expect(lookPath('docker-credential-secretservice', undefined)).resolves.toBeUndefined()
+  })
+
+  it.each<[string, () => string, NodeJS.Platform, string | undefined]>([
+    ['secretservice in PATH', () => dir, 'linux', 'secretservice'],
+    ['pass in PATH: cannot tell, no guess', () => `${withPass}:${dir}`, 'linux', undefined],
+    ['nothing in PATH', () => '/nonexistent', 'linux', undefined],
+    ['macOS without osxkeychain', () => dir, 'darwin', undefined],
+    ['unsupported platform', () => dir, 'aix', undefined],
+  ])('%s', async (_name, pathEnv, platform, expected) => {
+    await expect(detectDefaultCredsStore({pathEnv: pathEnv(), platform})).resolves.toBe(expected)
+  })
+})
+
+describe('readTextFile', () => {
+  it('rejects ENOENT for a missing file', async () => {
+    await expect(readTextFile(join(tmpdir(), 'regctl-missing-', String(Date.now())))).rejects.toMatchObject({code: 'ENOENT'})
+  })
+})
