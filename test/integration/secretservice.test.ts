@@ -1,0 +1,223 @@
+/**
+ * The credential store against a real Secret Service: a private D-Bus session bus, an unlocked
+ * gnome-keyring, and the real `docker-credential-secretservice`, resolved through
+ * `createCredentialLookup` with the real helper runner and a temporary config.json.
+ *
+ * Self-contained: it needs no globalSetup and touches no real user config (HOME, XDG_* and
+ * DOCKER_CONFIG all point into a temp dir). Helpers run with a PATH holding only
+ * `docker-credential-secretservice`, which shows `docker-credential-pass` (and `pass`) are not needed.
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {helperGet} from '../../src/lib/credentials/helper.js'
+import {lookPath, readTextFile, runHelperProcess} from '../../src/lib/credentials/node-io.js'
+import {createCredentialLookup, listConfiguredRegistries, type CredentialLookupOptions} from '../../src/lib/credentials/store.js'
+import {CredentialHelperError} from '../../src/lib/errors.js'
+
+const HUB = 'https://index.docker.io/v1/'
+const REQUIRED = ['dbus-daemon', 'gnome-keyring-daemon', 'docker-credential-secretservice'] as const
+const systemPath = process.env['PATH']
+const found = await Promise.all(REQUIRED.map((program) => lookPath(program, systemPath)))
+const missing = REQUIRED.filter((_program, index) => found[index] === undefined)
+
+/** Waits for a child to exit, SIGKILLing it after `ms`; bounded either way. */
+function stop(child: ChildProcess | undefined, ms = 5_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      resolve()
+    }, ms)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+/** Resolves the first stdout line of a child (the bus address), or rejects after `ms`. */
+function firstLine(child: ChildProcess, ms: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = ''
+    const timer = setTimeout(() => reject(new Error(`no output within ${ms} ms`)), ms)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8')
+      const newline = buffered.indexOf('\n')
+      if (newline !== -1) {
+        clearTimeout(timer)
+        resolve(buffered.slice(0, newline).trim())
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`exited with ${code} before printing an address`))
+    })
+  })
+}
+
+describe.skipIf(missing.length > 0)(`docker-credential-secretservice on a private Secret Service${missing.length > 0 ? ` (missing: ${missing.join(', ')})` : ''}`, () => {
+  let dir: string
+  let dbus: ChildProcess | undefined
+  let keyring: ChildProcess | undefined
+  let helperEnv: Record<string, string | undefined>
+  let configPath: string
+
+  const store = async (serverUrl: string, username: string, secret: string): Promise<void> => {
+    const result = await runHelperProcess('docker-credential-secretservice', ['store'], JSON.stringify({ServerURL: serverUrl, Username: username, Secret: secret}), {
+      timeoutMs: 10_000,
+      env: helperEnv,
+    })
+    expect(result, result.stdout + result.stderr).toMatchObject({exitCode: 0})
+  }
+
+  const lookupOptions = (config: unknown, extra: Partial<CredentialLookupOptions> = {}): CredentialLookupOptions => ({
+    configPath,
+    readFile: async (path) => (path === configPath ? JSON.stringify(config) : readTextFile(path)),
+    runHelper: runHelperProcess,
+    helperEnv,
+    helperTimeoutMs: 10_000,
+    ...extra,
+  })
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'regctl-secretservice-'))
+    const bin = join(dir, 'bin')
+    const runtime = join(dir, 'run')
+    await mkdir(bin)
+    await mkdir(runtime, {mode: 0o700})
+    await mkdir(join(dir, '.docker'))
+    configPath = join(dir, '.docker', 'config.json')
+    await symlink(found[2] ?? '', join(bin, 'docker-credential-secretservice'))
+
+    const base = {
+      PATH: systemPath,
+      HOME: dir,
+      XDG_RUNTIME_DIR: runtime,
+      XDG_DATA_HOME: join(dir, 'data'),
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      XDG_CACHE_HOME: join(dir, 'cache'),
+      LANG: 'C.UTF-8',
+    }
+
+    // A session bus of our own with no service directories: with the standard session config, a
+    // helper call racing the keyring's registration makes dbus *activate* a second, unmanaged
+    // gnome-keyring-daemon (org.freedesktop.secrets.service) that outlives the test.
+    const busConfig = join(dir, 'session.conf')
+    await writeFile(
+      busConfig,
+      [
+        '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"',
+        ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">',
+        '<busconfig>',
+        '  <type>session</type>',
+        `  <listen>unix:dir=${runtime}</listen>`,
+        '  <auth>EXTERNAL</auth>',
+        '  <policy context="default">',
+        '    <allow send_destination="*" eavesdrop="true"/>',
+        '    <allow eavesdrop="true"/>',
+        '    <allow own="*"/>',
+        '  </policy>',
+        '</busconfig>',
+        '',
+      ].join('\n'),
+    )
+    dbus = spawn('dbus-daemon', [`--config-file=${busConfig}`, '--nofork', '--nopidfile', '--print-address=1'], {env: base, stdio: ['ignore', 'pipe', 'ignore']})
+    const address = await firstLine(dbus, 10_000)
+    expect(address).toMatch(/^unix:/)
+
+    const withBus = {...base, DBUS_SESSION_BUS_ADDRESS: address}
+    // --foreground keeps the daemon our child so we can stop it; the password unlocks (creating) the
+    // login keyring in our temp XDG_DATA_HOME.
+    keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {env: withBus, stdio: ['pipe', 'ignore', 'ignore']})
+    keyring.stdin?.end('regctl-test-password')
+
+    helperEnv = {...withBus, PATH: bin}
+
+    // Wait (bounded) until the keyring owns org.freedesktop.secrets: until then the helper fails.
+    let ready = false
+    for (let attempt = 0; attempt < 100 && !ready; attempt++) {
+      const result = await runHelperProcess('docker-credential-secretservice', ['list'], 'unused', {timeoutMs: 5_000, env: helperEnv})
+      ready = result.exitCode === 0
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+
+    expect(ready).toBe(true)
+
+    await store('localhost:5000', 'alice', 'alice-secret-0001')
+    await store(HUB, '<token>', 'hub-identity-token-0002')
+    await store('ghcr.io', 'octocat', 'ghcr-secret-0003')
+  }, 60_000)
+
+  afterAll(async () => {
+    await stop(keyring)
+    await stop(dbus)
+    if (dir) await rm(dir, {recursive: true, force: true})
+  }, 30_000)
+
+  it('resolves credsStore and credHelpers through the real helper', async () => {
+    const lookup = createCredentialLookup(lookupOptions({credsStore: 'secretservice', credHelpers: {'ghcr.io': 'secretservice'}, auths: {'localhost:5000': {}}}))
+
+    await expect(lookup('localhost:5000')).resolves.toEqual({
+      credential: {username: 'alice', password: 'alice-secret-0001'},
+      source: {kind: 'credential-helper', label: 'credsStore secretservice', helper: 'secretservice', path: configPath, via: 'credsStore', key: 'localhost:5000'},
+    })
+    await expect(lookup('docker.io')).resolves.toEqual({
+      credential: {identityToken: 'hub-identity-token-0002'},
+      source: {kind: 'credential-helper', label: 'credsStore secretservice', helper: 'secretservice', path: configPath, via: 'credsStore', key: HUB},
+    })
+    await expect(lookup('ghcr.io')).resolves.toEqual({
+      credential: {username: 'octocat', password: 'ghcr-secret-0003'},
+      source: {kind: 'credential-helper', label: 'credential helper secretservice', helper: 'secretservice', path: configPath, via: 'credHelpers', key: 'ghcr.io'},
+    })
+  })
+
+  it('answers "no credential" for a host the keyring does not hold', async () => {
+    const lookup = createCredentialLookup(lookupOptions({credsStore: 'secretservice'}))
+    await expect(lookup('other.example:5000')).resolves.toBeUndefined()
+    // The helper speaks the not-found protocol: the exact message and a non-zero status.
+    const raw = await runHelperProcess('docker-credential-secretservice', ['get'], 'other.example:5000', {timeoutMs: 10_000, env: helperEnv})
+    expect(raw.exitCode).not.toBe(0)
+    expect(raw.stdout.trim()).toBe('credentials not found in native keychain')
+    await expect(helperGet('secretservice', 'other.example:5000', {runHelper: runHelperProcess, env: helperEnv})).resolves.toBeUndefined()
+  })
+
+  it('lists what the keyring holds, without secrets', async () => {
+    const listing = await listConfiguredRegistries(lookupOptions({credsStore: 'secretservice', credHelpers: {'ghcr.io': 'secretservice'}}))
+    expect(listing.errors).toEqual([])
+    const fromStore = listing.entries.filter((entry) => entry.origin === 'credsStore')
+    expect(Object.fromEntries(fromStore.map((entry) => [entry.key, [entry.username, entry.reachable]]))).toEqual({
+      'localhost:5000': ['alice', true],
+      [HUB]: ['<token>', true],
+      // credHelpers names ghcr.io, so docker would not ask credsStore for it.
+      'ghcr.io': ['octocat', false],
+    })
+    expect(JSON.stringify(listing)).not.toMatch(/secret-000|identity-token-000/)
+  })
+
+  it('a missing helper binary fails only the registries that need it', async () => {
+    const lookup = createCredentialLookup(lookupOptions({credsStore: 'nonexistent', credHelpers: {'localhost:5000': 'secretservice'}}))
+    const failed = await lookup('ghcr.io').catch((error: unknown) => error)
+    expect(failed).toBeInstanceOf(CredentialHelperError)
+    expect((failed as CredentialHelperError).message).toBe(
+      'credential helper docker-credential-nonexistent for ghcr.io: docker-credential-nonexistent is not installed (not found in PATH)',
+    )
+    await expect(lookup('localhost:5000')).resolves.toMatchObject({credential: {username: 'alice'}, source: {label: 'credential helper secretservice'}})
+
+    const listing = await listConfiguredRegistries(lookupOptions({credsStore: 'nonexistent'}))
+    expect(listing.errors.map((error) => error.message)).toEqual([
+      'credential helper docker-credential-nonexistent for *: docker-credential-nonexistent is not installed (not found in PATH)',
+    ])
+  })
+
+  it('reads config.json from disk through the real reader', async () => {
+    await writeFile(configPath, JSON.stringify({credsStore: 'secretservice'}))
+    const lookup = createCredentialLookup({configPath, readFile: readTextFile, runHelper: runHelperProcess, helperEnv})
+    await expect(lookup('localhost:5000')).resolves.toMatchObject({credential: {username: 'alice', password: 'alice-secret-0001'}})
+  })
+})
