@@ -42,6 +42,8 @@ export type ManifestHead = {
   mediaType: string
   size: number
   rateLimit?: RateLimit
+  /** The identity the registry answered (anonymous, or the credential's source). */
+  auth?: AuthUsed
 }
 
 export type ManifestGet = ManifestHead & {manifest: Manifest; body: Uint8Array}
@@ -62,6 +64,12 @@ export type RegistryClientOptions = {
   dispatcher?: unknown
   /** Proxy settings as read by the command from the environment. */
   proxy?: {httpsProxy?: string; httpProxy?: string; noProxy?: string}
+  /**
+   * Extra trusted CA certificates (PEM), added to Node's bundled roots. Node's own
+   * `NODE_EXTRA_CA_CERTS` is honoured without this, but is NOT kept once `ca` is set: a command
+   * that sets `ca` must add that file's certificates itself.
+   */
+  ca?: string[]
 }
 
 /** Counters for benchmarks and tests. */

@@ -1,0 +1,256 @@
+/**
+ * The OCI distribution client (distribution-spec "Pulling manifests", "Pulling blobs",
+ * "Listing Tags") on top of {@link Transport} and {@link RegistryAuth}. Read-only: HEAD/GET of
+ * manifests, HEAD of blobs, the tag list.
+ */
+import {InvalidReferenceError, ProtocolError, RegistryHttpError, redactUrl} from '../errors.js'
+import {RegistryAuth, repositoryScope} from './auth.js'
+import {nextLink} from './link-header.js'
+import {MANIFEST_ACCEPT, baseMediaType, computeDigest, isDigest, parseManifest, verifyDigest} from './manifest.js'
+import {parseOciErrors} from './oci-errors.js'
+import {parseRateLimit} from './rate-limit.js'
+import {BodyLimit, Transport, type TransportResponse, flattenHeaders, header} from './transport.js'
+import type {AuthUsed, ClientStats, Endpoint, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
+
+// distribution/reference regexp.go: path components, tags, and digests (any registered algorithm).
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
+const TAG = /^\w[\w.-]{0,127}$/
+const ANY_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/
+
+/** Bound on tag-list pages (a registry looping on `Link` must not keep us forever). */
+const MAX_TAG_PAGES = 10_000
+
+/** Options of {@link RegistryClient.listTags}. */
+export type ListTagsOptions = {
+  /** `n` per page (distribution-spec: the registry may return fewer). */
+  pageSize?: number
+  /** Stop after this many tags (no further page is fetched). */
+  limit?: number
+}
+
+/** The read-only OCI distribution client. Create one per command run; `close()` at the end. */
+export class RegistryClient {
+  readonly #transport: Transport
+  readonly #auth: RegistryAuth
+  readonly #now: () => number
+  #manifestRequests = 0
+
+  constructor(options: RegistryClientOptions) {
+    this.#now = options.now ?? Date.now
+    this.#transport = new Transport({
+      ...(options.insecureRegistries ? {insecureRegistries: options.insecureRegistries} : {}),
+      ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+      ...(options.userAgent === undefined ? {} : {userAgent: options.userAgent}),
+      ...(options.dispatcher === undefined ? {} : {dispatcher: options.dispatcher}),
+      ...(options.proxy ? {proxy: options.proxy} : {}),
+      ...(options.ca ? {ca: options.ca} : {}),
+    })
+    this.#auth = new RegistryAuth({transport: this.#transport, credentials: options.credentials, now: this.#now})
+  }
+
+  /**
+   * `HEAD /v2/NAME/manifests/REF` with every manifest type in `Accept` (GHCR refuses an OCI index
+   * when its type is missing). The digest is `Docker-Content-Digest`; a registry that omits it
+   * on HEAD costs one GET, whose body is hashed.
+   */
+  async headManifest(registry: string, repository: string, reference: string): Promise<ManifestHead> {
+    checkName(repository, reference)
+    const res = await this.#auth.send(
+      registry,
+      `/v2/${repository}/manifests/${reference}`,
+      {method: 'HEAD', headers: {accept: MANIFEST_ACCEPT}, maxBodyBytes: BodyLimit.manifest},
+      [repositoryScope(repository)],
+      () => this.#manifestRequests++,
+    )
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'HEAD')
+    const digest = header(res.headers, 'docker-content-digest')?.trim()
+    const length = Number(header(res.headers, 'content-length'))
+    if (digest === undefined || !isDigest(digest) || !Number.isSafeInteger(length)) {
+      const got = await this.getManifest(registry, repository, reference)
+      return {
+        digest: got.digest,
+        mediaType: got.mediaType,
+        size: got.size,
+        ...(got.rateLimit ? {rateLimit: got.rateLimit} : {}),
+        ...(got.auth ? {auth: got.auth} : {}),
+      }
+    }
+
+    if (isDigest(reference) && digest !== reference) {
+      throw new ProtocolError(redactUrl(res.url), `registry answered digest ${digest} for ${reference}`)
+    }
+
+    return {
+      digest,
+      mediaType: baseMediaType(header(res.headers, 'content-type')),
+      size: length,
+      ...this.#rateLimit(res),
+      auth: res.auth,
+    }
+  }
+
+  /**
+   * `GET /v2/NAME/manifests/REF`: the manifest parsed and its bytes verified against the digest
+   * asked for (or, for a tag, the `Docker-Content-Digest` the registry claims).
+   */
+  async getManifest(registry: string, repository: string, reference: string): Promise<ManifestGet> {
+    checkName(repository, reference)
+    const res = await this.#auth.send(
+      registry,
+      `/v2/${repository}/manifests/${reference}`,
+      {method: 'GET', headers: {accept: MANIFEST_ACCEPT}, maxBodyBytes: BodyLimit.manifest},
+      [repositoryScope(repository)],
+      () => this.#manifestRequests++,
+    )
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET')
+    const source = redactUrl(res.url)
+    const claimed = header(res.headers, 'docker-content-digest')?.trim()
+    let digest: string
+    if (isDigest(reference)) {
+      verifyDigest(res.body, reference, source)
+      digest = reference
+    } else if (claimed !== undefined && claimed !== '') {
+      verifyDigest(res.body, claimed, source)
+      digest = claimed
+    } else {
+      digest = computeDigest(res.body)
+    }
+
+    const contentType = header(res.headers, 'content-type') ?? ''
+    const manifest = parseManifest(res.body, contentType, source)
+    return {
+      digest,
+      mediaType: manifest.mediaType,
+      size: res.body.byteLength,
+      ...this.#rateLimit(res),
+      auth: res.auth,
+      manifest,
+      body: res.body,
+    }
+  }
+
+  /** `HEAD /v2/NAME/blobs/DIGEST`, following redirects to blob stores (without `Authorization`). */
+  async headBlob(registry: string, repository: string, digest: string): Promise<{size: number}> {
+    checkName(repository, digest)
+    if (!isDigest(digest) && !ANY_DIGEST.test(digest)) throw new InvalidReferenceError(digest, 'not a digest')
+    const res = await this.#auth.send(
+      registry,
+      `/v2/${repository}/blobs/${digest}`,
+      {method: 'HEAD', maxBodyBytes: 0},
+      [repositoryScope(repository)],
+    )
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'HEAD')
+    const size = Number(header(res.headers, 'content-length'))
+    if (!Number.isSafeInteger(size) || size < 0) throw new ProtocolError(redactUrl(res.url), 'blob HEAD without Content-Length')
+    return {size}
+  }
+
+  /**
+   * The tags of a repository, page by page (`GET /v2/NAME/tags/list?n=`), following
+   * `Link: <…>; rel="next"` on the same registry. Stop early by breaking out of the loop.
+   */
+  async *listTags(registry: string, repository: string, options: ListTagsOptions = {}): AsyncGenerator<string> {
+    checkName(repository)
+    const {pageSize, limit} = options
+    let path = `/v2/${repository}/tags/list${pageSize === undefined ? '' : `?n=${encodeURIComponent(String(pageSize))}`}`
+    const seen = new Set<string>()
+    let yielded = 0
+    for (let page = 0; page < MAX_TAG_PAGES; page++) {
+      seen.add(path)
+      const res = await this.#auth.send(
+        registry,
+        path,
+        {method: 'GET', headers: {accept: 'application/json'}, maxBodyBytes: BodyLimit.tags},
+        [repositoryScope(repository)],
+      )
+      if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET')
+      for (const tag of parseTagList(res.body, redactUrl(res.url))) {
+        if (limit !== undefined && yielded >= limit) return
+        yield tag
+        yielded++
+      }
+
+      if (limit !== undefined && yielded >= limit) return
+      const next = nextLink(res.headers['link'], res.url)
+      if (!next) return
+      if (next.host !== res.url.host) {
+        throw new ProtocolError(redactUrl(res.url), `tag list pagination leads to another host (${next.host})`)
+      }
+
+      path = `${next.pathname}${next.search}`
+      // A registry that points back to a page we have read would loop forever.
+      if (seen.has(path)) return
+    }
+  }
+
+  /** The identity of the last successful request to `registry` (undefined before any). */
+  async authFor(registry: string): Promise<AuthUsed | undefined> {
+    return this.#auth.lastUsed(registry)
+  }
+
+  /** Where a registry was reached, once a request found its scheme. */
+  endpoint(registry: string): Endpoint | undefined {
+    const baseUrl = this.#transport.baseUrl(registry)
+    if (baseUrl === undefined) return undefined
+    return {registry, baseUrl, insecure: baseUrl.startsWith('http:') || this.#transport.isInsecureHost(new URL(baseUrl).host)}
+  }
+
+  /** Request counters since the client was created. */
+  stats(): ClientStats {
+    return {requests: this.#transport.requests, tokenRequests: this.#auth.tokenRequests, manifestRequests: this.#manifestRequests}
+  }
+
+  /** Closes keep-alive connections. */
+  async close(): Promise<void> {
+    await this.#transport.close()
+  }
+
+  #rateLimit(res: TransportResponse): {rateLimit?: RateLimit} {
+    const rateLimit = parseRateLimit((name) => header(res.headers, name), this.#now())
+    return rateLimit ? {rateLimit} : {}
+  }
+}
+
+/** Creates a {@link RegistryClient}. */
+export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
+  return new RegistryClient(options)
+}
+
+/**
+ * The rate limit carried by an error (a 429 keeps its headers), with `retry-after` turned into a
+ * date by `now`.
+ */
+export function rateLimitOfError(error: RegistryHttpError, now: number): RateLimit | undefined {
+  return parseRateLimit((name) => error.headers[name], now)
+}
+
+function httpError(res: TransportResponse, method: string): RegistryHttpError {
+  return new RegistryHttpError(res.status, method, redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
+}
+
+/** Guards the URL path: the repository and reference go into it verbatim. */
+function checkName(repository: string, reference?: string): void {
+  if (repository.length > 255 || !repository.split('/').every((c) => PATH_COMPONENT.test(c))) {
+    throw new InvalidReferenceError(repository, 'invalid repository name')
+  }
+
+  if (reference !== undefined && !TAG.test(reference) && !ANY_DIGEST.test(reference)) {
+    throw new InvalidReferenceError(reference, 'not a tag or a digest')
+  }
+}
+
+function parseTagList(body: Uint8Array, source: string): string[] {
+  let data: unknown
+  try {
+    data = JSON.parse(new TextDecoder().decode(body))
+  } catch {
+    throw new ProtocolError(source, 'tag list is not JSON')
+  }
+
+  if (typeof data !== 'object' || data === null) throw new ProtocolError(source, 'tag list is not an object')
+  const tags = (data as {tags?: unknown}).tags
+  // distribution answers `"tags": null` for a repository without tags.
+  if (tags === null || tags === undefined) return []
+  if (!Array.isArray(tags)) throw new ProtocolError(source, 'tag list has no tags array')
+  return tags.filter((t): t is string => typeof t === 'string')
+}

@@ -1,0 +1,53 @@
+/**
+ * Docker Hub's pull rate-limit headers (docs.docker.com "Docker Hub usage and limits"):
+ * `ratelimit-limit: 100;w=21600`, `ratelimit-remaining: 76;w=21600`,
+ * `docker-ratelimit-source: 1.2.3.4`, and on a 429 `retry-after` (RFC 9110 §10.2.3: seconds or
+ * an HTTP date) or `x-ratelimit-reset` (epoch seconds).
+ */
+import type {RateLimit} from './types.js'
+
+/** Header lookup by lowercase name (first value). */
+export type HeaderGetter = (name: string) => string | undefined
+
+function quota(value: string | undefined): {count?: number; window?: number} {
+  if (value === undefined) return {}
+  const [countPart, ...params] = value.split(';')
+  const out: {count?: number; window?: number} = {}
+  const count = Number(countPart?.trim())
+  if (countPart?.trim() && Number.isFinite(count) && count >= 0) out.count = count
+  for (const param of params) {
+    const m = /^\s*w\s*=\s*(\d+)\s*$/i.exec(param)
+    if (m) out.window = Number(m[1])
+  }
+
+  return out
+}
+
+/**
+ * Reads the rate-limit headers of a response. `now` (ms) turns a relative `retry-after` into an
+ * ISO date. Returns undefined when the registry sent none of them.
+ */
+export function parseRateLimit(get: HeaderGetter, now: number): RateLimit | undefined {
+  const limit = quota(get('ratelimit-limit'))
+  const remaining = quota(get('ratelimit-remaining'))
+  const source = get('docker-ratelimit-source')?.trim()
+  const out: RateLimit = {}
+  if (limit.count !== undefined) out.limit = limit.count
+  if (remaining.count !== undefined) out.remaining = remaining.count
+  const window = limit.window ?? remaining.window
+  if (window !== undefined) out.windowSeconds = window
+  if (source) out.source = source
+
+  const retryAfter = get('retry-after')?.trim()
+  const reset = get('x-ratelimit-reset')?.trim()
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) out.resetAt = new Date(now + Number(retryAfter) * 1000).toISOString()
+    else {
+      const date = Date.parse(retryAfter)
+      if (!Number.isNaN(date)) out.resetAt = new Date(date).toISOString()
+    }
+  }
+
+  if (out.resetAt === undefined && reset && /^\d+$/.test(reset)) out.resetAt = new Date(Number(reset) * 1000).toISOString()
+  return Object.keys(out).length > 0 ? out : undefined
+}

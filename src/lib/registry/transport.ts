@@ -1,0 +1,401 @@
+/**
+ * The HTTP layer of the registry client, on undici: one keep-alive dispatcher per trust mode,
+ * per-request deadline, bounded body reads, redirects followed by hand, docker's HTTPS → HTTP
+ * fallback for loopback and `--insecure-registry` hosts, and one error model
+ * ({@link NetworkError} / {@link TimeoutError} for "could not reach", never an HTTP status).
+ */
+import {rootCertificates} from 'node:tls'
+
+import {Agent, type Dispatcher, EnvHttpProxyAgent, request} from 'undici'
+
+import {
+  InsecureTransportError,
+  NetworkError,
+  ProtocolError,
+  type RegctlError,
+  TimeoutError,
+  redactText,
+  redactUrl,
+} from '../errors.js'
+import {apiHost, isListedHost, isLoopbackHost} from './hosts.js'
+
+/** Body size bounds (bytes). A registry that sends more is broken or hostile. */
+export const BodyLimit = {
+  manifest: 4 * 1024 * 1024,
+  token: 1024 * 1024,
+  /** Error bodies are read up to this size and the rest is dropped (the status is what counts). */
+  error: 64 * 1024,
+  tags: 4 * 1024 * 1024,
+} as const
+
+/** At most this many redirect hops per request (Go's net/http allows 10; registries need 1 or 2). */
+export const MAX_REDIRECTS = 5
+
+const DEFAULT_TIMEOUT_MS = 30_000
+
+/** How the transport reaches registries (built by the client from its RegistryClientOptions). */
+export type TransportOptions = {
+  /** Hosts (host or host:port) that may be reached over plain HTTP or with unverified TLS. */
+  insecureRegistries?: readonly string[]
+  /** Deadline for one request (connect + headers + body, redirects included). Default 30 s. */
+  timeoutMs?: number
+  /** `User-Agent` header. Default `regctl`. */
+  userAgent?: string
+  /** A ready undici dispatcher (tests, custom proxies). When set it serves every request. */
+  dispatcher?: unknown
+  /** Proxy URLs as read by the command (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`). */
+  proxy?: {httpsProxy?: string; httpProxy?: string; noProxy?: string}
+  /**
+   * Extra trusted CA certificates (PEM), added to Node's bundled roots. Not needed for
+   * `NODE_EXTRA_CA_CERTS`, which Node (and so undici's default connector) already honours.
+   */
+  ca?: readonly string[]
+}
+
+/** The methods the read-only client uses (POST only for OAuth2 token requests). */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST'
+
+/** One request; `url` may be redirected, `authorization` is handled apart from `headers`. */
+export type TransportRequest = {
+  method: HttpMethod
+  url: URL
+  headers?: Record<string, string>
+  /**
+   * The `Authorization` value. Kept apart from `headers` so that the transport can refuse it over
+   * plain HTTP and drop it on a cross-host redirect.
+   */
+  authorization?: string
+  body?: string
+  /** Bound for a 2xx body; larger → {@link ProtocolError}. */
+  maxBodyBytes: number
+  /** Follow 301/302/303/307/308 (GET and HEAD only). Default true. */
+  followRedirects?: boolean
+}
+
+/** Response headers, names lowercased, every value a list (several lines stay apart). */
+export type ResponseHeaders = Record<string, string[]>
+
+/** A response with its body read (bounded); HEAD and redirect bodies are empty. */
+export type TransportResponse = {
+  status: number
+  /** The URL that answered (after redirects). */
+  url: URL
+  headers: ResponseHeaders
+  body: Uint8Array
+  /** True when the request that produced this answer carried `Authorization` (redirects may drop it). */
+  authorized: boolean
+}
+
+/** First value of a header, or undefined. */
+export function header(headers: ResponseHeaders, name: string): string | undefined {
+  return headers[name.toLowerCase()]?.[0]
+}
+
+/** Flattens headers for an error object (`set-cookie` dropped: it may carry a session). */
+export function flattenHeaders(headers: ResponseHeaders): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, values] of Object.entries(headers)) {
+    if (name === 'set-cookie') continue
+    out[name] = values.join(', ')
+  }
+
+  return out
+}
+
+type TlsOptions = {rejectUnauthorized?: boolean; ca?: string[]}
+
+/**
+ * Builds the keep-alive dispatcher used for one trust mode. With proxy URLs it is an
+ * `EnvHttpProxyAgent` fed explicitly (empty strings stop it from reading the environment itself:
+ * the command owns the environment).
+ */
+export function createDispatcher(options: {
+  insecureTls: boolean
+  ca?: readonly string[]
+  proxy?: TransportOptions['proxy']
+  connectTimeoutMs?: number
+}): Dispatcher {
+  const tls: TlsOptions = options.insecureTls
+    ? {rejectUnauthorized: false}
+    : options.ca && options.ca.length > 0
+      ? // `ca` replaces the default store in Node; keep the bundled roots next to the extra ones.
+        {ca: [...rootCertificates, ...options.ca]}
+      : {}
+  const connect = {...tls, timeout: options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS}
+  const agentOptions = {connect, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000}
+  const proxy = options.proxy
+  if (proxy && (proxy.httpsProxy || proxy.httpProxy)) {
+    return new EnvHttpProxyAgent({
+      ...agentOptions,
+      // Through a CONNECT tunnel the registry's TLS options are `requestTls`.
+      requestTls: tls,
+      httpProxy: proxy.httpProxy ?? '',
+      httpsProxy: proxy.httpsProxy ?? '',
+      noProxy: proxy.noProxy ?? '',
+    })
+  }
+
+  return new Agent(agentOptions)
+}
+
+function isDispatcher(value: unknown): value is Dispatcher {
+  return typeof value === 'object' && value !== null && typeof (value as {dispatch?: unknown}).dispatch === 'function'
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/** Per-request deadline shared by every hop of one `send`. */
+class Deadline {
+  readonly controller = new AbortController()
+  expired = false
+  readonly #timer: NodeJS.Timeout
+
+  constructor(readonly ms: number) {
+    this.#timer = setTimeout(() => {
+      this.expired = true
+      this.controller.abort()
+    }, ms)
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer)
+  }
+}
+
+/** The HTTP transport. One per client; `close()` ends its keep-alive sockets. */
+export class Transport {
+  /** Every HTTP request sent (redirect hops and fallbacks included). */
+  requests = 0
+  readonly timeoutMs: number
+  readonly #insecure: readonly string[]
+  readonly #userAgent: string
+  readonly #secure: Dispatcher
+  readonly #unverified: Dispatcher
+  readonly #owned: Dispatcher[] = []
+  /** Scheme that worked, per API host (docker remembers it per registry too). */
+  readonly #schemes = new Map<string, 'http' | 'https'>()
+
+  constructor(options: TransportOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.#insecure = options.insecureRegistries ?? []
+    this.#userAgent = options.userAgent ?? 'regctl'
+    if (options.dispatcher !== undefined) {
+      if (!isDispatcher(options.dispatcher)) throw new TypeError('dispatcher must be an undici Dispatcher')
+      this.#secure = options.dispatcher
+      this.#unverified = options.dispatcher
+    } else {
+      const base = {connectTimeoutMs: this.timeoutMs, ...(options.proxy ? {proxy: options.proxy} : {})}
+      this.#secure = createDispatcher({...base, insecureTls: false, ...(options.ca ? {ca: options.ca} : {})})
+      this.#unverified = createDispatcher({...base, insecureTls: true})
+      this.#owned.push(this.#secure, this.#unverified)
+    }
+  }
+
+  /**
+   * True when `host` may be reached over plain HTTP and unverified TLS: loopback (docker marks
+   * 127.0.0.0/8 insecure by default) or listed in `insecureRegistries`.
+   */
+  isInsecureHost(host: string): boolean {
+    return isLoopbackHost(host) || isListedHost(host, this.#insecure)
+  }
+
+  /** The base URL of a registry once a request has found its scheme, else undefined. */
+  baseUrl(registry: string): string | undefined {
+    const host = apiHost(registry)
+    const scheme = this.#schemes.get(host)
+    return scheme ? `${scheme}://${host}` : undefined
+  }
+
+  /**
+   * Sends a request to a registry's API (`path` starts with `/v2/`). HTTPS first; for insecure
+   * hosts a connection or TLS failure falls back to plain HTTP, as `docker pull` does, and the
+   * scheme that worked is remembered.
+   */
+  async sendToRegistry(registry: string, path: string, req: Omit<TransportRequest, 'url'>): Promise<TransportResponse> {
+    const host = apiHost(registry)
+    const known = this.#schemes.get(host)
+    if (known) return this.send({...req, url: new URL(`${known}://${host}${path}`)})
+    try {
+      const res = await this.send({...req, url: new URL(`https://${host}${path}`)})
+      this.#schemes.set(host, 'https')
+      return res
+    } catch (error) {
+      if (!(error instanceof NetworkError) || !this.isInsecureHost(host)) throw error
+    }
+
+    const res = await this.send({...req, url: new URL(`http://${host}${path}`)})
+    this.#schemes.set(host, 'http')
+    return res
+  }
+
+  /** Sends one request, following redirects (≤ {@link MAX_REDIRECTS}) under one deadline. */
+  async send(req: TransportRequest): Promise<TransportResponse> {
+    const deadline = new Deadline(this.timeoutMs)
+    try {
+      let url = req.url
+      let authorization = req.authorization
+      for (let hop = 0; ; hop++) {
+        const res = await this.#once(req, url, authorization, deadline)
+        const location = header(res.headers, 'location')
+        const redirect = [301, 302, 303, 307, 308].includes(res.status)
+        if (!redirect || req.followRedirects === false || req.method === 'POST' || location === undefined) {
+          return {...res, authorized: authorization !== undefined}
+        }
+
+        if (hop >= MAX_REDIRECTS) throw new ProtocolError(redactUrl(req.url), `more than ${MAX_REDIRECTS} redirects`)
+        let next: URL
+        try {
+          next = new URL(location, url)
+        } catch {
+          throw new ProtocolError(redactUrl(url), 'redirect to an invalid Location')
+        }
+
+        // Never forward credentials to another host (blob redirects go to S3/CDNs with their own
+        // signature) nor down from HTTPS to HTTP. Go's net/http and docker behave the same way.
+        if (next.host !== url.host || (url.protocol === 'https:' && next.protocol !== 'https:')) authorization = undefined
+        url = next
+      }
+    } finally {
+      deadline.clear()
+    }
+  }
+
+  async #once(
+    req: TransportRequest,
+    url: URL,
+    authorization: string | undefined,
+    deadline: Deadline,
+  ): Promise<Omit<TransportResponse, 'authorized'>> {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new ProtocolError(redactUrl(url), `unsupported URL scheme ${url.protocol}`)
+    }
+
+    // Checked before connecting: a realm or a Link from the registry must not lure credentials
+    // onto the wire in clear text.
+    if (authorization !== undefined && url.protocol === 'http:' && !this.isInsecureHost(url.host)) {
+      throw new InsecureTransportError(
+        redactUrl(url),
+        'refusing to send credentials over plain HTTP to a host that is neither loopback nor an insecure registry',
+      )
+    }
+
+    const headers: Record<string, string> = {'user-agent': this.#userAgent, ...req.headers}
+    if (authorization !== undefined) headers['authorization'] = authorization
+    const dispatcher = url.protocol === 'https:' && this.isInsecureHost(url.host) ? this.#unverified : this.#secure
+    this.requests++
+    let res: Dispatcher.ResponseData
+    try {
+      res = await request(url, {
+        method: req.method,
+        headers,
+        ...(req.body === undefined ? {} : {body: req.body}),
+        dispatcher,
+        signal: deadline.controller.signal,
+      })
+    } catch (error) {
+      throw classify(error, url, deadline)
+    }
+
+    const responseHeaders = normalizeHeaders(res.headers)
+    const status = res.statusCode
+    let body: Uint8Array
+    try {
+      if (req.method === 'HEAD' || (status >= 300 && status < 400)) {
+        await res.body.dump({limit: BodyLimit.error})
+        body = new Uint8Array(0)
+      } else if (status >= 200 && status < 300) {
+        body = await readBounded(res.body, req.maxBodyBytes, url, header(responseHeaders, 'content-length'))
+      } else {
+        body = await readTruncated(res.body, BodyLimit.error)
+      }
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error
+      throw classify(error, url, deadline)
+    }
+
+    return {status, url, headers: responseHeaders, body}
+  }
+
+  /** Closes the dispatchers this transport created (not an injected one). */
+  async close(): Promise<void> {
+    await Promise.all(this.#owned.map((d) => d.close()))
+  }
+}
+
+function normalizeHeaders(raw: Record<string, string | string[] | undefined>): ResponseHeaders {
+  const out: ResponseHeaders = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue
+    out[name.toLowerCase()] = Array.isArray(value) ? value : [value]
+  }
+
+  return out
+}
+
+async function readBounded(
+  body: AsyncIterable<Uint8Array> & {destroy(): unknown},
+  limit: number,
+  url: URL,
+  contentLength: string | undefined,
+): Promise<Uint8Array> {
+  if (contentLength !== undefined && Number(contentLength) > limit) {
+    body.destroy()
+    throw new ProtocolError(redactUrl(url), `response body of ${contentLength} bytes exceeds the ${limit}-byte limit`)
+  }
+
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of body) {
+    total += chunk.byteLength
+    if (total > limit) {
+      body.destroy()
+      throw new ProtocolError(redactUrl(url), `response body exceeds the ${limit}-byte limit`)
+    }
+
+    chunks.push(chunk)
+  }
+
+  return concat(chunks, total)
+}
+
+async function readTruncated(body: AsyncIterable<Uint8Array> & {destroy(): unknown}, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for await (const chunk of body) {
+    const room = limit - total
+    if (chunk.byteLength >= room) {
+      chunks.push(chunk.subarray(0, room))
+      total += room
+      // Drop the rest (and the connection): an error page larger than this carries nothing we use.
+      body.destroy()
+      break
+    }
+
+    chunks.push(chunk)
+    total += chunk.byteLength
+  }
+
+  return concat(chunks, total)
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+
+  return out
+}
+
+/** Maps an undici/Node failure to NetworkError or TimeoutError (never an HTTP status). */
+function classify(error: unknown, url: URL, deadline: Deadline): RegctlError {
+  const safeUrl = redactUrl(url)
+  if (deadline.expired) return new TimeoutError(safeUrl, deadline.ms)
+  const code = typeof error === 'object' && error !== null ? (error as {code?: unknown}).code : undefined
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return new TimeoutError(safeUrl, deadline.ms)
+  const message = error instanceof Error ? error.message : String(error)
+  const detail = typeof code === 'string' ? `${code}: ${message}` : message
+  return new NetworkError(safeUrl, redactText(detail), {cause: error})
+}
