@@ -1,0 +1,121 @@
+/**
+ * GitHub token resolution, shared by `ghcr ls` and `auth status` (issue #3). Pure over injected
+ * sources: the command reads the flag and the environment and passes the keyring and Docker
+ * credential lookups in.
+ */
+import type {ResolvedCredential} from '../credentials/types.js'
+import {redactSecret} from '../errors.js'
+import type {GitHubTokenKind, GitHubTokenSource, ResolvedGitHubToken} from './types.js'
+
+/** Reads one secret from the OS keyring; resolves `undefined` when there is no entry. */
+export type KeyringReader = (service: string, account: string) => Promise<string | undefined>
+
+/** The places a token may come from, in the order they are consulted. */
+export type GitHubTokenSources = {
+  /** `--token`. */
+  flag?: string | undefined
+  /** `GH_TOKEN`, then `GITHUB_TOKEN` (the gh CLI's order). */
+  env?: {GH_TOKEN?: string | undefined; GITHUB_TOKEN?: string | undefined}
+  /** The GitHub host (`github.com`, a GHES host): the keyring account. */
+  host: string
+  /** OS keyring, service `regctl`, account = host. */
+  keyring?: KeyringReader
+  /**
+   * Docker config credential lookup (`CredentialLookup`); asked for `ghcr.io`, and only when the
+   * host is `github.com`, since a ghcr.io password is a github.com token and must not be sent to
+   * another server.
+   */
+  dockerCredential?: (registry: string) => Promise<ResolvedCredential | undefined>
+}
+
+/** The outcome: the token (if any) and notes about sources that could not be read. */
+export type GitHubTokenResolution = {
+  token?: ResolvedGitHubToken
+  /** E.g. "OS keyring unavailable (…); set GH_TOKEN instead". Never holds a secret. */
+  notes: string[]
+}
+
+/** Keyring service name regctl stores its GitHub token under. */
+export const KEYRING_SERVICE = 'regctl'
+
+/**
+ * Resolves the GitHub token: `--token`, `GH_TOKEN`, `GITHUB_TOKEN`, the OS keyring (service
+ * `regctl`, account = host), then the `ghcr.io` credential of the Docker config. Empty values are
+ * skipped. A keyring that cannot be reached (no Secret Service on a headless Linux) is a note, not
+ * an error: the next source is tried. A Docker config that exists but cannot be read is an error
+ * (the lookup's `ConfigError` / `CredentialHelperError` propagates).
+ */
+export async function resolveGitHubToken(sources: GitHubTokenSources): Promise<GitHubTokenResolution> {
+  const notes: string[] = []
+  const direct: Array<[GitHubTokenSource, string | undefined]> = [
+    ['flag', sources.flag],
+    ['GH_TOKEN', sources.env?.GH_TOKEN],
+    ['GITHUB_TOKEN', sources.env?.GITHUB_TOKEN],
+  ]
+  for (const [source, value] of direct) {
+    const token = value?.trim()
+    if (token) return {token: describeToken(token, source), notes}
+  }
+
+  if (sources.keyring) {
+    try {
+      const token = (await sources.keyring(KEYRING_SERVICE, sources.host))?.trim()
+      if (token) return {token: describeToken(token, 'keyring'), notes}
+    } catch (error) {
+      notes.push(`OS keyring unavailable (${keyringReason(error)}); set GH_TOKEN or pass --token instead`)
+    }
+  }
+
+  if (sources.dockerCredential && sources.host === 'github.com') {
+    const found = await sources.dockerCredential('ghcr.io')
+    const token = (found?.credential.password ?? found?.credential.identityToken)?.trim()
+    if (token) return {token: describeToken(token, 'docker-config'), notes}
+  }
+
+  return {notes}
+}
+
+/** Classifies a token by its prefix (see {@link GitHubTokenKind}). */
+export function classifyToken(token: string): GitHubTokenKind {
+  if (token.startsWith('github_pat_')) return 'fine-grained'
+  if (token.startsWith('ghp_')) return 'classic'
+  if (token.startsWith('gho_')) return 'oauth'
+  if (token.startsWith('ghu_')) return 'user-to-server'
+  if (token.startsWith('ghs_')) return 'installation'
+  // Pre-2021 classic tokens are 40 hex characters.
+  if (/^[0-9a-f]{40}$/.test(token)) return 'classic'
+  return 'unknown'
+}
+
+/** Human label of a token source, as used in messages: `GH_TOKEN`, `--token`, `the OS keyring`. */
+export function describeTokenSource(source: GitHubTokenSource): string {
+  switch (source) {
+    case 'flag': {
+      return '--token'
+    }
+
+    case 'keyring': {
+      return 'the OS keyring'
+    }
+
+    case 'docker-config': {
+      return 'the Docker config (ghcr.io)'
+    }
+
+    default: {
+      return source
+    }
+  }
+}
+
+function describeToken(token: string, source: GitHubTokenSource): ResolvedGitHubToken {
+  const prefix = /^(github_pat_|gh[pousr]_)/.exec(token)?.[1] ?? ''
+  return {token, source, kind: classifyToken(token), redacted: redactSecret(token, prefix)}
+}
+
+function keyringReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  // @napi-rs/keyring appends a Rust backtrace after the first line.
+  const first = message.split('\n')[0]?.trim() ?? ''
+  return first.length > 0 ? first.slice(0, 200) : 'unknown error'
+}
