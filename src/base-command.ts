@@ -43,7 +43,8 @@ export abstract class BaseCommand extends Command {
   private fail(code: string, message: string, exitCode: number): void {
     const safe = redactText(message)
     if (this.jsonEnabled()) {
-      this.log(JSON.stringify({error: {code, message: safe}}, null, 2))
+      // this.log is silenced under --json; the error document is the JSON output.
+      process.stdout.write(`${JSON.stringify({error: {code, message: safe}}, null, 2)}\n`)
     } else {
       this.logToStderr(`${this.config.bin}: ${safe}`)
     }

@@ -1,15 +1,106 @@
-import {Args} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../base-command.js'
+import {pullCheckExitCode, type PullCheckResult} from '../lib/checks/pull-check.js'
+import {UsageError} from '../lib/errors.js'
+import {defaultPlatform, parsePlatform} from '../lib/platform.js'
+import {parseReferenceList} from '../lib/reference-list.js'
+import {renderPullCheck} from '../render/pull-check.js'
+
+export type {ImageCheck, PullCheckResult, Verdict} from '../lib/checks/pull-check.js'
 
 export default class PullCheck extends BaseCommand {
-  static override args = {image: Args.string({description: 'Image reference'})}
-  static override description = 'Check that images can be pulled (work in progress)'
+  static override description = `Check that images can be pulled from here, with the credentials you have, right now
+
+Resolves each reference the way docker does (credentials from the Docker config, credential
+helpers, the registry's token auth) and asks the registry for the manifest with HEAD requests, so
+checking a Docker Hub image does not spend pull quota. An index is resolved for --platform.
+
+Verdicts: pullable, invalid-reference, unauthorized, denied, not-found, platform-missing,
+rate-limited, unreachable, registry-error.
+Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only undetermined results.`
+
   static override enableJsonFlag = true
+
+  static override examples = [
+    '<%= config.bin %> pull-check alpine',
+    '<%= config.bin %> pull-check ghcr.io/acme/api:1.4 ghcr.io/acme/web@sha256:0123…',
+    '<%= config.bin %> pull-check --platform linux/arm64 node:20',
+    '<%= config.bin %> pull-check --all-platforms --blobs registry.example.com/team/app:2.0',
+    'grep -h "^FROM" */Dockerfile | cut -d" " -f2 | <%= config.bin %> pull-check -f - --json',
+  ]
+
+  static override flags = {
+    'all-platforms': Flags.boolean({description: 'Every platform manifest of an index must resolve'}),
+    blobs: Flags.boolean({description: 'Also HEAD the config and every layer blob of the checked manifests'}),
+    concurrency: Flags.integer({default: 8, description: 'Images checked at the same time', max: 64, min: 1}),
+    file: Flags.string({char: 'f', description: 'Read references from a file, one per line (# comments); - for stdin'}),
+    'insecure-registry': Flags.string({
+      description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS',
+      multiple: true,
+    }),
+    platform: Flags.string({description: 'Platform to resolve indexes for, os/arch[/variant] (default: this machine)'}),
+  }
+
   static override strict = false
 
-  public async run(): Promise<{images: string[]}> {
-    const {argv} = await this.parse(PullCheck)
-    return {images: argv as string[]}
+  static override usage = 'pull-check IMAGE... [-f FILE] [--platform os/arch[/variant]] [--all-platforms] [--blobs] [--json]'
+
+  public async run(): Promise<PullCheckResult> {
+    const {argv, flags} = await this.parse(PullCheck)
+    const inputs = (argv as string[]).slice()
+    if (flags.file) inputs.push(...(await this.readReferences(flags.file)))
+    if (inputs.length === 0) throw new UsageError('no image given: name one or more images, or use --file')
+
+    const platform = flags.platform
+      ? parsePlatform(flags.platform)
+      : defaultPlatform(process.platform, process.arch, armVersion())
+
+    // Heavy modules (undici, the credential store) load only when there is work to do.
+    const {createRuntime} = await import('../runtime.js')
+    const runtime = await createRuntime({
+      insecureRegistries: flags['insecure-registry'] ?? [],
+      timeoutSeconds: flags.timeout,
+      version: this.config.version,
+    })
+    try {
+      const {pullCheck} = await import('../lib/checks/pull-check.js')
+      const result = await pullCheck(inputs, {
+        allPlatforms: flags['all-platforms'],
+        blobs: flags.blobs,
+        client: runtime.client,
+        concurrency: flags.concurrency,
+        credentials: runtime.credentials,
+        platform,
+      })
+      if (!this.jsonEnabled()) this.log(renderPullCheck(result))
+      process.exitCode = pullCheckExitCode(result)
+      return result
+    } finally {
+      await runtime.close()
+    }
   }
+
+  private async readReferences(file: string): Promise<string[]> {
+    let text: string
+    try {
+      text = file === '-' ? await readStdin() : await readFile(file, 'utf8')
+    } catch (error) {
+      throw new UsageError(`cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    }
+
+    return parseReferenceList(text).map((entry) => entry.input)
+  }
+}
+
+function armVersion(): string | undefined {
+  const value = (process.config.variables as Record<string, unknown>)['arm_version']
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
 }

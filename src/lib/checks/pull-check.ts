@@ -21,6 +21,7 @@ import {formatReference, parseReference, type ImageReference} from '../reference
 import type {Descriptor, Manifest, ManifestGet, ManifestHead, Platform, RateLimit} from '../registry/types.js'
 import {MediaType} from '../registry/types.js'
 import {mapConcurrent} from '../concurrency.js'
+import {parseRateLimit} from '../registry/rate-limit.js'
 
 /** Every answer pull-check can give. `pullable` is the only success. */
 export type Verdict =
@@ -158,7 +159,14 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
     return {...result, durationMs: now() - started}
   } catch (error) {
     if (error instanceof ConfigError) throw error
-    return {...base, ...verdictForError(error), durationMs: now() - started}
+    const failed: ImageCheck = {...base, ...verdictForError(error), durationMs: now() - started}
+    // A 429 keeps its headers: report when the quota resets (Retry-After) and who it counts for.
+    if (error instanceof RegistryHttpError) {
+      const rateLimit = parseRateLimit((name) => error.headers[name], now())
+      if (rateLimit) failed.rateLimit = rateLimit
+    }
+
+    return failed
   }
 }
 
@@ -169,7 +177,7 @@ function manifestReference(ref: ImageReference): string {
 
 async function resolveImage(ref: ImageReference, base: ImageCheck, options: PullCheckOptions): Promise<ImageCheck> {
   const {client} = options
-  const head = await client.headManifest(ref.registry, ref.repository, manifestReference(ref))
+  const head = await headOrExplain(client, ref)
   const out: ImageCheck = {...base, digest: head.digest, mediaType: head.mediaType}
   if (head.rateLimit) out.rateLimit = head.rateLimit
   // A tag resolved by HEAD must match a digest pinned in the same reference (`name:tag@digest`
@@ -227,6 +235,27 @@ async function resolveImage(ref: ImageReference, base: ImageCheck, options: Pull
   }
 
   return out
+}
+
+/**
+ * HEAD the manifest; on a 404, which has no body, ask once more with GET so the verdict can say
+ * whether the repository or the tag is missing (NAME_UNKNOWN vs MANIFEST_UNKNOWN). The extra GET
+ * happens only on this failure path, so pullable references stay at one request.
+ */
+async function headOrExplain(client: PullCheckClient, ref: ImageReference): Promise<ManifestHead> {
+  const reference = manifestReference(ref)
+  try {
+    return await client.headManifest(ref.registry, ref.repository, reference)
+  } catch (error) {
+    if (!(error instanceof RegistryHttpError) || error.status !== 404 || error.errors.length > 0) throw error
+    try {
+      await client.getManifest(ref.registry, ref.repository, reference)
+    } catch (explained) {
+      if (explained instanceof RegistryHttpError && explained.status === 404 && explained.errors.length > 0) throw explained
+    }
+
+    throw error
+  }
 }
 
 /** Index entries that are runnable platform images (attestations are `unknown/unknown`). */

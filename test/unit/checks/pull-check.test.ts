@@ -205,3 +205,21 @@ describe('verdictForError', () => {
     expect(() => verdictForError(new TypeError('x is undefined'))).toThrow(TypeError)
   })
 })
+
+describe('rate limits', () => {
+  it('a 429 reports when the quota resets, from Retry-After and the clock', async () => {
+    const limited = new RegistryHttpError(429, 'HEAD', 'https://registry-1.docker.io/v2/library/busy/manifests/latest', [{code: 'TOOMANYREQUESTS', message: 'You have reached your pull rate limit'}], {
+      'retry-after': '120',
+      'ratelimit-limit': '100;w=21600',
+      'ratelimit-remaining': '0;w=21600',
+      'docker-ratelimit-source': '203.0.113.7',
+    })
+    const {client} = fakeClient(registryEntries, {'library/busy': limited})
+    const result = await pullCheck(['busy'], {client, credentials: anonymous, platform: linuxAmd64, now: () => Date.UTC(2026, 0, 1)})
+    expect(result.images[0]).toMatchObject({
+      verdict: 'rate-limited',
+      rateLimit: {limit: 100, remaining: 0, windowSeconds: 21600, source: '203.0.113.7', resetAt: '2026-01-01T00:02:00.000Z'},
+    })
+    expect(pullCheckExitCode(result)).toBe(3)
+  })
+})

@@ -1,0 +1,78 @@
+/**
+ * Runs the real CLI (`bin/run.js`, the built dist/) as a user would, in a private HOME and
+ * DOCKER_CONFIG, with the test CA trusted through NODE_EXTRA_CA_CERTS.
+ */
+import {execFile} from 'node:child_process'
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+export const BIN = resolve(import.meta.dirname, '../../bin/run.js')
+
+export type CliResult = {exitCode: number; stdout: string; stderr: string}
+
+export type RunOptions = {
+  /** Contents of `$DOCKER_CONFIG/config.json` (omitted: no file). */
+  dockerConfig?: unknown
+  env?: Record<string, string | undefined>
+  caFile?: string
+  stdin?: string
+  timeoutMs?: number
+}
+
+/** A fresh HOME with an optional Docker config (`$HOME/.docker/config.json`, mode 0600). */
+export function makeHome(dockerConfig?: unknown): {home: string; dockerConfigDir: string} {
+  const home = mkdtempSync(join(tmpdir(), 'regctl-it-home-'))
+  const dockerConfigDir = join(home, '.docker')
+  if (dockerConfig !== undefined) {
+    mkdirSync(dockerConfigDir, {recursive: true})
+    const text = typeof dockerConfig === 'string' ? dockerConfig : JSON.stringify(dockerConfig, null, 2)
+    writeFileSync(join(dockerConfigDir, 'config.json'), text, {mode: 0o600})
+  }
+
+  return {home, dockerConfigDir}
+}
+
+/** Runs `bin/run.js ARGS` and resolves with its exit code and output (never rejects on exit ≠ 0). */
+export async function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const {home, dockerConfigDir} = makeHome(options.dockerConfig)
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    DOCKER_CONFIG: dockerConfigDir,
+    // No proxies from the developer's shell: tests talk to loopback only.
+    NO_COLOR: '1',
+  }
+  if (options.caFile) env['NODE_EXTRA_CA_CERTS'] = options.caFile
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      {env, timeout: options.timeoutMs ?? 45_000, maxBuffer: 16 * 1024 * 1024},
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') {
+          reject(new Error(`bin/run.js ${args.join(' ')} did not exit normally: ${error.message}\n${stderr}`))
+          return
+        }
+
+        resolvePromise({exitCode: typeof error?.code === 'number' ? error.code : 0, stdout, stderr})
+      },
+    )
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin)
+    else child.stdin?.end()
+  })
+}
+
+/** `{"auths": {host: {"auth": base64(user:pass)}}}` */
+export function authsConfig(entries: Record<string, {username: string; password: string}>): unknown {
+  return {
+    auths: Object.fromEntries(
+      Object.entries(entries).map(([host, c]) => [host, {auth: Buffer.from(`${c.username}:${c.password}`).toString('base64')}]),
+    ),
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * `regctl pull-check` end to end: the real CLI (bin/run.js) against real docker-registry
+ * processes on loopback (TLS with the suite's CA, token auth, htpasswd, plain HTTP) and the fault
+ * front. Every verdict, the credential sources, the request budget, and skopeo as the referee.
+ */
+import {execFile} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {promisify} from 'node:util'
+import {Ajv} from 'ajv'
+import {describe, expect, inject, it} from 'vitest'
+
+import {connectEnvironment} from '../harness/client.js'
+import {authsConfig, runCli, type RunOptions} from './cli.js'
+
+const env = connectEnvironment(inject('env'))
+const token = env.registries.token.host
+const basic = env.registries.basic.host
+const plain = env.registries.plain.host
+const front = env.registries.front.host
+const {pusher, puller, outsider, alice} = env.users
+const SECRETS = [pusher.password, puller.password, outsider.password, alice.password, env.users.bob.password, env.identityToken]
+
+const schema = JSON.parse(readFileSync(new URL('../../docs/json/pull-check.schema.json', import.meta.url), 'utf8')) as object
+const errorSchema = JSON.parse(readFileSync(new URL('../../docs/json/error.schema.json', import.meta.url), 'utf8')) as object
+const ajv = new Ajv({allErrors: true, strict: false})
+const validate = ajv.compile(schema)
+const validateError = ajv.compile(errorSchema)
+
+type ImageJson = {
+  input: string
+  reference?: string
+  verdict: string
+  message?: string
+  digest?: string
+  mediaType?: string
+  platforms?: string[]
+  platform?: {requested: string; digest?: string}
+  platformChecks?: Array<{platform: string; digest: string; verdict: string}>
+  blobs?: {checked: number; missing: string[]}
+  credential: {source: string; username?: string}
+  rateLimit?: {limit?: number; remaining?: number; source?: string; resetAt?: string}
+}
+type Report = {platform: string; images: ImageJson[]; summary: {total: number; pullable: number; failed: number; indeterminate: number}}
+
+/** Runs pull-check --json, checks the schema and that no secret leaked, returns the report. */
+async function check(args: string[], options: RunOptions = {}): Promise<{exitCode: number; report: Report; stderr: string}> {
+  const result = await runCli(['pull-check', '--json', ...args], {caFile: env.caFile, ...options})
+  for (const secret of SECRETS) {
+    expect(result.stdout).not.toContain(secret)
+    expect(result.stderr).not.toContain(secret)
+  }
+
+  const report = JSON.parse(result.stdout) as Report
+  if (!validate(report)) throw new Error(`schema: ${ajv.errorsText(validate.errors)}\n${result.stdout}`)
+  return {exitCode: result.exitCode, report, stderr: result.stderr}
+}
+
+async function one(image: string, options: RunOptions = {}, extra: string[] = []): Promise<ImageJson & {exitCode: number}> {
+  const {exitCode, report} = await check([...extra, image], options)
+  expect(report.images).toHaveLength(1)
+  return {...(report.images[0] as ImageJson), exitCode}
+}
+
+const fixture = (key: string) => {
+  const f = env.fixtures[key]
+  if (!f) throw new Error(`no fixture ${key}`)
+  return f
+}
+
+describe('pull-check verdicts against the token-auth registry', () => {
+  it('pullable: an anonymous single-platform image, with HEAD requests only', async () => {
+    await env.resetRequestCounts('token')
+    const image = await one(`${token}/public/single:1.0`)
+    expect(image).toMatchObject({
+      verdict: 'pullable',
+      exitCode: 0,
+      reference: `${token}/public/single:1.0`,
+      digest: fixture('token:public/single:1.0').digest,
+      credential: {source: 'anonymous'},
+    })
+    const counts = await env.requestCounts('token')
+    expect(counts.byMethodKind['GET manifest'] ?? 0).toBe(0)
+    expect(counts.byMethodKind['HEAD manifest']).toBe(1)
+  })
+
+  it('pullable: an OCI index resolved for the requested platform', async () => {
+    const multi = fixture('token:public/multi:1.0')
+    const arm64 = multi.children?.find((c) => c.platform.architecture === 'arm64')
+    const image = await one(`${token}/public/multi:1.0`, {}, ['--platform', 'linux/arm64'])
+    expect(image).toMatchObject({
+      verdict: 'pullable',
+      digest: multi.digest,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      platform: {requested: 'linux/arm64', digest: arm64?.digest},
+    })
+    expect(image.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+  })
+
+  it('pullable: a Docker manifest list with pull-only credentials from config.json auths', async () => {
+    const list = fixture('token:team/list:1.0')
+    const image = await one(`${token}/team/list:1.0`, {dockerConfig: authsConfig({[token]: puller})}, ['--platform', 'linux/arm/v7'])
+    expect(image).toMatchObject({
+      verdict: 'pullable',
+      digest: list.digest,
+      mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+      credential: {source: 'config.json auths', username: 'puller'},
+    })
+  })
+
+  it('pullable: --all-platforms checks every platform manifest', async () => {
+    const image = await one(`${token}/public/multi:1.0`, {}, ['--all-platforms'])
+    expect(image.verdict).toBe('pullable')
+    expect(image.platformChecks?.map((p) => [p.platform, p.verdict])).toEqual([
+      ['linux/amd64', 'pullable'],
+      ['linux/arm64', 'pullable'],
+      ['linux/arm/v7', 'pullable'],
+    ])
+  })
+
+  it('pullable: an identity token (OAuth2 refresh_token grant)', async () => {
+    const image = await one(`${token}/private/app:1.0`, {dockerConfig: {auths: {[token]: {auth: Buffer.from('pusher:').toString('base64'), identitytoken: env.identityToken}}}})
+    expect(image).toMatchObject({verdict: 'pullable', digest: fixture('token:private/app:1.0').digest})
+  })
+
+  it('unauthorized: a private repository without credentials', async () => {
+    const image = await one(`${token}/private/app:1.0`)
+    expect(image).toMatchObject({verdict: 'unauthorized', exitCode: 1, credential: {source: 'anonymous'}})
+  })
+
+  it('unauthorized: a wrong password, after exactly one token request', async () => {
+    await env.tokenServer.reset()
+    const image = await one(`${token}/private/app:1.0`, {dockerConfig: authsConfig({[token]: {username: 'puller', password: 'wrong-password-x'}})})
+    expect(image).toMatchObject({verdict: 'unauthorized', exitCode: 1})
+    expect(image.message).toMatch(/rejected/)
+    const stats = await env.tokenServer.stats()
+    expect(stats.total).toBe(1)
+  })
+
+  it('denied: valid credentials without the right to pull', async () => {
+    const image = await one(`${token}/private/app:1.0`, {dockerConfig: authsConfig({[token]: outsider})})
+    expect(image).toMatchObject({verdict: 'denied', exitCode: 1, credential: {source: 'config.json auths', username: 'outsider'}})
+  })
+
+  it('not-found: a missing tag and a missing repository', async () => {
+    const {exitCode, report} = await check([`${token}/public/single:nope`, `${token}/private/nothing-here:1`], {dockerConfig: authsConfig({[token]: pusher})})
+    expect(exitCode).toBe(1)
+    expect(report.images.map((i) => i.verdict)).toEqual(['not-found', 'not-found'])
+    expect(report.images[0]?.message).toMatch(/^manifest not found \(MANIFEST_UNKNOWN/)
+    // distribution 2.8 answers MANIFEST_UNKNOWN even for a repository it has never seen.
+    expect(report.images[1]?.message).toMatch(/not found \((NAME|MANIFEST)_UNKNOWN/)
+  })
+
+  it('platform-missing: lists what the index offers', async () => {
+    const image = await one(`${token}/public/multi:1.0`, {}, ['--platform', 'linux/s390x'])
+    expect(image).toMatchObject({verdict: 'platform-missing', exitCode: 1, platform: {requested: 'linux/s390x'}})
+    expect(image.message).toContain('linux/arm/v7')
+  })
+
+  it('one token request per repository, one manifest request per pullable reference', async () => {
+    await env.resetRequestCounts()
+    const refs = ['1.0', '1.0', 'nope'].map((tag) => `${token}/private/app:${tag}`)
+    const {report} = await check(refs, {dockerConfig: authsConfig({[token]: puller})})
+    expect(report.images.map((i) => i.verdict)).toEqual(['pullable', 'pullable', 'not-found'])
+    const stats = await env.tokenServer.stats()
+    expect(stats.total).toBe(1)
+    const counts = await env.requestCounts('token')
+    // Duplicates are checked once; a 404 HEAD (no body) is followed by one GET to learn why.
+    expect(counts.byMethodKind['HEAD manifest']).toBe(2)
+    expect(counts.byMethodKind['GET manifest']).toBe(1)
+  })
+})
+
+describe('pull-check against basic auth, plain HTTP and broken registries', () => {
+  it('htpasswd Basic auth: accepted, rejected, missing', async () => {
+    const ok = await one(`${basic}/private/app:1.0`, {dockerConfig: authsConfig({[basic]: alice})})
+    expect(ok).toMatchObject({verdict: 'pullable', credential: {source: 'config.json auths', username: 'alice'}, digest: fixture('basic:private/app:1.0').digest})
+    const wrong = await one(`${basic}/private/app:1.0`, {dockerConfig: authsConfig({[basic]: {username: 'alice', password: 'nope-nope'}})})
+    expect(wrong.verdict).toBe('unauthorized')
+    const none = await one(`${basic}/public/single:1.0`)
+    expect(none.verdict).toBe('unauthorized')
+  })
+
+  it('a loopback registry over plain HTTP (HTTPS tried first, as docker does)', async () => {
+    const image = await one(`${plain}/public/multi:1.0`, {}, ['--platform', 'linux/amd64'])
+    expect(image).toMatchObject({verdict: 'pullable', digest: fixture('plain:public/multi:1.0').digest})
+  })
+
+  it('rate-limited: 429 with the reset time and Docker Hub headers', async () => {
+    const image = await one(`${front}/fault/ratelimited:1.0`)
+    expect(image).toMatchObject({verdict: 'rate-limited', exitCode: 3})
+    expect(image.rateLimit?.resetAt).toMatch(/^\d{4}-\d\d-\d\dT/)
+  })
+
+  it('rate limit headers of a successful response are reported', async () => {
+    const image = await one(`${front}/public/single:1.0`)
+    expect(image.verdict).toBe('pullable')
+    expect(image.rateLimit).toMatchObject({limit: 100, source: '127.0.0.1'})
+    expect(typeof image.rateLimit?.remaining).toBe('number')
+  })
+
+  it('registry-error: a 500, and (once the body is read, with --blobs) a body that is not the manifest its digest claims', async () => {
+    const {exitCode, report} = await check(['--blobs', `${front}/fault/error500:1.0`, `${front}/fault/garbage:1.0`], {dockerConfig: authsConfig({[front]: pusher})})
+    expect(report.images.map((i) => i.verdict)).toEqual(['registry-error', 'registry-error'])
+    expect(report.images[0]?.message).toContain('500')
+    expect(report.images[1]?.message).toMatch(/digest/)
+    expect(exitCode).toBe(3)
+  })
+
+  it('unreachable: a timeout and a closed port', async () => {
+    const closed = await closedPort()
+    const {exitCode, report} = await check(['--timeout', '2', `${front}/fault/slow:1.0`, `127.0.0.1:${closed}/x/y:1`])
+    expect(report.images.map((i) => i.verdict)).toEqual(['unreachable', 'unreachable'])
+    expect(exitCode).toBe(3)
+  })
+
+  it('--blobs follows a blob redirect to another host without sending Authorization', async () => {
+    await env.blobServer.reset()
+    const image = await one(`${front}/redirect/blob:1.0`, {dockerConfig: authsConfig({[front]: pusher})}, ['--blobs'])
+    expect(image).toMatchObject({verdict: 'pullable', blobs: {checked: 2, missing: []}})
+    const hits = await env.blobServer.hits()
+    expect(hits.length).toBeGreaterThan(0)
+    expect(hits.every((h) => !h.authorization)).toBe(true)
+  })
+})
+
+describe('pull-check input handling and exit codes', () => {
+  it('invalid references are reported, the rest still checked, exit 2', async () => {
+    const {exitCode, report} = await check(['MyOrg/App', `${token}/public/single:1.0`])
+    expect(report.images.map((i) => i.verdict)).toEqual(['invalid-reference', 'pullable'])
+    expect(report.images[0]?.message).toBe('repository name must be lowercase: MyOrg/App')
+    expect(exitCode).toBe(2)
+  })
+
+  it('reads references from stdin with -f -', async () => {
+    const {report} = await check(['-f', '-'], {stdin: `# images\n${token}/public/single:1.0\n\n${token}/public/multi:1.0  # index\n`})
+    expect(report.images.map((i) => i.verdict)).toEqual(['pullable', 'pullable'])
+  })
+
+  it('a malformed config file is an error naming the file and position, exit 2', async () => {
+    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`], {caFile: env.caFile, dockerConfig: '{"auths": {\n  "x": {"auth": "abc"},,\n}}'})
+    expect(result.exitCode).toBe(2)
+    const doc = JSON.parse(result.stdout) as {error: {code: string; message: string}}
+    expect(validateError(doc)).toBe(true)
+    expect(doc.error.code).toBe('CONFIG_MALFORMED')
+    expect(doc.error.message).toMatch(/config\.json:2:\d+/)
+  })
+
+  it('human output is a table with a summary line and no stack traces', async () => {
+    const result = await runCli(['pull-check', `${token}/public/single:1.0`, `${token}/private/app:1.0`], {caFile: env.caFile})
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain('✓ pullable')
+    expect(result.stdout).toContain('✗ unauthorized')
+    expect(result.stdout).toMatch(/1\/2 pullable for linux\/\w+, 1 failed/)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('usage errors: no image, bad platform, unknown flag → exit 2', async () => {
+    for (const args of [[], ['--platform', 'linux', 'alpine'], ['--bogus', 'alpine']]) {
+      const result = await runCli(['pull-check', ...args])
+      expect(result.exitCode, args.join(' ')).toBe(2)
+      expect(result.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
+})
+
+describe('skopeo agrees', () => {
+  const execFileAsync = promisify(execFile)
+  const creds: Record<string, string> = {token: `${pusher.username}:${pusher.password}`, basic: `${alice.username}:${alice.password}`}
+
+  it('for every fixture, regctl reports the digest that skopeo inspect reports', async () => {
+    const fixtures = Object.values(env.fixtures).filter((f) => f.registry in creds || f.registry === 'plain')
+    expect(fixtures.length).toBeGreaterThanOrEqual(8)
+    for (const registry of ['token', 'basic', 'plain']) {
+      const mine = fixtures.filter((f) => f.registry === registry)
+      const config = creds[registry] ? authsConfig({[env.registries[registry as 'token'].host]: registry === 'token' ? pusher : alice}) : undefined
+      const {report} = await check(['--platform', 'linux/amd64', ...mine.map((f) => f.reference)], config ? {dockerConfig: config} : {})
+      for (const [i, f] of mine.entries()) {
+        const args = ['inspect', '--no-tags', '--format', '{{.Digest}}', `--cert-dir=${env.certDir}`]
+        if (creds[registry]) args.push('--creds', creds[registry])
+        if (registry === 'plain') args.push('--tls-verify=false')
+        const {stdout} = await execFileAsync('skopeo', [...args, `docker://${f.reference}`], {timeout: 20_000})
+        expect(report.images[i]?.verdict, f.reference).toBe('pullable')
+        expect(report.images[i]?.digest, f.reference).toBe(stdout.trim())
+      }
+    }
+  })
+})
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
