@@ -24,9 +24,11 @@ export default class GhcrLs extends BaseCommand {
 
   static override description = `List container packages on GHCR, or the versions of one package
 
-Uses the GitHub Packages REST API, which needs a classic token with read:packages (--token,
-GH_TOKEN, GITHUB_TOKEN, the OS keyring entry regctl/<host>, or the ghcr.io Docker login).
-For OWNER/PACKAGE, when the API cannot be used, the tags are listed through the registry instead.`
+Uses the GitHub Packages REST API, which needs a classic token with read:packages. The token comes from --token, GH_TOKEN, GITHUB_TOKEN, the OS keyring (service regctl, account = host) or the ghcr.io Docker login, in that order. The API is GITHUB_API_URL, else --hostname or GH_HOST (GitHub Enterprise Server), else api.github.com.
+
+For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refuses for packages), the tags are listed through the registry instead, and the output says so.
+
+Exit codes: 0 ok; 1 refused or not found (401/403/404); 2 usage; 3 unreachable, 5xx or rate limit exhausted.`
 
   static override enableJsonFlag = true
 
@@ -116,12 +118,13 @@ For OWNER/PACKAGE, when the API cannot be used, the tags are listed through the 
             : {}),
           onFallback: (reason) => {
             if (spinner) ux.action.stop('falling back')
-            this.logToStderr(`${this.config.bin}: the GitHub API cannot be used (${reason}); listing tags through the registry instead`)
+            // ux.stderr, not logToStderr: the notice is due under --json too (oclif mutes logToStderr there).
+            ux.stderr(`${this.config.bin}: the GitHub API cannot be used (${reason}); listing tags through the registry instead`)
           },
         },
       )
       if (spinner && ux.action.running) ux.action.stop('done')
-      for (const warning of result.warnings) this.logToStderr(`${this.config.bin}: warning: ${warning}`)
+      for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
       if (!this.jsonEnabled()) this.log(renderGhcrLs(result))
       return result
     } finally {

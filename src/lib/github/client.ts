@@ -114,9 +114,9 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       onRateLimit: () => false,
       onSecondaryRateLimit: (retryAfter: number, requestOptions: {method?: string; url?: string}, _octokit: unknown, retryCount: number) => {
         if (retryCount >= 1 || retryAfter > maxSecondaryWait) return false
-        warnings.push(
-          `GitHub secondary rate limit on ${requestOptions.method ?? 'GET'} ${redactUrl(requestOptions.url ?? '')}; retried once after ${retryAfter} s`,
-        )
+        // The URL is a route template or an absolute page URL: show its path only.
+        const path = (requestOptions.url ?? '').split('?')[0]?.replace(options.apiUrl, '') ?? ''
+        warnings.push(`GitHub secondary rate limit on ${requestOptions.method ?? 'GET'} ${redactText(path)}; retried once after ${retryAfter} s`)
         return true
       },
     },
