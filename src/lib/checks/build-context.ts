@@ -1,0 +1,362 @@
+/**
+ * Build-context checks of `regctl audit`: secrets that a `docker build` would send to the builder
+ * (and `COPY` into an image) because no ignore file excludes them, whole-context copies with no
+ * `.dockerignore`, and tokens written into `ENV`/`ARG`.
+ *
+ * The ignore file in force follows BuildKit: `<Dockerfile>.dockerignore` next to the Dockerfile
+ * wins over `.dockerignore` at the context root; patterns are evaluated with moby/patternmatcher
+ * semantics (see `../dockerignore.ts`). Findings show file names and redactions, never a secret.
+ */
+import {redactSecret} from '../errors.js'
+import {BadPatternError, newPatternMatcher, parseIgnoreEntries, type PatternMatcher} from '../dockerignore.js'
+import {findContextCopies, parseKeyValues, type ContextCopy, type ParsedDockerfile} from '../dockerfile.js'
+import type {Finding, Severity} from './finding.js'
+import type {RepoFs} from './repo-images.js'
+
+/** A credential format recognised in text: its name and the regexp (group 1 = the shown prefix). */
+type SecretPattern = {kind: string; pattern: RegExp; showPrefix: boolean}
+
+/**
+ * Token formats with a fixed, documented prefix (so false positives are rare). Lengths follow the
+ * issuers' formats loosely: enough characters that a prefix alone never matches.
+ */
+const SECRET_PATTERNS: readonly SecretPattern[] = [
+  {kind: 'GitHub token', pattern: /\b(gh[pousr]_)[A-Za-z0-9]{20,}/, showPrefix: true},
+  {kind: 'GitHub fine-grained token', pattern: /\b(github_pat_)[A-Za-z0-9_]{20,}/, showPrefix: true},
+  {kind: 'Docker Hub access token', pattern: /\b(dckr_pat_)[A-Za-z0-9_-]{10,}/, showPrefix: true},
+  {kind: 'AWS access key id', pattern: /\b(AKIA)[0-9A-Z]{16}\b/, showPrefix: true},
+  {kind: 'GitLab token', pattern: /\b(glpat-)[A-Za-z0-9_-]{20,}/, showPrefix: true},
+  {kind: 'Slack token', pattern: /\b(xox[bp]-)[A-Za-z0-9-]{10,}/, showPrefix: true},
+  {kind: 'private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, showPrefix: false},
+]
+
+/** A secret found in text: what it looks like and how it may be shown. */
+export type SecretMatch = {kind: string; redacted: string}
+
+/**
+ * Finds a credential-looking value in `text`. `redacted` is safe to print: the token's prefix and
+ * last four characters (`ghp_…a1b2`), or `[private key]`.
+ */
+export function findSecretInText(text: string): SecretMatch | undefined {
+  for (const {kind, pattern, showPrefix} of SECRET_PATTERNS) {
+    const match = pattern.exec(text)
+    if (!match) continue
+    return {kind, redacted: showPrefix ? redactSecret(match[0], match[1] ?? '') : '[private key]'}
+  }
+
+  return undefined
+}
+
+/** Files larger than this are not read for content checks (`.npmrc`, `*.pem`…). */
+export const MAX_CONTENT_BYTES = 256 * 1024
+/** Entries walked inside one `.git/` directory to decide whether all of it is ignored. */
+export const MAX_GIT_ENTRIES = 5000
+
+const ENV_TEMPLATES = new Set(['.env.example', '.env.sample', '.env.template'])
+const SECRET_DIRS = new Set(['secrets', '.secrets'])
+
+/** Why a file looks like a secret, or undefined. May read the file (bounded). */
+type Classifier = (path: string) => Promise<string | undefined>
+
+/** The file-name (and, where names are ambiguous, content) rules for secret-looking files. */
+function secretClassifier(root: string, fs: RepoFs): Classifier {
+  const readSmall = async (path: string): Promise<string | undefined> => {
+    try {
+      const stat = await fs.stat(joinPath(root, path))
+      if (stat.kind !== 'file' || stat.size > MAX_CONTENT_BYTES) return undefined
+      return await fs.readFile(joinPath(root, path))
+    } catch {
+      // Unreadable: we cannot tell, so we do not claim a secret.
+      return undefined
+    }
+  }
+
+  return async (path) => {
+    const name = path.slice(path.lastIndexOf('/') + 1)
+    const lower = name.toLowerCase()
+    if (lower.startsWith('.env') && !ENV_TEMPLATES.has(lower)) return 'environment file'
+    if (/^id_(rsa|dsa|ecdsa|ed25519)/.test(lower) && !lower.endsWith('.pub')) return 'SSH private key'
+    if (lower.endsWith('.key')) return 'private key'
+    if (lower.endsWith('.p12') || lower.endsWith('.pfx')) return 'PKCS#12 key store'
+    if (/^credentials.*\.json$/.test(lower)) return 'credentials file'
+    if (lower.endsWith('.pem')) {
+      // A .pem is often a public certificate: only a private key block makes it a secret.
+      const text = await readSmall(path)
+      return text !== undefined && /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(text) ? 'private key' : undefined
+    }
+
+    if (lower === '.npmrc') {
+      const text = await readSmall(path)
+      return text !== undefined && npmrcHasToken(text) ? 'npm credentials' : undefined
+    }
+
+    if (lower === '.pypirc') {
+      const text = await readSmall(path)
+      return text !== undefined && /^[ \t]*password[ \t]*[=:][ \t]*\S/im.test(text) ? 'PyPI credentials' : undefined
+    }
+
+    if (lower === 'config.json' && path.split('/').at(-2) === '.docker') {
+      const text = await readSmall(path)
+      return text !== undefined && /"(auth|identitytoken|registrytoken|password)"\s*:\s*"[^"]+"/.test(text)
+        ? 'Docker credentials'
+        : undefined
+    }
+
+    return undefined
+  }
+}
+
+/**
+ * True when an `.npmrc` holds a credential: `_authToken`, `_auth`, `_password` or `password` with
+ * a literal value. `${NPM_TOKEN}` (npm expands environment variables) is the recommended way and
+ * holds no secret.
+ */
+export function npmrcHasToken(text: string): boolean {
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*[^#;=\s]*?(_authToken|_auth|_password|password)\s*=\s*(.*?)\s*$/i.exec(line)
+    const value = match?.[2]?.replace(/^["']|["']$/g, '')
+    if (value && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value)) return true
+  }
+
+  return false
+}
+
+/** Joins a root and a `/`-separated relative path (`''` is the root). */
+export function joinPath(root: string, rel: string): string {
+  if (rel === '') return root
+  return root.endsWith('/') ? `${root}${rel}` : `${root}/${rel}`
+}
+
+const joinRel = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
+const display = (path: string): string => (path === '' ? '.' : path)
+
+/** One Dockerfile to check, parsed. */
+export type DockerfileInput = {path: string; parsed: ParsedDockerfile}
+
+/** What {@link checkBuildContexts} needs: the walked repository and the Dockerfiles in it. */
+export type BuildContextInput = {
+  root: string
+  fs: RepoFs
+  /** Files (not directories) found by the walk, `/`-separated, relative to `root`. */
+  files: readonly string[]
+  /** Directories found by the walk (`node_modules` and `.git` contents are not walked). */
+  dirs: readonly string[]
+  /** `.git` directories found by the walk (their contents were not walked). */
+  gitDirs: readonly string[]
+  dockerfiles: readonly DockerfileInput[]
+  /** The build context of a Dockerfile, relative to root (`''` = root); default: its directory. */
+  contextFor?: (dockerfile: string) => string | undefined
+}
+
+type IgnoreState =
+  | {kind: 'none'}
+  | {kind: 'invalid'}
+  | {kind: 'file'; path: string; matcher: PatternMatcher}
+
+/** Reads and compiles the ignore file in force for a Dockerfile, reporting invalid patterns. */
+async function loadIgnore(input: BuildContextInput, dockerfile: string, context: string, files: ReadonlySet<string>, findings: Finding[]): Promise<IgnoreState> {
+  const specific = `${dockerfile}.dockerignore`
+  const contextIgnore = joinRel(context, '.dockerignore')
+  const path = files.has(specific) ? specific : files.has(contextIgnore) ? contextIgnore : undefined
+  if (path === undefined) return {kind: 'none'}
+  let text: string
+  try {
+    text = await input.fs.readFile(joinPath(input.root, path))
+  } catch {
+    return {kind: 'none'}
+  }
+
+  const entries = parseIgnoreEntries(text)
+  try {
+    const matcher = newPatternMatcher(entries.map((entry) => entry.pattern))
+    matcher.validate()
+    return {kind: 'file', path, matcher}
+  } catch (error) {
+    if (!(error instanceof BadPatternError)) throw error
+    const entry = entries.find((candidate) => candidate.pattern === error.pattern || candidate.pattern.trim() === error.pattern.trim())
+    findings.push({
+      ruleId: 'context/dockerignore-invalid',
+      severity: 'warning',
+      message: `${path}: pattern ${JSON.stringify(error.pattern)} is invalid (${error.reason}); docker build fails with "syntax error in pattern", so the build context of ${dockerfile} was not checked`,
+      location: {file: path, ...(entry ? {line: entry.line} : {})},
+      fix: `Correct the pattern on line ${entry?.line ?? '?'} of ${path} (escape a literal "[" as "\\[").`,
+    })
+    return {kind: 'invalid'}
+  }
+}
+
+/** The COPY/ADD that copies `contextPath` into the image, if any. */
+function copiedBy(copies: readonly ContextCopy[], contextPath: string): ContextCopy | undefined {
+  return copies.find((copy) =>
+    copy.sources.some((source) => {
+      if (source === '.' || source === '*') return true
+      if (/[*?[\\]/.test(source)) {
+        try {
+          return newPatternMatcher([source]).matchesOrParentMatches(contextPath)
+        } catch {
+          return false
+        }
+      }
+
+      return contextPath === source || contextPath.startsWith(`${source}/`)
+    }),
+  )
+}
+
+/** Lists the files of a directory (bounded), for `.git/` whose contents the walk skips. */
+async function listFilesBounded(root: string, fs: RepoFs, dir: string, limit: number): Promise<{files: string[]; complete: boolean}> {
+  const files: string[] = []
+  const queue = [dir]
+  let seen = 0
+  while (queue.length > 0) {
+    const current = queue.shift() as string
+    let entries
+    try {
+      entries = await fs.readdir(joinPath(root, current))
+    } catch {
+      continue
+    }
+
+    for (const entry of entries) {
+      if (++seen > limit) return {files, complete: false}
+      const path = joinRel(current, entry.name)
+      if (entry.kind === 'directory') queue.push(path)
+      else if (entry.kind === 'file') files.push(path)
+    }
+  }
+
+  return {files, complete: true}
+}
+
+/**
+ * Checks the build context of every Dockerfile. One finding per (Dockerfile, leaked path); a
+ * secret copied into the image by a `COPY`/`ADD` is an error, one only sent to the builder a
+ * warning.
+ */
+export async function checkBuildContexts(input: BuildContextInput): Promise<Finding[]> {
+  const findings: Finding[] = []
+  const fileSet = new Set(input.files)
+  const classify = secretClassifier(input.root, input.fs)
+  const kinds = new Map<string, string | undefined>()
+  const kindOf = async (path: string): Promise<string | undefined> => {
+    if (!kinds.has(path)) kinds.set(path, await classify(path))
+    return kinds.get(path)
+  }
+
+  const secretDirs = input.dirs.filter((dir) => SECRET_DIRS.has(dir.slice(dir.lastIndexOf('/') + 1).toLowerCase()))
+  const inSecretDir = (path: string): boolean => secretDirs.some((dir) => path.startsWith(`${dir}/`))
+
+  for (const {path: dockerfile, parsed} of input.dockerfiles) {
+    const dockerfileDir = dockerfile.includes('/') ? dockerfile.slice(0, dockerfile.lastIndexOf('/')) : ''
+    const requested = input.contextFor?.(dockerfile)
+    const context = normaliseContext(requested ?? dockerfileDir)
+    if (context === undefined) continue
+    const within = (path: string): string | undefined => {
+      if (context === '') return path
+      return path.startsWith(`${context}/`) ? path.slice(context.length + 1) : undefined
+    }
+
+    const copies = findContextCopies(parsed)
+    const wholeCopy = copies.find((copy) => copy.wholeContext)
+    const ignore = await loadIgnore(input, dockerfile, context, fileSet, findings)
+    if (ignore.kind === 'invalid') continue
+
+    if (ignore.kind === 'none' && wholeCopy) {
+      findings.push({
+        ruleId: 'context/no-dockerignore',
+        severity: 'warning',
+        message: `${dockerfile} line ${wholeCopy.line}: \`${wholeCopy.text}\` copies the whole build context (${display(context)}) into the image and there is no .dockerignore`,
+        location: {file: dockerfile, line: wholeCopy.line},
+        fix: `Create ${joinRel(context, '.dockerignore')} excluding at least .git, **/.env*, **/*.pem, **/*.key and node_modules, or copy only the files the image needs.`,
+      })
+    }
+
+    const excluded = (contextPath: string): boolean => (ignore.kind === 'file' ? ignore.matcher.matchesOrParentMatches(contextPath) : false)
+    const ignoreName = ignore.kind === 'file' ? ignore.path : joinRel(context, '.dockerignore')
+    const report = (path: string, contextPath: string, what: string, pattern: string, cap: Severity = 'error'): void => {
+      const copy = copiedBy(copies, contextPath)
+      const severity: Severity = copy ? cap : 'warning'
+      const notExcluded = ignore.kind === 'file' ? `${ignore.path} does not exclude it` : 'there is no .dockerignore'
+      const consequence = copy ? `; \`${copy.text}\` (line ${copy.line}) copies it into the image` : '; it is sent to the builder'
+      findings.push({
+        ruleId: 'context/secret-not-ignored',
+        severity,
+        message: `${display(path)} (${what}) is in the build context of ${dockerfile} and ${notExcluded}${consequence}`,
+        location: {file: path},
+        fix: `Add "${pattern}" to ${ignoreName}${ignore.kind === 'file' ? '' : ' (create it)'}; if this secret was ever built into a pushed image, rotate it.`,
+      })
+    }
+
+    for (const path of input.files) {
+      const contextPath = within(path)
+      if (contextPath === undefined || inSecretDir(path)) continue
+      const kind = await kindOf(path)
+      if (kind === undefined || excluded(contextPath)) continue
+      report(path, contextPath, kind, contextPath)
+    }
+
+    for (const dir of secretDirs) {
+      const contextDir = within(dir)
+      if (contextDir === undefined) continue
+      const leaked = input.files.filter((file) => file.startsWith(`${dir}/`) && !excluded(within(file) ?? file))
+      if (leaked.length > 0) report(dir, contextDir, `secrets directory, ${leaked.length} file${leaked.length === 1 ? '' : 's'} not excluded`, contextDir)
+    }
+
+    for (const dir of input.gitDirs) {
+      const contextDir = within(dir)
+      if (contextDir === undefined) continue
+      // Without exceptions, an excluded directory excludes everything in it.
+      if (ignore.kind === 'file' && !ignore.matcher.exclusions && excluded(contextDir)) continue
+      const {files} = await listFilesBounded(input.root, input.fs, dir, MAX_GIT_ENTRIES)
+      const leaks = files.some((file) => !excluded(within(file) ?? file))
+      // History is not itself a secret but can hold removed ones: a warning at most.
+      if (leaks) report(dir, contextDir, 'git repository: history, remotes and maybe credentials', contextDir, 'warning')
+    }
+
+    for (const finding of findSecretsInInstructions(dockerfile, parsed)) findings.push(finding)
+  }
+
+  return findings
+}
+
+/** A context path inside the root (`''` = root), or undefined when it escapes it. */
+function normaliseContext(context: string): string | undefined {
+  const segments: string[] = []
+  for (const segment of context.replaceAll('\\', '/').split('/')) {
+    if (segment === '' || segment === '.') continue
+    if (segment === '..') {
+      if (segments.length === 0) return undefined
+      segments.pop()
+      continue
+    }
+
+    segments.push(segment)
+  }
+
+  return segments.join('/')
+}
+
+/**
+ * `ENV` values and `ARG` defaults that look like credentials. The message names the variable and
+ * shows only the redaction.
+ */
+export function findSecretsInInstructions(dockerfile: string, parsed: ParsedDockerfile): Finding[] {
+  const findings: Finding[] = []
+  for (const instruction of parsed.instructions) {
+    if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') continue
+    for (const {key, value, raw} of parseKeyValues(instruction.keyword, instruction.args, parsed.escape)) {
+      const secret = findSecretInText(value ?? '') ?? findSecretInText(raw ?? '')
+      if (!secret) continue
+      const what = instruction.keyword === 'ENV' ? `ENV ${key}` : `the default of ARG ${key}`
+      findings.push({
+        ruleId: 'dockerfile/secret-in-env',
+        severity: 'error',
+        message: `${dockerfile} line ${instruction.line}: ${what} looks like a ${secret.kind} (${secret.redacted}); it is stored in the image ${instruction.keyword === 'ENV' ? 'config' : 'history'} and in version control`,
+        location: {file: dockerfile, line: instruction.line},
+        fix: `Remove the value and revoke the ${secret.kind}; pass it at build time with RUN --mount=type=secret,id=${key.toLowerCase()} and docker build --secret id=${key.toLowerCase()},env=${key}.`,
+      })
+    }
+  }
+
+  return findings
+}
