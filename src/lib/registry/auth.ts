@@ -66,6 +66,20 @@ type Plan = {
   used: AuthUsed
 }
 
+/** What {@link RegistryAuth.verifyCredentials} found. */
+export type CredentialCheck = {
+  /** `none`: the API is open (no challenge); `bearer`: token auth; `basic`; `registry-token`. */
+  scheme: 'none' | 'basic' | 'bearer' | 'registry-token'
+  /** True when a credential was sent and accepted; false when there was none to send. */
+  withCredentials: boolean
+  /** Bearer only: the issued token (a secret — decode it, never print it). */
+  token?: string
+  /** Bearer only: when the issued token expires, ms since the epoch. */
+  expiresAt?: number
+  /** Bearer only: the token realm, redacted. */
+  realm?: string
+}
+
 /** A registry response together with the identity it was obtained with. */
 export type AuthedResponse = TransportResponse & {auth: AuthUsed}
 
@@ -143,6 +157,55 @@ export class RegistryAuth {
     }
 
     throw new RegistryHttpError(res.status, 'GET', redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
+  }
+
+  /**
+   * Checks the registry's credential without touching any repository content (for `auth status`):
+   * pings `/v2/`, then, per the challenge, exchanges the credential for a token asking for
+   * `scopes` (token.md; never cached, so the answer is today's), or sends `GET /v2/` with Basic
+   * or the registry token. Resolves how the registry authenticates and, for bearer, the token the
+   * server issued: a JWT's `access` claim says what was granted (jwt.md), so push rights can be
+   * read without pushing. The token is a secret: callers must not print it.
+   *
+   * @throws AuthError (`credentials-rejected`) when the token server or registry refuses the
+   *   credential; NetworkError / TimeoutError when unreachable; RegistryHttpError for other answers.
+   */
+  async verifyCredentials(registry: string, scopes: readonly string[]): Promise<CredentialCheck> {
+    const challenges = await this.ping(registry)
+    const bearer = challenges.find((c) => c.scheme === 'bearer')
+    const basic = challenges.find((c) => c.scheme === 'basic')
+    if (!bearer && !basic) return {scheme: 'none', withCredentials: false}
+    const resolved = await this.credentialFor(registry)
+    const cred = resolved?.credential
+    if (bearer && !cred?.registryToken) {
+      const realm = bearer.params['realm']
+      if (!realm) throw new ProtocolError(registry, 'Bearer challenge without a realm')
+      const withCredentials = Boolean(cred?.identityToken || (cred?.username && cred.password))
+      const entry = await this.#exchange(registry, realm, bearer.params['service'] ?? '', scopes, withCredentials ? resolved : undefined)
+      return {scheme: 'bearer', withCredentials, token: entry.token, expiresAt: entry.expiresAt, realm: redactUrl(realm)}
+    }
+
+    const authorization = cred?.registryToken
+      ? `Bearer ${cred.registryToken}`
+      : cred?.username && cred.password
+        ? basicAuth(cred.username, cred.password)
+        : undefined
+    const scheme = cred?.registryToken ? 'registry-token' : 'basic'
+    if (authorization === undefined) return {scheme, withCredentials: false}
+    const res = await this.#transport.sendToRegistry(registry, '/v2/', {method: 'GET', authorization, maxBodyBytes: BodyLimit.error})
+    if (res.status === 401 || res.status === 403) {
+      throw new AuthError(`${registry}: credentials rejected (HTTP ${res.status} from ${redactUrl(res.url)})`, {
+        reason: 'credentials-rejected',
+        registry,
+        status: res.status,
+      })
+    }
+
+    if (res.status < 200 || res.status >= 300) {
+      throw new RegistryHttpError(res.status, 'GET', redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
+    }
+
+    return {scheme, withCredentials: true}
   }
 
   /**
