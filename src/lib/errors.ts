@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'GITHUB_API'
   | 'INSECURE_TRANSPORT'
   | 'INVALID_REFERENCE'
+  | 'KEYRING_UNAVAILABLE'
   | 'NETWORK'
   | 'PROTOCOL'
   | 'REGISTRY_HTTP'

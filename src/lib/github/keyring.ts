@@ -1,47 +1,160 @@
 /**
- * The OS keyring as a {@link KeyringReader}, through `@napi-rs/keyring` (macOS Keychain, Windows
- * Credential Manager, the Secret Service on Linux). The native module is loaded on first use so
- * that commands which never consult the keyring do not pay for it, and so that a platform without
- * a prebuilt binary degrades to "keyring unavailable" instead of a crash at start-up.
+ * The OS keyring through `@napi-rs/keyring` (macOS Keychain, Windows Credential Manager, the
+ * Secret Service on Linux): a {@link KeyringReader} for token resolution and a
+ * {@link KeyringStore} that `regctl auth login github` / `logout github` write with. The native
+ * module is loaded on first use so that commands which never consult the keyring do not pay for
+ * it, and so that a platform without a prebuilt binary degrades to "keyring unavailable" instead
+ * of a crash at start-up.
+ *
+ * On Linux the entries are pinned to the Secret Service. Left to itself, @napi-rs/keyring falls
+ * back to the kernel keyring (keyutils) when there is no D-Bus session: a token stored there is
+ * gone at the next login or reboot, and reads there would never see what `auth login` wrote. So
+ * without a Secret Service, reading and writing both fail with {@link KeyringUnavailableError}
+ * and the caller says "set GH_TOKEN instead". Other platforms ignore the option.
  */
+import {ExitCode, RegctlError} from '../errors.js'
 import type {KeyringReader} from './token.js'
 
-type KeyringModule = {
-  AsyncEntry: new (service: string, account: string) => {getPassword(): Promise<string | null | undefined>}
+type KeyringEntry = {
+  getPassword(): Promise<string | null | undefined>
+  setPassword?(password: string): Promise<void>
+  deleteCredential?(): Promise<boolean>
+  deletePassword?(): Promise<boolean>
 }
 
-/** Thrown (and turned into a note by `resolveGitHubToken`) when the keyring cannot be used. */
-export class KeyringUnavailableError extends Error {
-  constructor(detail: string, options?: {cause?: unknown}) {
-    super(detail, options)
-    this.name = 'KeyringUnavailableError'
-  }
+type EntryOptions = {linux?: {store?: 'secret-service' | 'keyutils'}}
+
+type KeyringModule = {
+  AsyncEntry: new (service: string, account: string, options?: EntryOptions) => KeyringEntry
 }
+
+/** Loads `@napi-rs/keyring` (or a stand-in, in tests). */
+export type KeyringLoader = () => Promise<unknown>
+
+/** Which Linux store entries live in; `auto` is the library's own choice (Secret Service, else keyutils). */
+export type LinuxKeyringStore = 'secret-service' | 'keyutils' | 'auto'
+
+/** Options of {@link createKeyringReader} and {@link createKeyringStore}. */
+export type KeyringOptions = {
+  /** Default `secret-service` (see the module comment). */
+  linuxStore?: LinuxKeyringStore
+}
+
+/** Reads, writes and deletes one secret per (service, account) in the OS keyring. */
+export type KeyringStore = {
+  /** Resolves `undefined` when there is no entry. */
+  get: KeyringReader
+  /** Creates or replaces the entry. */
+  set(service: string, account: string, secret: string): Promise<void>
+  /** Removes the entry; resolves `false` when there was none (idempotent). */
+  delete(service: string, account: string): Promise<boolean>
+}
+
+/**
+ * Thrown when the keyring cannot be used: the native module does not load, there is no Secret
+ * Service on the session bus (no D-Bus session, headless CI), the keyring is locked, or the
+ * store refuses. `resolveGitHubToken` turns it into a note; `auth login`/`logout` fail with it
+ * (exit 1). The message is one line and never holds a secret.
+ */
+export class KeyringUnavailableError extends RegctlError {
+  readonly code = 'KEYRING_UNAVAILABLE'
+  readonly exitCode = ExitCode.failure
+}
+
+const defaultLoader: KeyringLoader = () => import('@napi-rs/keyring')
 
 /**
  * Creates a reader over the OS keyring. `load` is injectable for tests; it defaults to a dynamic
  * import of `@napi-rs/keyring`. A missing Secret Service (no D-Bus session, headless CI) rejects
  * with a one-line {@link KeyringUnavailableError}.
  */
-export function createKeyringReader(load: () => Promise<unknown> = () => import('@napi-rs/keyring')): KeyringReader {
-  return async (service, account) => {
+export function createKeyringReader(load: KeyringLoader = defaultLoader, options: KeyringOptions = {}): KeyringReader {
+  return createKeyringStore(load, options).get
+}
+
+/** Creates a {@link KeyringStore} over the OS keyring (lazily loaded, like the reader). */
+export function createKeyringStore(load: KeyringLoader = defaultLoader, options: KeyringOptions = {}): KeyringStore {
+  const linuxStore = options.linuxStore ?? 'secret-service'
+  const entryOptions: EntryOptions | undefined = linuxStore === 'auto' ? undefined : {linux: {store: linuxStore}}
+  let loaded: Promise<KeyringModule> | undefined
+
+  const entry = async (service: string, account: string): Promise<KeyringEntry> => {
     let mod: KeyringModule
     try {
-      mod = toKeyringModule(await load())
+      mod = await (loaded ??= load().then(toKeyringModule))
     } catch (error) {
+      loaded = undefined
       throw new KeyringUnavailableError(`cannot load @napi-rs/keyring: ${firstLine(error)}`, {cause: error})
     }
 
     try {
-      const secret = await new mod.AsyncEntry(service, account).getPassword()
-      return secret ?? undefined
+      // The constructor itself throws when the pinned store is unreachable (no D-Bus session).
+      return entryOptions ? new mod.AsyncEntry(service, account, entryOptions) : new mod.AsyncEntry(service, account)
     } catch (error) {
-      const line = firstLine(error)
-      // The Secret Service answers "no such item" as an error on some versions: that is "no entry".
-      if (/no (matching )?entry|not found/i.test(line)) return undefined
-      throw new KeyringUnavailableError(line, {cause: error})
+      throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
     }
   }
+
+  return {
+    async get(service, account) {
+      const item = await entry(service, account)
+      try {
+        const secret = await item.getPassword()
+        return secret ?? undefined
+      } catch (error) {
+        // The Secret Service answers "no such item" as an error on some versions: that is "no entry".
+        if (isNoEntry(error)) return undefined
+        throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
+      }
+    },
+
+    async set(service, account, secret) {
+      const item = await entry(service, account)
+      if (typeof item.setPassword !== 'function') throw new KeyringUnavailableError('this @napi-rs/keyring cannot store secrets (no setPassword)')
+      try {
+        await item.setPassword(secret)
+      } catch (error) {
+        throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
+      }
+    },
+
+    async delete(service, account) {
+      const item = await entry(service, account)
+      const remove = item.deleteCredential ?? item.deletePassword
+      if (typeof remove !== 'function') throw new KeyringUnavailableError('this @napi-rs/keyring cannot delete secrets (no deleteCredential)')
+      try {
+        // @napi-rs/keyring 2 resolves false when there was nothing to delete; older versions reject
+        // with "No matching entry".
+        return (await remove.call(item)) !== false
+      } catch (error) {
+        if (isNoEntry(error)) return false
+        throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
+      }
+    },
+  }
+}
+
+/**
+ * One plain line for a keyring failure, with the reason people can act on first: no D-Bus
+ * session, no Secret Service on the bus, a locked keyring. The library's own first line follows
+ * in parentheses (without the Rust backtrace that comes after it).
+ */
+export function describeKeyringFailure(error: unknown): string {
+  const line = firstLine(error).slice(0, 200)
+  if (/DBUS_SESSION_BUS_ADDRESS|dbus-daemon autolaunch|Failed to connect to socket|Unable to autolaunch|no such file or directory.*bus/i.test(line)) {
+    return `no Secret Service: there is no D-Bus session bus (${line})`
+  }
+
+  if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files/i.test(line)) {
+    return `no Secret Service on the D-Bus session bus (is gnome-keyring or KeePassXC running?) (${line})`
+  }
+
+  if (/locked|prompt|dismissed|cancel/i.test(line)) return `the keyring is locked (${line})`
+  return line
+}
+
+function isNoEntry(error: unknown): boolean {
+  return /no (matching )?entry|not found/i.test(firstLine(error))
 }
 
 function toKeyringModule(value: unknown): KeyringModule {
