@@ -1,0 +1,131 @@
+/**
+ * The human report of `regctl auth status`, grouped per registry like `gh auth status`: ✓/✗/!
+ * lines, then each finding with its fix, and the login command when a login is missing or broken.
+ * Pure: data in, string out. Holds no secret because the result holds none.
+ */
+import type {AuthStatusResult, LiveCheck, RegistryStatus} from '../lib/checks/auth-status.js'
+import type {Finding} from '../lib/checks/finding.js'
+import {describeTokenSource} from '../lib/github/token.js'
+
+const MARK = {ok: '✓', bad: '✗', warn: '!', info: '-'} as const
+
+function liveLine(live: LiveCheck): string {
+  switch (live.result) {
+    case 'accepted': {
+      return `${MARK.ok} Credentials accepted by the registry (${live.scheme === 'bearer' ? 'token exchange' : live.scheme === 'basic' ? 'Basic auth' : (live.scheme ?? 'auth')})`
+    }
+
+    case 'rejected': {
+      return `${MARK.bad} Credentials rejected by the registry${live.message ? `: ${live.message}` : ''}`
+    }
+
+    case 'unreachable': {
+      return `${MARK.warn} Registry unreachable, login not verified${live.message ? `: ${live.message}` : ''}`
+    }
+
+    case 'error': {
+      return `${MARK.warn} Could not verify the login${live.message ? `: ${live.message}` : ''}`
+    }
+
+    case 'not-required': {
+      return `${MARK.info} The registry needs no authentication; the credential is not checked`
+    }
+
+    case 'skipped': {
+      return `${MARK.info} Not verified (${live.message ?? 'offline'})`
+    }
+  }
+}
+
+function pushLine(live: LiveCheck): string | undefined {
+  if (!live.push) return undefined
+  if (live.push.granted === null) return `${MARK.info} Push rights: unknown (the registry's token does not say)`
+  return live.push.granted
+    ? `${MARK.ok} Push rights on ${live.push.repository} (granted in the token)`
+    : `${MARK.info} No push rights on ${live.push.repository} (pull only)`
+}
+
+function findingLines(finding: Finding, indent: string): string[] {
+  const mark = finding.severity === 'error' ? MARK.bad : finding.severity === 'warning' ? MARK.warn : MARK.info
+  const lines = [`${indent}${mark} ${finding.severity} ${finding.ruleId}: ${finding.message}`]
+  if (finding.fix) lines.push(`${indent}  fix: ${finding.fix}`)
+  return lines
+}
+
+function registryBlock(status: RegistryStatus): string[] {
+  const lines = [`${status.registry} (${status.provider.name}${status.provider.region ? `, ${status.provider.region}` : ''})`]
+  const i = '  '
+  const cred = status.credential
+  if (cred) {
+    const who = cred.username ? `as ${cred.username}` : 'with a token'
+    const mark = status.status === 'ok' ? MARK.ok : status.status === 'rejected' ? MARK.bad : MARK.warn
+    lines.push(`${i}${mark} Logged in ${who} — ${cred.source}${cred.path ? ` (${cred.path})` : ''}${cred.usedBy.length > 0 ? `, used by ${cred.usedBy.join(' and ')}` : ''}`)
+    lines.push(`${i}${MARK.info} Secret: ${cred.secretLabel} ${cred.secret}`)
+  } else if (status.status === 'helper-error') {
+    lines.push(`${i}${MARK.bad} docker cannot read its credential for this registry`)
+  } else {
+    lines.push(`${i}${MARK.bad} Not logged in`)
+  }
+
+  if (cred) lines.push(`${i}${liveLine(status.live)}`)
+  const push = pushLine(status.live)
+  if (push) lines.push(`${i}${push}`)
+
+  const gh = status.github
+  if (gh) {
+    if (gh.status === 'valid') {
+      lines.push(`${i}${MARK.ok} GitHub account: ${gh.login ?? 'unknown'}`)
+      lines.push(`${i}${MARK.info} Token scopes: ${gh.scopes === null ? 'not reported (fine-grained or app token)' : gh.scopes.length > 0 ? gh.scopes.join(', ') : 'none'}`)
+    } else {
+      lines.push(`${i}${gh.status === 'rejected' ? MARK.bad : MARK.warn} GitHub API: ${gh.message ?? gh.status}`)
+    }
+  }
+
+  const expiry = status.expiry
+  if (cred) {
+    const text =
+      expiry.status === 'never'
+        ? 'never'
+        : expiry.expiresAt
+          ? `${expiry.expiresAt}${expiry.status === 'expired' ? ' (expired)' : expiry.status === 'expiring' ? ' (soon)' : ''}`
+          : 'unknown'
+    lines.push(`${i}${MARK.info} Expires: ${text}`)
+  }
+
+  for (const source of status.sources) {
+    if (source.usedBy.length > 0 && cred && source.key === cred.key && source.kind === cred.kind) continue
+    const agreement = source.agreement === 'same' ? 'same credential' : source.agreement === 'different-user' ? 'DIFFERENT USER' : source.agreement === 'different-secret' ? 'different secret' : source.error ? `error: ${source.error}` : ''
+    lines.push(`${i}${MARK.info} Also in ${source.label}${source.path ? ` (${source.path})` : ''}${source.namespace ? ` for ${source.namespace}` : ''}${source.username ? ` as ${source.username}` : ''}${agreement ? ` — ${agreement}` : ''}`)
+  }
+
+  for (const finding of status.findings) lines.push(...findingLines(finding, i))
+  if (status.loginCommand) lines.push(`${i}${MARK.info} To log in: ${status.loginCommand}`)
+  return lines
+}
+
+/** Renders the whole report. */
+export function renderAuthStatus(result: AuthStatusResult): string {
+  const blocks: string[] = []
+  if (result.registries.length === 0) blocks.push('No registry logins found.')
+  for (const registry of result.registries) blocks.push(registryBlock(registry).join('\n'))
+
+  const general: string[] = []
+  for (const finding of result.findings) general.push(...findingLines(finding, ''))
+  if (general.length > 0) blocks.push(general.join('\n'))
+
+  const api = result.githubApi
+  const apiLine =
+    api.source === 'none'
+      ? `GitHub API token (ghcr ls): none found (set GH_TOKEN or run: regctl auth login github)`
+      : `GitHub API token (ghcr ls): ${describeTokenSource(api.source)}${api.redacted ? ` (${api.kind ?? 'token'} ${api.redacted})` : ''}`
+  blocks.push([apiLine, ...api.notes.map((note) => `  ${MARK.info} ${note}`)].join('\n'))
+
+  const files = result.files.map((f) => `  ${f.exists ? MARK.ok : MARK.info} ${f.path} (${f.origin}${f.exists ? (f.mode ? `, mode ${f.mode}` : '') : ', not found'}${f.consulted ? '' : ', overridden'})`)
+  if (files.length > 0) blocks.push(['Credential files:', ...files].join('\n'))
+
+  const s = result.summary
+  blocks.push(
+    `${s.registries} registr${s.registries === 1 ? 'y' : 'ies'}${result.offline ? ' (offline: not verified)' : `: ${s.accepted} accepted, ${s.rejected} rejected, ${s.unreachable} unreachable`}; findings: ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.note} note`,
+  )
+  return blocks.join('\n\n')
+}

@@ -1,0 +1,224 @@
+/**
+ * The auth status verdicts and findings, over in-memory config files, a fake live verifier and a
+ * fake GitHub: one table row per rule, the exit code, push detection from the JWT, and that no
+ * secret reaches the result.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {AUTH_RULES, AuthRuleId, permissionsFinding} from '../../../src/lib/checks/auth-rules.js'
+import {
+  authStatus,
+  decodeJwtPayload,
+  pushGranted,
+  type AuthStatusOptions,
+  type GitHubIntrospection,
+  type VerifyCredential,
+} from '../../../src/lib/checks/auth-status.js'
+import {AuthError, NetworkError} from '../../../src/lib/errors.js'
+import {excessiveScopes, scopeSatisfies} from '../../../src/lib/github/introspect.js'
+import {DOCKER, PODMAN_CFG, b64, fakeGather, type FakeHelpers} from './fakes.js'
+
+const NOW = Date.parse('2025-06-01T00:00:00Z')
+const DAY = 86_400_000
+const CLASSIC = `ghp_${'C'.repeat(32)}abcd`
+const FINE = `github_pat_11AAAA_${'F'.repeat(50)}wxyz`
+const ECR = 'AWS'
+
+function jwt(payload: unknown): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+  return `${part({alg: 'RS256', typ: 'JWT'})}.${part(payload)}.c2ln`
+}
+
+function ecrPassword(expirationMs: number): string {
+  return Buffer.from(JSON.stringify({payload: 'p'.repeat(40), datakey: 'd'.repeat(40), version: '2', type: 'DATA_KEY', expiration: Math.floor(expirationMs / 1000)})).toString('base64')
+}
+
+const accept: VerifyCredential = async (_registry, _credential, scopes) => {
+  const repository = scopes[0]?.split(':')[1] ?? ''
+  return {scheme: 'bearer', withCredentials: true, token: jwt({access: [{type: 'repository', name: repository, actions: ['pull', 'push']}]})}
+}
+
+function github(answer: GitHubIntrospection) {
+  return {
+    introspect: async () => answer,
+    scopeSatisfies,
+    excessiveScopes: (granted: readonly string[], required: readonly string[]) => excessiveScopes(granted).filter((s) => !required.some((r) => scopeSatisfies([s], r))),
+  }
+}
+
+function options(files: Record<string, unknown>, extra: Partial<AuthStatusOptions> = {}, helpers: FakeHelpers = {}): AuthStatusOptions {
+  return {
+    gather: fakeGather(files, helpers),
+    offline: false,
+    requiredScopes: [],
+    failOn: 'error',
+    concurrency: 4,
+    now: () => NOW,
+    platform: 'linux',
+    verify: accept,
+    ...extra,
+  }
+}
+
+const ghcr = (user: string, secret: string) => ({[DOCKER]: {auths: {'ghcr.io': {auth: b64(user, secret)}}}})
+const valid = (scopes: string[] | null, expiresAt: string | null | undefined, login = 'octocat'): GitHubIntrospection => ({status: 'valid', login, scopes, expiresAt})
+
+describe('auth status findings (one row per rule)', () => {
+  it.each([
+    {rule: AuthRuleId.plaintext, files: ghcr('octocat', CLASSIC), extra: {github: github(valid(['read:packages'], '2026-01-01T00:00:00.000Z'))}},
+    {rule: AuthRuleId.ghcrTokenKind, files: ghcr('octocat', FINE), extra: {offline: true}},
+    {rule: AuthRuleId.excessiveScopes, files: ghcr('octocat', CLASSIC), extra: {github: github(valid(['repo', 'write:packages', 'delete_repo'], '2026-01-01T00:00:00.000Z'))}},
+    {rule: AuthRuleId.noExpiry, files: ghcr('octocat', CLASSIC), extra: {github: github(valid(['read:packages'], null))}},
+    {rule: AuthRuleId.expiringSoon, files: ghcr('octocat', CLASSIC), extra: {github: github(valid(['read:packages'], new Date(NOW + 3 * DAY).toISOString()))}},
+    {rule: AuthRuleId.expired, files: ghcr('octocat', CLASSIC), extra: {github: github(valid(['read:packages'], new Date(NOW - DAY).toISOString()))}},
+    {rule: AuthRuleId.ecrTokenExpired, files: {[DOCKER]: {auths: {'123456789012.dkr.ecr.eu-west-1.amazonaws.com': {auth: b64(ECR, ecrPassword(NOW - 3600_000))}}}}, extra: {}},
+    {rule: AuthRuleId.missingScope, files: ghcr('octocat', CLASSIC), extra: {requiredScopes: ['write:packages'], github: github(valid(['read:packages'], '2026-01-01T00:00:00.000Z'))}},
+    {rule: AuthRuleId.loginMismatch, files: ghcr('octocat', CLASSIC), extra: {github: github(valid(['read:packages'], '2026-01-01T00:00:00.000Z', 'hubot'))}},
+    {
+      rule: AuthRuleId.rejected,
+      files: ghcr('octocat', CLASSIC),
+      extra: {
+        verify: async () => {
+          throw new AuthError('x: the token server refused the credentials (HTTP 401)', {reason: 'credentials-rejected', registry: 'ghcr.io', status: 401})
+        },
+      },
+    },
+    {rule: AuthRuleId.rejected, files: ghcr('octocat', CLASSIC), extra: {github: github({status: 'rejected', message: 'Bad credentials'})}},
+    {
+      rule: AuthRuleId.unreachable,
+      files: ghcr('octocat', CLASSIC),
+      extra: {
+        verify: async () => {
+          throw new NetworkError('https://ghcr.io/v2/', 'ECONNREFUSED')
+        },
+      },
+    },
+    {
+      rule: AuthRuleId.conflictingUsers,
+      files: {...ghcr('octocat', CLASSIC), [PODMAN_CFG]: {auths: {'ghcr.io': {auth: b64('hubot', CLASSIC)}}}},
+      extra: {offline: true},
+    },
+    {rule: AuthRuleId.helperMissing, files: {[DOCKER]: {credHelpers: {'gcr.io': 'gcloud'}}}, extra: {offline: true}},
+    {rule: AuthRuleId.helperFailing, files: {[DOCKER]: {credsStore: 'secretservice'}}, extra: {offline: true}, helpers: {secretservice: 'broken' as const}},
+  ])('$rule', async ({rule, files, extra, helpers}) => {
+    const result = await authStatus(options(files, extra, helpers))
+    const all = [...result.findings, ...result.registries.flatMap((r) => r.findings)]
+    const found = all.filter((f) => f.ruleId === rule)
+    expect(found.length, JSON.stringify(all, null, 2)).toBeGreaterThan(0)
+    for (const finding of found) expect(finding.fix ?? '').not.toBe('')
+    const text = JSON.stringify(result)
+    for (const secret of [CLASSIC, FINE]) expect(text).not.toContain(secret)
+  })
+
+  it('every rule id is in the catalogue, once', () => {
+    const ids = AUTH_RULES.map((r) => r.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(Object.values(AuthRuleId).sort()).toEqual([...ids].sort())
+  })
+
+  it.each([
+    [0o600, undefined],
+    [0o640, 'group'],
+    [0o604, 'others'],
+    [0o644, 'group and others'],
+  ])('permissions %s', (mode, who) => {
+    const finding = permissionsFinding('/x/config.json', mode)
+    if (who === undefined) expect(finding).toBeUndefined()
+    else expect(finding).toMatchObject({message: `/x/config.json is readable by ${who} (mode 0${mode.toString(8)})`, fix: 'chmod 600 /x/config.json'})
+  })
+})
+
+describe('auth status verdicts', () => {
+  it('GHCR fine-grained token: a warning offline, only a note once the registry accepted it', async () => {
+    const offline = await authStatus(options(ghcr('octocat', FINE), {offline: true}))
+    const live = await authStatus(options(ghcr('octocat', FINE), {github: github(valid(null, null))}))
+    const kind = (r: typeof offline) => r.registries[0]?.findings.find((f) => f.ruleId === AuthRuleId.ghcrTokenKind)?.severity
+    expect(kind(offline)).toBe('warning')
+    expect(kind(live)).toBe('note')
+  })
+
+  it('reads push rights from the JWT access claim', async () => {
+    const pullOnly: VerifyCredential = async () => ({scheme: 'bearer', withCredentials: true, token: jwt({access: [{type: 'repository', name: 'regctl-auth-probe', actions: ['pull']}]})})
+    const opaque: VerifyCredential = async () => ({scheme: 'bearer', withCredentials: true, token: 'djE6b3BhcXVl'})
+    const files = {[DOCKER]: {auths: {'registry.example.com': {auth: b64('u', 'p')}}}}
+    const push = (await authStatus(options(files))).registries[0]?.live.push
+    expect(push).toEqual({repository: 'regctl-auth-probe', granted: true, via: 'jwt-access-claim'})
+    expect((await authStatus(options(files, {verify: pullOnly}))).registries[0]?.live.push?.granted).toBe(false)
+    expect((await authStatus(options(files, {verify: opaque}))).registries[0]?.live.push).toEqual({repository: 'regctl-auth-probe', granted: null, via: 'none'})
+  })
+
+  it('probes GHCR under the user namespace, or --repository', async () => {
+    const seen: string[] = []
+    const verify: VerifyCredential = async (registry, credential, scopes) => {
+      seen.push(...scopes)
+      return accept(registry, credential, scopes)
+    }
+    await authStatus(options(ghcr('OctoCat', CLASSIC), {verify}))
+    await authStatus(options(ghcr('OctoCat', CLASSIC), {verify, repository: 'acme/app'}))
+    expect(seen).toEqual(['repository:octocat/regctl-auth-probe:push,pull', 'repository:acme/app:push,pull'])
+  })
+
+  it.each([
+    {name: 'all good', extra: {github: github(valid(['read:packages'], '2026-01-01T00:00:00.000Z'))}, files: {[DOCKER]: {credsStore: 'store'}}, exit: 0},
+    {name: 'a warning does not fail with --fail-on error', extra: {github: github(valid(['read:packages'], null))}, files: {[DOCKER]: {credsStore: 'store'}}, exit: 0},
+    {name: 'a warning fails with --fail-on warning', extra: {failOn: 'warning' as const, github: github(valid(['read:packages'], null))}, files: {[DOCKER]: {credsStore: 'store'}}, exit: 1},
+    {
+      name: 'a missing scope fails even with --fail-on never',
+      extra: {failOn: 'never' as const, requiredScopes: ['write:packages'], github: github(valid(['read:packages'], '2026-01-01T00:00:00.000Z'))},
+      files: {[DOCKER]: {credsStore: 'store'}},
+      exit: 1,
+    },
+    {
+      name: 'write: implies read:',
+      extra: {requiredScopes: ['read:packages'], github: github(valid(['write:packages'], '2026-01-01T00:00:00.000Z'))},
+      files: {[DOCKER]: {credsStore: 'store'}},
+      exit: 0,
+    },
+  ])('exit code: $name', async ({extra, files, exit}) => {
+    const result = await authStatus(options(files, extra, {store: {'ghcr.io': ['octocat', CLASSIC]}}))
+    expect(result.registries[0]?.credential).toMatchObject({kind: 'credsStore', username: 'octocat', secretKind: 'github-classic-pat', secret: 'ghp_…abcd'})
+    expect(result.exitCode).toBe(exit)
+  })
+
+  it('ECR: expiry from the token; the login command names the region', async () => {
+    const host = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+    const result = await authStatus(options({[DOCKER]: {auths: {[host]: {auth: b64('AWS', ecrPassword(NOW + 6 * 3600_000))}}}}, {offline: true}))
+    expect(result.registries[0]).toMatchObject({
+      provider: {id: 'ecr', region: 'eu-west-1', partition: 'aws'},
+      credential: {secretKind: 'ecr-token'},
+      expiry: {source: 'ecr', status: 'expiring', expiresAt: new Date(NOW + 6 * 3600_000).toISOString()},
+    })
+  })
+
+  it('a registry nothing holds, asked with --registry, gets the login command', async () => {
+    const opts = options({[DOCKER]: {}})
+    opts.gather.registry = 'ghcr.io'
+    const result = await authStatus(opts)
+    expect(result.registries).toMatchObject([{registry: 'ghcr.io', status: 'no-credential', loginCommand: 'docker login ghcr.io -u USER --password-stdin'}])
+  })
+
+  it('reports the GitHub API token source ghcr ls would use', async () => {
+    const result = await authStatus(options({}, {githubApiToken: async () => ({token: {token: CLASSIC, source: 'GH_TOKEN', kind: 'classic', redacted: 'ghp_…abcd'}, notes: []})}))
+    expect(result.githubApi).toEqual({source: 'GH_TOKEN', kind: 'classic', redacted: 'ghp_…abcd', notes: []})
+    expect(JSON.stringify(result)).not.toContain(CLASSIC)
+  })
+})
+
+describe('JWT helpers', () => {
+  it.each([
+    [jwt({access: [{type: 'repository', name: 'a/b', actions: ['pull', 'push']}]}), 'a/b', true],
+    [jwt({access: [{type: 'repository', name: 'a/b', actions: ['*']}]}), 'a/b', true],
+    [jwt({access: [{type: 'repository', name: 'a/c', actions: ['push']}]}), 'a/b', false],
+    [jwt({access: []}), 'a/b', false],
+    [jwt({sub: 'x'}), 'a/b', null],
+    ['not-a-jwt', 'a/b', null],
+    ['a.!!!.c', 'a/b', null],
+  ])('pushGranted(%s, %s) = %s', (token, repository, want) => {
+    expect(pushGranted(token, repository)).toBe(want)
+  })
+
+  it('decodeJwtPayload rejects arrays and non-JSON', () => {
+    expect(decodeJwtPayload(`x.${Buffer.from('[1]').toString('base64url')}.y`)).toBeUndefined()
+    expect(decodeJwtPayload(`x.${Buffer.from('{"a":1}').toString('base64url')}.y`)).toEqual({a: 1})
+  })
+})
