@@ -1,4 +1,4 @@
-import {Command, Errors, Flags} from '@oclif/core'
+import {Command, Errors, Flags, ux} from '@oclif/core'
 
 import {ExitCode, isRegctlError, redactText} from './lib/errors.js'
 
@@ -44,7 +44,7 @@ export abstract class BaseCommand extends Command {
     const safe = redactText(message)
     if (this.jsonEnabled()) {
       // this.log is silenced under --json; the error document is the JSON output.
-      process.stdout.write(`${JSON.stringify({error: {code, message: safe}}, null, 2)}\n`)
+      ux.stdout(JSON.stringify({error: {code, message: safe}}, null, 2))
     } else {
       this.logToStderr(`${this.config.bin}: ${safe}`)
     }

@@ -8,6 +8,7 @@ import {readFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {promisify} from 'node:util'
 import {Ajv} from 'ajv'
+import formats from 'ajv-formats'
 import {describe, expect, inject, it} from 'vitest'
 
 import {connectEnvironment} from '../harness/client.js'
@@ -24,6 +25,8 @@ const SECRETS = [pusher.password, puller.password, outsider.password, alice.pass
 const schema = JSON.parse(readFileSync(new URL('../../docs/json/pull-check.schema.json', import.meta.url), 'utf8')) as object
 const errorSchema = JSON.parse(readFileSync(new URL('../../docs/json/error.schema.json', import.meta.url), 'utf8')) as object
 const ajv = new Ajv({allErrors: true, strict: false})
+// ajv-formats is CommonJS: under Node16 resolution its plugin is the `default` property.
+formats.default(ajv)
 const validate = ajv.compile(schema)
 const validateError = ajv.compile(errorSchema)
 
