@@ -1,7 +1,7 @@
 /**
  * A private Secret Service for tests: a D-Bus session bus of our own (no service activation) and
  * an unlocked gnome-keyring-daemon whose keyrings live in a temp XDG_DATA_HOME. Nothing touches the
- * developer's real session or keyring. Same approach as test/integration/secretservice.test.ts.
+ * developer's real session or keyring. Used by every integration test that needs a Secret Service.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {mkdir, writeFile} from 'node:fs/promises'
@@ -74,7 +74,8 @@ export async function startPrivateSecretService(dir: string, options: {timeoutMs
   }
 
   // No <servicedir>: with the standard session config a client racing the keyring's registration
-  // makes dbus *activate* a second, unmanaged gnome-keyring-daemon that outlives the test.
+  // makes dbus *activate* a second, unmanaged gnome-keyring-daemon (org.freedesktop.secrets.service)
+  // that outlives the test.
   const busConfig = join(dir, 'session.conf')
   await writeFile(
     busConfig,

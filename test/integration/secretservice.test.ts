@@ -7,7 +7,6 @@
  * DOCKER_CONFIG all point into a temp dir). Helpers run with a PATH holding only
  * `docker-credential-secretservice`, which shows `docker-credential-pass` (and `pass`) are not needed.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
 import {mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -18,6 +17,7 @@ import {helperGet} from '../../src/lib/credentials/helper.js'
 import {lookPath, readTextFile, runHelperProcess} from '../../src/lib/credentials/node-io.js'
 import {createCredentialLookup, listConfiguredRegistries, type CredentialLookupOptions} from '../../src/lib/credentials/store.js'
 import {CredentialHelperError} from '../../src/lib/errors.js'
+import {startPrivateSecretService, type PrivateSecretService} from '../harness/keyring.js'
 
 const HUB = 'https://index.docker.io/v1/'
 const REQUIRED = ['dbus-daemon', 'gnome-keyring-daemon', 'docker-credential-secretservice'] as const
@@ -25,47 +25,10 @@ const systemPath = process.env['PATH']
 const found = await Promise.all(REQUIRED.map((program) => lookPath(program, systemPath)))
 const missing = REQUIRED.filter((_program, index) => found[index] === undefined)
 
-/** Waits for a child to exit, SIGKILLing it after `ms`; bounded either way. */
-function stop(child: ChildProcess | undefined, ms = 5_000): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      resolve()
-    }, ms)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    child.kill('SIGTERM')
-  })
-}
-
-/** Resolves the first stdout line of a child (the bus address), or rejects after `ms`. */
-function firstLine(child: ChildProcess, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffered = ''
-    const timer = setTimeout(() => reject(new Error(`no output within ${ms} ms`)), ms)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8')
-      const newline = buffered.indexOf('\n')
-      if (newline !== -1) {
-        clearTimeout(timer)
-        resolve(buffered.slice(0, newline).trim())
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`exited with ${code} before printing an address`))
-    })
-  })
-}
-
 // Never skip silently: a machine without these programs fails here, naming what to install.
 describe('docker-credential-secretservice on a private Secret Service', () => {
   let dir: string
-  let dbus: ChildProcess | undefined
-  let keyring: ChildProcess | undefined
+  let secretService: PrivateSecretService | undefined
   let helperEnv: Record<string, string | undefined>
   let configPath: string
 
@@ -93,58 +56,18 @@ describe('docker-credential-secretservice on a private Secret Service', () => {
 
     dir = await mkdtemp(join(tmpdir(), 'regctl-secretservice-'))
     const bin = join(dir, 'bin')
-    const runtime = join(dir, 'run')
     await mkdir(bin)
-    await mkdir(runtime, {mode: 0o700})
     await mkdir(join(dir, '.docker'))
     configPath = join(dir, '.docker', 'config.json')
     await symlink(found[2] ?? '', join(bin, 'docker-credential-secretservice'))
 
-    const base = {
-      PATH: systemPath,
-      HOME: dir,
-      XDG_RUNTIME_DIR: runtime,
-      XDG_DATA_HOME: join(dir, 'data'),
-      XDG_CONFIG_HOME: join(dir, 'config'),
-      XDG_CACHE_HOME: join(dir, 'cache'),
-      LANG: 'C.UTF-8',
-    }
+    // The harness's private bus has no service directories (no D-Bus activation of a second,
+    // unmanaged gnome-keyring-daemon) and it waits until the keyring owns org.freedesktop.secrets.
+    secretService = await startPrivateSecretService(dir, {timeoutMs: 20_000})
+    expect(secretService.address).toMatch(/^unix:/)
+    helperEnv = {...secretService.env, PATH: bin}
 
-    // A session bus of our own with no service directories: with the standard session config, a
-    // helper call racing the keyring's registration makes dbus *activate* a second, unmanaged
-    // gnome-keyring-daemon (org.freedesktop.secrets.service) that outlives the test.
-    const busConfig = join(dir, 'session.conf')
-    await writeFile(
-      busConfig,
-      [
-        '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"',
-        ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">',
-        '<busconfig>',
-        '  <type>session</type>',
-        `  <listen>unix:dir=${runtime}</listen>`,
-        '  <auth>EXTERNAL</auth>',
-        '  <policy context="default">',
-        '    <allow send_destination="*" eavesdrop="true"/>',
-        '    <allow eavesdrop="true"/>',
-        '    <allow own="*"/>',
-        '  </policy>',
-        '</busconfig>',
-        '',
-      ].join('\n'),
-    )
-    dbus = spawn('dbus-daemon', [`--config-file=${busConfig}`, '--nofork', '--nopidfile', '--print-address=1'], {env: base, stdio: ['ignore', 'pipe', 'ignore']})
-    const address = await firstLine(dbus, 10_000)
-    expect(address).toMatch(/^unix:/)
-
-    const withBus = {...base, DBUS_SESSION_BUS_ADDRESS: address}
-    // --foreground keeps the daemon our child so we can stop it; the password unlocks (creating) the
-    // login keyring in our temp XDG_DATA_HOME.
-    keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {env: withBus, stdio: ['pipe', 'ignore', 'ignore']})
-    keyring.stdin?.end('regctl-test-password')
-
-    helperEnv = {...withBus, PATH: bin}
-
-    // Wait (bounded) until the keyring owns org.freedesktop.secrets: until then the helper fails.
+    // Wait (bounded) until the helper itself can talk to the keyring: until then it fails.
     let ready = false
     for (let attempt = 0; attempt < 100 && !ready; attempt++) {
       const result = await runHelperProcess('docker-credential-secretservice', ['list'], 'unused', {timeoutMs: 5_000, env: helperEnv})
@@ -160,8 +83,7 @@ describe('docker-credential-secretservice on a private Secret Service', () => {
   }, 60_000)
 
   afterAll(async () => {
-    await stop(keyring)
-    await stop(dbus)
+    await secretService?.stop()
     if (dir) await rm(dir, {recursive: true, force: true})
   }, 30_000)
 
