@@ -1,5 +1,4 @@
-import Table from 'cli-table3'
-
+import {createTable, shortDigest} from './table.js'
 import type {GhcrLsResult, GhcrPackagesResult, GhcrTagsResult, GhcrVersionsResult} from '../lib/github/types.js'
 
 /** `2024-05-01T12:34:56Z` → `2024-05-01 12:34Z` (UTC, minutes): stable and sortable. */
@@ -9,11 +8,7 @@ export function formatTimestamp(iso: string): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')}Z`
 }
 
-/** `sha256:<64 hex>` → `sha256:<12 hex>` for the table; JSON keeps the whole digest. */
-export function shortDigest(digest: string): string {
-  const [algorithm, hex] = digest.split(':')
-  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest
-}
+export {shortDigest} from './table.js'
 
 /**
  * The human output of `ghcr ls`: a table, then one summary line (count, truncation, source and
@@ -35,13 +30,9 @@ export function renderGhcrLs(result: GhcrLsResult): string {
   }
 }
 
-function newTable(head: string[]): Table.Table {
-  return new Table({head, style: {head: [], border: []}})
-}
-
 function renderPackages(result: GhcrPackagesResult): string {
   const withTags = result.packages.some((pkg) => pkg.newestTags !== undefined)
-  const table = newTable(['NAME', 'VISIBILITY', 'REPOSITORY', 'UPDATED', ...(withTags ? ['VERSIONS', 'NEWEST TAGS'] : [])])
+  const table = createTable(['NAME', 'VISIBILITY', 'REPOSITORY', 'UPDATED', ...(withTags ? ['VERSIONS', 'NEWEST TAGS'] : [])])
   for (const pkg of result.packages) {
     table.push([
       pkg.name,
@@ -58,7 +49,7 @@ function renderPackages(result: GhcrPackagesResult): string {
 }
 
 function renderVersions(result: GhcrVersionsResult): string {
-  const table = newTable(['DIGEST', 'TAGS', 'CREATED', 'UPDATED'])
+  const table = createTable(['DIGEST', 'TAGS', 'CREATED', 'UPDATED'])
   for (const version of result.versions) {
     table.push([shortDigest(version.digest), version.tags.join(', '), formatTimestamp(version.createdAt), formatTimestamp(version.updatedAt)])
   }
@@ -68,7 +59,7 @@ function renderVersions(result: GhcrVersionsResult): string {
 }
 
 function renderTags(result: GhcrTagsResult): string {
-  const table = newTable(['TAG'])
+  const table = createTable(['TAG'])
   for (const tag of result.tags) table.push([tag])
   const count = `${result.tags.length} tag${result.tags.length === 1 ? '' : 's'} of ${result.repository} (from the registry)`
   return result.tags.length === 0 ? `${count}${footer(result)}` : `${table.toString()}\n${count}${footer(result)}`

@@ -1,15 +1,8 @@
-import Table from 'cli-table3'
-
 import type {ImageCheck, PullCheckResult} from '../lib/checks/pull-check.js'
+import {createTable, shortDigest} from './table.js'
 
 const MARK: Record<string, string> = {pullable: '✓'}
 
-/** Shortens `sha256:<64 hex>` to `sha256:<12 hex>` for the table (JSON keeps it whole). */
-export function shortDigest(digest: string | undefined): string {
-  if (!digest) return ''
-  const [algorithm, hex] = digest.split(':')
-  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest
-}
 
 function platformsCell(image: ImageCheck): string {
   if (!image.platforms) return image.mediaType ? 'single' : ''
@@ -26,10 +19,7 @@ function credentialCell(image: ImageCheck): string {
  * summary line. Pure: data in, string out.
  */
 export function renderPullCheck(result: PullCheckResult): string {
-  const table = new Table({
-    head: ['IMAGE', 'VERDICT', 'DIGEST', 'PLATFORMS', 'CREDENTIAL'],
-    style: {head: [], border: []},
-  })
+  const table = createTable(['IMAGE', 'VERDICT', 'DIGEST', 'PLATFORMS', 'CREDENTIAL'])
   for (const image of result.images) {
     table.push([
       image.reference ?? image.input,

@@ -77,13 +77,9 @@ describe('ghcr ls (human output)', () => {
     expect(exitCode).toBe(0)
     expect(stdout).toBe(
       [
-        '┌─────────┬────────────┬────────────┬───────────────────┐',
-        '│ NAME    │ VISIBILITY │ REPOSITORY │ UPDATED           │',
-        '├─────────┼────────────┼────────────┼───────────────────┤',
-        '│ pkg-000 │ public     │ acme/app   │ 2024-06-30 00:00Z │',
-        '├─────────┼────────────┼────────────┼───────────────────┤',
-        '│ pkg-001 │ public     │            │ 2024-06-29 00:00Z │',
-        '└─────────┴────────────┴────────────┴───────────────────┘',
+        'NAME      VISIBILITY   REPOSITORY   UPDATED',
+        'pkg-000   public       acme/app     2024-06-30 00:00Z',
+        'pkg-001   public                    2024-06-29 00:00Z',
         '2 container packages of acme; API quota 4990/5000, resets 2030-03-17 17:46Z',
         '',
       ].join('\n'),
@@ -120,7 +116,7 @@ describe('ghcr ls (human output)', () => {
     const {stdout, exitCode} = await run(['acme/tools/cli', '--user', '--tagged', '--limit', '2'], {GH_TOKEN: TOKEN})
     expect(exitCode).toBe(0)
     expect(stdout.split('\n').at(-2)).toBe('2 versions of acme/tools/cli; more exist (raise --limit)')
-    expect(stdout).toContain('│ 1.0.1000, latest │')
+    expect(stdout).toContain('1.0.1000, latest')
   })
 })
 

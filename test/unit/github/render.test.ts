@@ -49,13 +49,9 @@ describe('renderGhcrLs', () => {
   it('packages: name, visibility, linked repository, updated; summary with the quota', () => {
     expect(renderGhcrLs(packages)).toBe(
       [
-        '┌───────────┬────────────┬────────────┬───────────────────┐',
-        '│ NAME      │ VISIBILITY │ REPOSITORY │ UPDATED           │',
-        '├───────────┼────────────┼────────────┼───────────────────┤',
-        '│ app       │ public     │ acme/app   │ 2024-06-12 08:30Z │',
-        '├───────────┼────────────┼────────────┼───────────────────┤',
-        '│ tools/cli │ private    │            │ 2024-06-01 00:00Z │',
-        '└───────────┴────────────┴────────────┴───────────────────┘',
+        'NAME        VISIBILITY   REPOSITORY   UPDATED',
+        'app         public       acme/app     2024-06-12 08:30Z',
+        'tools/cli   private                   2024-06-01 00:00Z',
         '2 container packages of acme; API quota 4990/5000, resets 2030-03-17 17:46Z',
       ].join('\n'),
     )
@@ -63,20 +59,16 @@ describe('renderGhcrLs', () => {
 
   it('packages --with-tags: adds version count and newest tags', () => {
     const out = renderGhcrLs({...packages, packages: packages.packages.map((p) => ({...p, newestTags: p.name === 'app' ? ['1.2', 'latest'] : []}))})
-    expect(out.split('\n')[1]).toBe('│ NAME      │ VISIBILITY │ REPOSITORY │ UPDATED           │ VERSIONS │ NEWEST TAGS │')
-    expect(out.split('\n')[3]).toBe('│ app       │ public     │ acme/app   │ 2024-06-12 08:30Z │ 250      │ 1.2, latest │')
+    expect(out.split('\n')[0]).toBe('NAME        VISIBILITY   REPOSITORY   UPDATED             VERSIONS   NEWEST TAGS')
+    expect(out.split('\n')[1]).toBe('app         public       acme/app     2024-06-12 08:30Z   250        1.2, latest')
   })
 
   it('versions: short digest, tags, created, updated; says when --limit cut the list', () => {
     expect(renderGhcrLs(versions)).toBe(
       [
-        '┌─────────────────────┬─────────────┬───────────────────┬───────────────────┐',
-        '│ DIGEST              │ TAGS        │ CREATED           │ UPDATED           │',
-        '├─────────────────────┼─────────────┼───────────────────┼───────────────────┤',
-        '│ sha256:08a44bab0bdd │ 1.2, latest │ 2024-06-01 10:00Z │ 2024-06-02 10:00Z │',
-        '├─────────────────────┼─────────────┼───────────────────┼───────────────────┤',
-        '│ sha256:b3a0e7e3f3b6 │             │ 2024-05-01 10:00Z │ 2024-05-01 10:00Z │',
-        '└─────────────────────┴─────────────┴───────────────────┴───────────────────┘',
+        'DIGEST                TAGS          CREATED             UPDATED',
+        'sha256:08a44bab0bdd   1.2, latest   2024-06-01 10:00Z   2024-06-02 10:00Z',
+        'sha256:b3a0e7e3f3b6                 2024-05-01 10:00Z   2024-05-01 10:00Z',
         '2 versions of acme/tools/cli; more exist (raise --limit)',
       ].join('\n'),
     )
@@ -84,7 +76,7 @@ describe('renderGhcrLs', () => {
 
   it('tags from the registry', () => {
     expect(renderGhcrLs(tags)).toBe(
-      ['┌────────┐', '│ TAG    │', '├────────┤', '│ 1.0    │', '├────────┤', '│ latest │', '└────────┘', '2 tags of ghcr.io/acme/app (from the registry)'].join('\n'),
+      ['TAG', '1.0', 'latest', '2 tags of ghcr.io/acme/app (from the registry)'].join('\n'),
     )
   })
 
