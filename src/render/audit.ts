@@ -1,0 +1,85 @@
+/**
+ * The human report of `regctl audit` (`--format table`): what each part did, the images and their
+ * verdicts as a table, then one block per finding (severity, rule, location, message, fix) and a
+ * summary line saying whether the run fails. Findings are blocks rather than table rows because
+ * their messages are sentences; a table would wrap them into unreadable columns. Pure.
+ */
+import Table from 'cli-table3'
+
+import type {AuditPart, AuditReport, PartReport} from '../lib/checks/audit.js'
+import type {Finding, Severity} from '../lib/checks/finding.js'
+import {redactText} from '../lib/errors.js'
+
+const PART_LABEL: Record<AuditPart, string> = {credentials: 'Credentials', images: 'Images', context: 'Build context'}
+const SEVERITY_LABEL: Record<Severity, string> = {error: '✗ error', warning: '! warning', note: 'i note'}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+function partLine(part: AuditPart, status: PartReport, report: AuditReport): string {
+  const label = PART_LABEL[part].padEnd(14)
+  if (status.status === 'skipped') {
+    const why = {disabled: 'disabled', offline: 'offline, not contacted', unavailable: 'not available in this build'}[status.reason]
+    return `${label}skipped (${why})`
+  }
+
+  const seconds = `${(status.durationMs / 1000).toFixed(1)} s`
+  if (part === 'images') {
+    const {total, pullable, failed, indeterminate} = report.summary.images
+    const details = [`${pullable} pullable`, ...(failed ? [`${failed} not pullable`] : []), ...(indeterminate ? [`${indeterminate} undetermined`] : [])]
+    return `${label}${plural(total, 'image')}${total > 0 ? `: ${details.join(', ')}` : ''}${report.platform ? ` for ${report.platform}` : ''} (${seconds})`
+  }
+
+  return `${label}${plural(status.findings, 'finding')} (${seconds})`
+}
+
+function where(finding: Finding): string {
+  if (!finding.location) return finding.subject ?? ''
+  const {file, line} = finding.location
+  return line === undefined ? file : `${file}:${line}`
+}
+
+/** Renders the report (no trailing newline: the command prints it with `log`). */
+export function renderAuditTable(report: AuditReport): string {
+  const lines = [`regctl audit ${report.root}`, '']
+  for (const part of ['credentials', 'images', 'context'] as const) lines.push(partLine(part, report.parts[part], report))
+
+  if (report.images.length > 0) {
+    // No rule between rows: one line per image keeps a long list scannable.
+    const table = new Table({
+      head: ['IMAGE', 'VERDICT', 'WHERE'],
+      style: {head: [], border: []},
+      chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
+    })
+    for (const image of report.images) {
+      const verdict = image.verdict === undefined ? '-' : `${image.verdict === 'pullable' ? '✓' : '✗'} ${image.verdict}`
+      const at = image.location ? (image.location.line === undefined ? image.location.file : `${image.location.file}:${image.location.line}`) : ''
+      table.push([image.reference ?? image.image, verdict, at])
+    }
+
+    lines.push('', table.toString())
+  }
+
+  lines.push('')
+  if (report.findings.length === 0) {
+    lines.push('No findings.')
+  } else {
+    for (const finding of report.findings) {
+      lines.push(`${SEVERITY_LABEL[finding.severity].padEnd(10)}${finding.ruleId}${where(finding) ? `  ${where(finding)}` : ''}`)
+      lines.push(`          ${redactText(finding.message)}`)
+      if (finding.fix) lines.push(`          Fix: ${redactText(finding.fix)}`)
+      lines.push('')
+    }
+
+    lines.pop()
+  }
+
+  const {error, warning, note} = report.summary.findings
+  const verdict =
+    report.failOn === 'never'
+      ? 'not failing (--fail-on never)'
+      : report.exitCode === 1
+        ? `fails: findings at or above ${report.failOn} (exit 1)`
+        : `passes --fail-on ${report.failOn}`
+  lines.push('', `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}: ${verdict}`)
+  return lines.join('\n')
+}

@@ -1,0 +1,103 @@
+/**
+ * The files that ship regctl, checked for the practices issue #5 asks for: the Dockerfile (pinned
+ * slim base, manifests and `npm ci --omit=dev` before the code, multi-stage, non-root, exec-form
+ * ENTRYPOINT), the composite action (Node 20, build from the action's checkout, SARIF upload even
+ * on failure, inputs never spliced into scripts), and the oclif plugins in package.json.
+ * There is no Docker daemon here: the Dockerfile is parsed, not built.
+ */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {parseDockerfile, resolveFroms} from '../../../src/lib/dockerfile.js'
+
+const ROOT = new URL('../../../', import.meta.url).pathname
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
+
+describe('Dockerfile', () => {
+  const parsed = parseDockerfile(read('Dockerfile'))
+  const instructions = parsed.instructions
+  const froms = resolveFroms(parsed)
+  const stageStart = instructions.findLastIndex((i) => i.keyword === 'FROM')
+  const runtime = instructions.slice(stageStart)
+  const indexOf = (predicate: (keyword: string, args: string) => boolean): number => runtime.findIndex((i) => predicate(i.keyword, i.args))
+
+  it('builds in one stage and runs from a second, both on the same pinned slim Node 20 base', () => {
+    expect(froms).toHaveLength(2)
+    for (const from of froms) {
+      expect(from.unresolved).toEqual([])
+      expect(from.image).toMatch(/^node:20\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}$/)
+    }
+
+    expect(froms[0]?.image).toBe(froms[1]?.image)
+    expect(instructions[stageStart]?.args).toMatch(/ AS runtime$/)
+  })
+
+  it('runtime stage: WORKDIR, manifests + npm ci --omit=dev before the compiled code, non-root, exec-form ENTRYPOINT', () => {
+    const workdir = indexOf((k) => k === 'WORKDIR')
+    const manifests = indexOf((k, a) => k === 'COPY' && a.includes('package.json') && a.includes('package-lock.json'))
+    const install = indexOf((k, a) => k === 'RUN' && /npm ci\b.*--omit=dev/.test(a))
+    const dist = indexOf((k, a) => k === 'COPY' && a.startsWith('--from=build') && a.includes('/app/dist'))
+    const user = indexOf((k, a) => k === 'USER' && a === 'node')
+    const entrypoint = runtime.find((i) => i.keyword === 'ENTRYPOINT')
+    expect([workdir, manifests, install, dist].every((i) => i >= 0)).toBe(true)
+    expect(workdir).toBeLessThan(manifests)
+    expect(manifests).toBeLessThan(install)
+    expect(install).toBeLessThan(dist)
+    expect(user).toBeGreaterThan(dist)
+    expect(JSON.parse(entrypoint?.args ?? 'null')).toEqual(['node', '/app/bin/run.js'])
+    // Nothing copies the whole context: the image gets what it needs and no more.
+    expect(instructions.filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|\s)\.\s/.test(`${i.args} `))).toEqual([])
+  })
+})
+
+describe('action.yml', () => {
+  type Step = {name?: string; id?: string; if?: string; uses?: string; run?: string; shell?: string; env?: Record<string, string>; with?: Record<string, unknown>; 'working-directory'?: string}
+  const action = parse(read('action.yml')) as {inputs: Record<string, {default?: string}>; runs: {using: string; steps: Step[]}}
+  const steps = action.runs.steps
+
+  it('is a composite action: Node 20, regctl built from the action checkout, audit to SARIF, uploaded even on failure', () => {
+    expect(action.runs.using).toBe('composite')
+    expect(steps[0]).toMatchObject({uses: expect.stringMatching(/^actions\/setup-node@v\d+$/), with: {'node-version': 20}})
+    const install = steps.find((s) => s.run?.includes('npm run build'))
+    expect(install?.['working-directory']).toBe('${{ github.action_path }}')
+    expect(install?.run).toMatch(/npm ci/)
+    const audit = steps.find((s) => s.id === 'audit')
+    expect(audit?.run).toContain('--format sarif --output "$INPUT_SARIF_FILE" --fail-on "$INPUT_FAIL_ON"')
+    expect(audit?.run).toContain('--require-scope "$scope"')
+    expect(audit?.run).toContain('--images "$INPUT_IMAGES"')
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))
+    expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v3')
+    expect(upload?.if).toMatch(/^always\(\)/)
+    expect(upload?.with).toMatchObject({sarif_file: '${{ inputs.sarif-file }}'})
+    expect(action.inputs['fail-on']?.default).toBe('error')
+  })
+
+  it('never splices an input into a script (they arrive through env)', () => {
+    for (const step of steps) {
+      if (step.run) expect(step.run, step.name).not.toMatch(/\$\{\{/)
+    }
+
+    const audit = steps.find((s) => s.id === 'audit')
+    for (const name of ['images', 'fail-on', 'require-scope', 'exclude', 'args', 'sarif-file', 'path']) {
+      expect(Object.values(audit?.env ?? {})).toContain(`\${{ inputs.${name} }}`)
+    }
+  })
+})
+
+describe('package.json', () => {
+  const pkg = JSON.parse(read('package.json')) as {oclif: {plugins?: string[]}; dependencies: Record<string, string>; engines: {node: string}}
+
+  it('loads the autocomplete and not-found plugins, as runtime dependencies on majors that support oclif 4 and Node 20', () => {
+    expect(pkg.oclif.plugins).toEqual(['@oclif/plugin-autocomplete', '@oclif/plugin-not-found'])
+    for (const plugin of pkg.oclif.plugins ?? []) {
+      expect(pkg.dependencies[plugin]).toMatch(/^[~^]3\./)
+      const installed = JSON.parse(read(`node_modules/${plugin}/package.json`)) as {engines?: {node?: string}; dependencies?: Record<string, string>}
+      // Node 20 must satisfy the plugin's engines (autocomplete 3.3 moved to Node 22: pinned ~3.2).
+      expect(installed.engines?.node).toBe('>=18.0.0')
+      expect(installed.dependencies?.['@oclif/core']).toMatch(/^\^4/)
+    }
+  })
+})
