@@ -4,11 +4,10 @@
  * summary line saying whether the run fails. Findings are blocks rather than table rows because
  * their messages are sentences; a table would wrap them into unreadable columns. Pure.
  */
-import Table from 'cli-table3'
-
 import type {AuditPart, AuditReport, PartReport} from '../lib/checks/audit.js'
 import type {Finding, Severity} from '../lib/checks/finding.js'
 import {redactText} from '../lib/errors.js'
+import {createTable} from './table.js'
 
 const PART_LABEL: Record<AuditPart, string> = {credentials: 'Credentials', images: 'Images', context: 'Build context'}
 const SEVERITY_LABEL: Record<Severity, string> = {error: '✗ error', warning: '! warning', note: 'i note'}
@@ -44,12 +43,7 @@ export function renderAuditTable(report: AuditReport): string {
   for (const part of ['credentials', 'images', 'context'] as const) lines.push(partLine(part, report.parts[part], report))
 
   if (report.images.length > 0) {
-    // No rule between rows: one line per image keeps a long list scannable.
-    const table = new Table({
-      head: ['IMAGE', 'VERDICT', 'WHERE'],
-      style: {head: [], border: []},
-      chars: {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
-    })
+    const table = createTable(['IMAGE', 'VERDICT', 'WHERE'])
     for (const image of report.images) {
       const verdict = image.verdict === undefined ? '-' : `${image.verdict === 'pullable' ? '✓' : '✗'} ${image.verdict}`
       const at = image.location ? (image.location.line === undefined ? image.location.file : `${image.location.file}:${image.location.line}`) : ''

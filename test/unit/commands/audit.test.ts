@@ -156,7 +156,7 @@ describe('audit --format table (default)', () => {
       expect.stringMatching(/^Build context 7 findings \(\d+\.\d s\)$/),
       '',
     ])
-    expect(stdout).toContain('│ node:20-alpine │ -       │ Dockerfile:1 │')
+    expect(stdout).toContain('\nIMAGE            VERDICT   WHERE\nnode:20-alpine   -         Dockerfile:1\n')
     expect(stdout).toContain(
       [
         '✗ error   dockerfile/secret-in-env  Dockerfile:2',
