@@ -4,10 +4,10 @@
  * with RFC 6570 simple expansion, which percent-encodes reserved characters: a package named
  * `tools/cli` is sent as `tools%2Fcli`, which is what GitHub requires (a raw `/` gives 404).
  */
+import {linksByRelation} from '../link-header.js'
 import type {RequestContext} from './api-errors.js'
 import type {GitHubClient} from './client.js'
 import {mapOrdered} from './concurrency.js'
-import {parseLinkHeader} from './link.js'
 import {MAX_PER_PAGE, paginate} from './paginate.js'
 import {expectArray, parseAccountType, parsePackage, parsePackageVersion} from './parse.js'
 import type {OwnerType, PackageSummary, PackageVersionSummary, PackageVisibility} from './types.js'
@@ -147,7 +147,7 @@ async function collect<T>(
       items.push(item)
       if (limit !== undefined && items.length >= limit) {
         const more = rows.slice(index + 1).some((rest) => !keep || keep(parse(rest, page.url)))
-        if (more || parseLinkHeader(page.headers['link']).has('next')) {
+        if (more || linksByRelation(page.headers['link']).has('next')) {
           // Stop here: the generator's return() ends the fetching (no further pages requested).
           return {items, truncated: true}
         }

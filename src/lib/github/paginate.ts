@@ -6,10 +6,10 @@
  * `rel="next"` one page at a time. Either way a consumer that stops early (`--limit`) stops the
  * fetching: no page beyond `maxPages` is requested.
  */
+import {lastPageOf} from '../link-header.js'
 import type {RequestContext} from './api-errors.js'
 import type {GitHubClient, GitHubResponse} from './client.js'
 import {mapOrdered} from './concurrency.js'
-import {lastPageOf} from './link.js'
 
 /** GitHub's largest page size. */
 export const MAX_PER_PAGE = 100

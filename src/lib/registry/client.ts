@@ -4,8 +4,8 @@
  * manifests, HEAD of blobs, the tag list.
  */
 import {InvalidReferenceError, ProtocolError, RegistryHttpError, redactUrl} from '../errors.js'
+import {nextLink} from '../link-header.js'
 import {RegistryAuth, repositoryScope} from './auth.js'
-import {nextLink} from './link-header.js'
 import {MANIFEST_ACCEPT, baseMediaType, computeDigest, isDigest, parseManifest, verifyDigest} from './manifest.js'
 import {parseOciErrors} from './oci-errors.js'
 import {parseRateLimit} from './rate-limit.js'

@@ -3,7 +3,6 @@ import {createHash} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 
 import {ProtocolError} from '../../../src/lib/errors.js'
-import {nextLink, parseLinkHeader} from '../../../src/lib/registry/link-header.js'
 import {baseMediaType, computeDigest, isDigest, parseManifest, verifyDigest} from '../../../src/lib/registry/manifest.js'
 import {parseOciErrors} from '../../../src/lib/registry/oci-errors.js'
 import {parseRateLimit} from '../../../src/lib/registry/rate-limit.js'
@@ -92,34 +91,6 @@ describe('digests', () => {
   it('baseMediaType drops parameters', () => {
     expect(baseMediaType('Application/JSON; charset=utf-8')).toBe('application/json')
     expect(baseMediaType(undefined)).toBe('')
-  })
-})
-
-describe('parseLinkHeader', () => {
-  it.each([
-    ['distribution', '</v2/x/tags/list?n=2&last=b>; rel="next"', [{target: '/v2/x/tags/list?n=2&last=b', params: {rel: 'next'}}]],
-    ['unquoted rel, extra params', '<https://h/p?a=1,2>;rel=next;title="a, b"', [{target: 'https://h/p?a=1,2', params: {rel: 'next', title: 'a, b'}}]],
-    [
-      'several links',
-      '<https://api/x?page=2>; rel="next", <https://api/x?page=9>; rel="last"',
-      [
-        {target: 'https://api/x?page=2', params: {rel: 'next'}},
-        {target: 'https://api/x?page=9', params: {rel: 'last'}},
-      ],
-    ],
-    ['empty', '', []],
-    ['garbage', 'not a link', []],
-  ])('%s', (_name, header, expected) => {
-    expect(parseLinkHeader(header)).toEqual(expected)
-  })
-
-  it('nextLink resolves against the base and reads multi-valued rel', () => {
-    const base = new URL('https://r.example/v2/x/tags/list?n=2')
-    expect(nextLink('</v2/x/tags/list?last=b>; rel="next"', base)?.href).toBe('https://r.example/v2/x/tags/list?last=b')
-    expect(nextLink('<https://other/p>; rel="prev next"', base)?.href).toBe('https://other/p')
-    expect(nextLink('<https://other/p>; rel="prev"', base)).toBeUndefined()
-    expect(nextLink(undefined, base)).toBeUndefined()
-    expect(nextLink(['<a>; rel="prev"', '<b>; rel="next"'], base)?.href).toBe('https://r.example/v2/x/tags/b')
   })
 })
 
