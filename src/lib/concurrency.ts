@@ -1,6 +1,10 @@
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight, keeping the input order in the
  * result. Rejects with the first error (the other calls still settle, none is left dangling).
+ *
+ * Not built on `mapOrdered` (github/concurrency.ts) on purpose: that one is a window that counts
+ * finished-but-unconsumed results (one slow item holds back the rest) and lets calls in flight
+ * run on after it throws; here a free lane takes the next item at once and nothing outlives us.
  */
 export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length)

@@ -4,6 +4,9 @@
  * pages can be rendered while later ones are still in flight. When the consumer stops, no new
  * calls start; calls already in flight settle in the background (their rejections are handled).
  * The first rejection (in input order) is thrown.
+ *
+ * Not built on `mapConcurrent` (lib/concurrency.ts), which resolves only once every call is done:
+ * pagination needs results as they arrive and must start no call after `--limit` is reached.
  */
 export async function* mapOrdered<T, R>(
   items: readonly T[],
