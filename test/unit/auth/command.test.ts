@@ -6,14 +6,13 @@
 import {chmodSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {format} from 'node:util'
 
 import {Ajv} from 'ajv'
-import {describe, expect, it, vi} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import AuthStatus, {type AuthStatusResult} from '../../../src/commands/auth/status.js'
+import {runCommand, type CommandOutput} from '../commands/run-command.js'
 
-const ROOT = new URL('../../../', import.meta.url).pathname
 const readJson = async (name: string) => (await import('node:fs')).readFileSync(new URL(`../../../docs/json/${name}`, import.meta.url), 'utf8')
 const ajv = new Ajv({allErrors: true})
 const validate = ajv.compile(JSON.parse(await readJson('auth-status.schema.json')) as object)
@@ -40,35 +39,21 @@ function home(config?: unknown, podman?: unknown, mode = 0o600): string {
   return dir
 }
 
-async function run(argv: string[], dir: string): Promise<{stdout: string; stderr: string; exitCode: number}> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const out = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void stdout.push(`${format(...args)}\n`))
-  const err = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void stderr.push(`${format(...args)}\n`))
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk))
-    return true
+/** `regctl auth status` with HOME and DOCKER_CONFIG in `dir`, and no credential variable, keyring or helper. */
+const run = (argv: string[], dir: string): Promise<CommandOutput> =>
+  runCommand(AuthStatus, argv, {
+    DOCKER_AUTH_CONFIG: undefined,
+    REGISTRY_AUTH_FILE: undefined,
+    XDG_RUNTIME_DIR: undefined,
+    XDG_CONFIG_HOME: undefined,
+    GH_TOKEN: undefined,
+    GITHUB_TOKEN: undefined,
+    HOME: dir,
+    DOCKER_CONFIG: join(dir, '.docker'),
+    REGCTL_NO_KEYRING: '1',
+    // No credential helper on PATH: docker's platform default store cannot kick in.
+    PATH: '/nonexistent',
   })
-  for (const key of ['DOCKER_AUTH_CONFIG', 'REGISTRY_AUTH_FILE', 'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME', 'GH_TOKEN', 'GITHUB_TOKEN']) vi.stubEnv(key, undefined)
-  vi.stubEnv('HOME', dir)
-  vi.stubEnv('DOCKER_CONFIG', join(dir, '.docker'))
-  vi.stubEnv('REGCTL_NO_KEYRING', '1')
-  // No credential helper on PATH: docker's platform default store cannot kick in.
-  vi.stubEnv('PATH', '/nonexistent')
-  process.exitCode = undefined
-  try {
-    await AuthStatus.run(argv, ROOT)
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    write.mockRestore()
-    vi.unstubAllEnvs()
-  }
-
-  const exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0
-  process.exitCode = undefined
-  return {stdout: stdout.join(''), stderr: stderr.join(''), exitCode}
-}
 
 describe('auth status command (offline)', () => {
   it('prints the human report grouped per registry, with the fix, and exits 0 on warnings', async () => {

@@ -3,16 +3,15 @@
  * the `--json` document (validated against docs/json/ghcr-ls.schema.json) and exit codes.
  */
 import {readFileSync} from 'node:fs'
-import {format} from 'node:util'
 
 import {Ajv} from 'ajv'
 import nock from 'nock'
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import GhcrLs from '../../../src/commands/ghcr/ls.js'
 import {errorBody, fixtures, makePackages, makeVersions, rateLimitHeaders} from '../../fixtures/github/factory.js'
+import {runCommand, type CommandOutput} from './run-command.js'
 
-const ROOT = new URL('../../../', import.meta.url).pathname
 const API = 'https://api.github.com'
 const TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6abcd'
 
@@ -24,37 +23,9 @@ ajv.addFormat('uri', {validate: (value: string) => URL.canParse(value)})
 const validateResult = ajv.compile(schema)
 const validateError = ajv.compile(errorSchema)
 
-type Run = {stdout: string; stderr: string; exitCode: number}
-
-async function run(argv: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  // oclif's ux.stdout/ux.stderr print through console.log/console.error.
-  const out = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    stdout.push(`${format(...args)}\n`)
-  })
-  const err = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    stderr.push(`${format(...args)}\n`)
-  })
-  for (const key of ['GH_TOKEN', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GH_HOST']) vi.stubEnv(key, undefined)
-  vi.stubEnv('REGCTL_NO_KEYRING', '1')
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value)
-  process.exitCode = undefined
-  try {
-    await GhcrLs.run(argv, ROOT)
-  } catch (error) {
-    // oclif usage errors surface here only if BaseCommand did not handle them.
-    stderr.push(`THROWN: ${String(error)}`)
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    vi.unstubAllEnvs()
-  }
-
-  const exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0
-  process.exitCode = undefined
-  return {stdout: stdout.join(''), stderr: stderr.join(''), exitCode}
-}
+/** `regctl ghcr ls` with no GitHub token or host from the developer's environment and no keyring. */
+const run = (argv: string[], env: Record<string, string | undefined> = {}): Promise<CommandOutput> =>
+  runCommand(GhcrLs, argv, {GH_TOKEN: undefined, GITHUB_TOKEN: undefined, GITHUB_API_URL: undefined, GH_HOST: undefined, REGCTL_NO_KEYRING: '1', ...env})
 
 beforeEach(() => {
   nock.disableNetConnect()
