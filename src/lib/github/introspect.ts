@@ -21,9 +21,9 @@
  * The library never prints and never reads the environment: the caller passes the API base URL,
  * the token, the clock and (in tests) the fetch function.
  */
-import {NetworkError, ProtocolError, redactSecret, redactText, redactUrl, TimeoutError} from '../errors.js'
+import {NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
 import {GITHUB_API_VERSION} from './client.js'
-import {classifyToken} from './token.js'
+import {classifyToken, redactGitHubToken} from './token.js'
 import type {GitHubRateLimit, GitHubTokenKind} from './types.js'
 
 /**
@@ -160,7 +160,7 @@ export async function introspectToken(deps: IntrospectDeps): Promise<TokenIntros
   return {
     apiUrl,
     tokenKind,
-    redacted: redactSecret(token, /^(github_pat_|gh[pousr]_)/.exec(token)?.[1] ?? ''),
+    redacted: redactGitHubToken(token),
     status,
     checkedVia: {method: 'GET', path: decisive.path, httpStatus: decisive.status},
     login,

@@ -5,6 +5,7 @@
  */
 import type {ResolvedCredential} from '../credentials/types.js'
 import {redactSecret} from '../errors.js'
+import {classifySecret, type SecretKind, type SecretKindId} from '../secret-kind.js'
 import type {GitHubTokenKind, GitHubTokenSource, ResolvedGitHubToken} from './types.js'
 
 /** Reads one secret from the OS keyring; resolves `undefined` when there is no entry. */
@@ -75,16 +76,37 @@ export async function resolveGitHubToken(sources: GitHubTokenSources): Promise<G
   return {notes}
 }
 
-/** Classifies a token by its prefix (see {@link GitHubTokenKind}). */
-export function classifyToken(token: string): GitHubTokenKind {
-  if (token.startsWith('github_pat_')) return 'fine-grained'
-  if (token.startsWith('ghp_')) return 'classic'
-  if (token.startsWith('gho_')) return 'oauth'
-  if (token.startsWith('ghu_')) return 'user-to-server'
-  if (token.startsWith('ghs_')) return 'installation'
+/** The {@link GitHubTokenKind} of each GitHub secret kind that can call the API. */
+const TOKEN_KINDS: Partial<Record<SecretKindId, GitHubTokenKind>> = {
+  'github-classic-pat': 'classic',
   // Pre-2021 classic tokens are 40 hex characters.
-  if (/^[0-9a-f]{40}$/.test(token)) return 'classic'
-  return 'unknown'
+  'github-legacy-token': 'classic',
+  'github-fine-grained-pat': 'fine-grained',
+  'github-oauth': 'oauth',
+  'github-app-user': 'user-to-server',
+  'github-app-installation': 'installation',
+}
+
+/**
+ * What a token is by its shape alone, through {@link classifySecret} (the one list of GitHub's
+ * token prefixes), asked as a ghcr.io password so that a 40-hex token counts as a GitHub token.
+ */
+function recognise(token: string): SecretKind {
+  return classifySecret({registry: 'ghcr.io', secret: token, kind: 'password'})
+}
+
+/**
+ * Classifies a token by its prefix (see {@link GitHubTokenKind}); a GitHub App refresh token
+ * (`ghr_`) and anything not GitHub's is `unknown`.
+ */
+export function classifyToken(token: string): GitHubTokenKind {
+  return TOKEN_KINDS[recognise(token).id] ?? 'unknown'
+}
+
+/** `ghp_…abcd`: GitHub's prefix (when it has one) and the last four characters. */
+export function redactGitHubToken(token: string): string {
+  const kind = recognise(token)
+  return kind.provider === 'github' ? kind.redacted : redactSecret(token)
 }
 
 /** Human label of a token source, as used in messages: `GH_TOKEN`, `--token`, `the OS keyring`. */
@@ -109,8 +131,7 @@ export function describeTokenSource(source: GitHubTokenSource): string {
 }
 
 function describeToken(token: string, source: GitHubTokenSource): ResolvedGitHubToken {
-  const prefix = /^(github_pat_|gh[pousr]_)/.exec(token)?.[1] ?? ''
-  return {token, source, kind: classifyToken(token), redacted: redactSecret(token, prefix)}
+  return {token, source, kind: classifyToken(token), redacted: redactGitHubToken(token)}
 }
 
 function keyringReason(error: unknown): string {

@@ -3,7 +3,7 @@ import {describe, expect, it, vi} from 'vitest'
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {ConfigError} from '../../../src/lib/errors.js'
 import {createKeyringReader, KeyringUnavailableError} from '../../../src/lib/github/keyring.js'
-import {classifyToken, resolveGitHubToken, type GitHubTokenSources} from '../../../src/lib/github/token.js'
+import {classifyToken, redactGitHubToken, resolveGitHubToken, type GitHubTokenSources} from '../../../src/lib/github/token.js'
 
 const CLASSIC = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6abcd'
 const CLASSIC2 = 'ghp_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4wxyz'
@@ -86,8 +86,25 @@ describe('classifyToken', () => {
     ['ghu_abcdefghijklmnopqrstuvwxyz0123456789', 'user-to-server'],
     ['ghs_abcdefghijklmnopqrstuvwxyz0123456789', 'installation'],
     ['something-else', 'unknown'],
+    // Recognised by classifySecret, but not an API token regctl can use.
+    ['ghr_abcdefghijklmnopqrstuvwxyz0123456789', 'unknown'],
+    ['dckr_pat_abcdefghijklmnopqrstuvwxyz0123', 'unknown'],
   ])('%s → %s', (token, kind) => {
     expect(classifyToken(token)).toBe(kind)
+  })
+})
+
+describe('redactGitHubToken', () => {
+  it.each([
+    [CLASSIC, 'ghp_…abcd'],
+    [FINE, 'github_pat_…9876'],
+    ['ghr_abcdefghijklmnopqrstuvwxyz0123456789', 'ghr_…6789'],
+    ['0123456789abcdef0123456789abcdef01234567', '…4567'],
+    // Another provider's prefix is not shown: it is not a GitHub token.
+    ['dckr_pat_abcdefghijklmnopqrstuvwxyz0123', '…0123'],
+    ['ghp_short', '…'],
+  ])('%s → %s', (token, redacted) => {
+    expect(redactGitHubToken(token)).toBe(redacted)
   })
 })
 
