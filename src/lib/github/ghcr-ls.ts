@@ -255,3 +255,12 @@ function withRateLimit(client: GitHubClient): {rateLimit?: NonNullable<ReturnTyp
 export function describeAuth(token: ResolvedGitHubToken): string {
   return `using the ${token.kind === 'unknown' ? '' : `${token.kind} `}token from ${describeTokenSource(token.source)} (${token.redacted})`
 }
+
+/**
+ * The container registry of a GitHub host: ghcr.io for github.com, `containers.HOST` for GitHub
+ * Enterprise Server (its subdomain isolation layout). `override` (`REGCTL_GHCR_REGISTRY`) wins.
+ */
+export function ghcrRegistry(host: string, override: string | undefined): string {
+  if (override) return override
+  return host === 'github.com' ? 'ghcr.io' : `containers.${host}`
+}

@@ -1,0 +1,57 @@
+/**
+ * Wires `authStatus` (src/lib/checks/auth-status.ts) to the real world: every credential source of
+ * the environment, the registry transport for live checks, GitHub introspection and the GitHub API
+ * token. Shared by `auth status` and the credentials part of `audit`, so both check the same thing.
+ */
+import {createCredentialVerifier, type AuthStatusOptions} from './lib/checks/auth-status.js'
+import {UsageError} from './lib/errors.js'
+import {createTransport, credentialSources, isFile} from './runtime.js'
+import {createStatusGitHubPort, githubApiToken} from './runtime-github.js'
+
+/** The flags of `auth status` that decide its wiring. */
+export type AuthStatusWiringOptions = {
+  /** No transport and no GitHub port: nothing is contacted. */
+  offline: boolean
+  insecureRegistries: string[]
+  timeoutSeconds: number
+  version?: string
+  /** `--registry`: gather only this registry. */
+  registry?: string | undefined
+  /** `--config`: read only this file; it must exist. */
+  configFile?: string | undefined
+}
+
+/** The world-facing inputs of `authStatus`, and what to close afterwards. */
+export type AuthStatusWiring = {
+  deps: Pick<AuthStatusOptions, 'gather' | 'now' | 'platform' | 'verify' | 'github' | 'githubApiToken'>
+  close(): Promise<void>
+}
+
+/** Builds the inputs; the caller adds its flags (scopes, fail-on…), calls `authStatus`, then `close()`. */
+export async function createAuthStatusWiring(options: AuthStatusWiringOptions): Promise<AuthStatusWiring> {
+  if (options.configFile !== undefined && !(await isFile(options.configFile))) {
+    throw new UsageError(`--config ${options.configFile}: no such file`)
+  }
+
+  const now = Date.now
+  const version = options.version === undefined ? {} : {version: options.version}
+  const transport = options.offline
+    ? undefined
+    : await createTransport({insecureRegistries: options.insecureRegistries, timeoutSeconds: options.timeoutSeconds, ...version})
+  try {
+    return {
+      deps: {
+        gather: await credentialSources({registry: options.registry, configFile: options.configFile}),
+        now,
+        platform: process.platform,
+        verify: transport ? createCredentialVerifier({transport, now}) : undefined,
+        github: options.offline ? undefined : createStatusGitHubPort({timeoutSeconds: options.timeoutSeconds, now, ...version}),
+        githubApiToken,
+      },
+      close: async () => transport?.close(),
+    }
+  } catch (error) {
+    await transport?.close()
+    throw error
+  }
+}

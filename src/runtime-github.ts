@@ -1,0 +1,107 @@
+/**
+ * Wires GitHub into the library: the API endpoint (`GITHUB_API_URL`, `--hostname`, `GH_HOST`), the
+ * token sources (`GH_TOKEN`, `GITHUB_TOKEN`, the OS keyring, the `ghcr.io` Docker login), token
+ * introspection and the API client. Octokit loads only when a client is created and the native
+ * keyring module only when an entry is first touched, so importing this stays cheap.
+ */
+import {resolveApiBaseUrl, type GitHubEndpoint} from './lib/github/api-url.js'
+import {createGitHubPort, type Introspect} from './lib/checks/github-port.js'
+import type {GitHubPort} from './lib/checks/auth-status.js'
+import type {CredentialLookup} from './lib/credentials/types.js'
+import {ghcrRegistry, type GhcrLsDeps} from './lib/github/ghcr-ls.js'
+import {introspectToken} from './lib/github/introspect.js'
+// keyring.ts loads the native @napi-rs/keyring module only when an entry is first touched.
+import {createKeyringReader, createKeyringStore, type KeyringStore} from './lib/github/keyring.js'
+import {resolveGitHubToken, type GitHubTokenResolution} from './lib/github/token.js'
+import type {ResolvedGitHubToken, TagLister} from './lib/github/types.js'
+import {createCredentials, envValue, lazyCredentials, lazyRegistryClient, userAgent} from './runtime.js'
+
+/** Timeout and user agent of GitHub requests, from the command's flags and version. */
+export type GitHubRuntimeOptions = {timeoutSeconds: number; version?: string; now?: () => number}
+
+/** The API base URL and GitHub host: `GITHUB_API_URL`, else `hostname` (`--hostname`) or `GH_HOST`. */
+export function githubEndpoint(hostname?: string): GitHubEndpoint {
+  return resolveApiBaseUrl({githubApiUrl: envValue('GITHUB_API_URL'), hostname, ghHost: envValue('GH_HOST')})
+}
+
+/** The environment variables that decide which token regctl uses, as `auth login`/`logout` warn about them. */
+export function tokenEnvironment(): {GH_TOKEN?: string | undefined; GITHUB_TOKEN?: string | undefined; REGCTL_NO_KEYRING?: string | undefined} {
+  return {GH_TOKEN: envValue('GH_TOKEN'), GITHUB_TOKEN: envValue('GITHUB_TOKEN'), REGCTL_NO_KEYRING: envValue('REGCTL_NO_KEYRING')}
+}
+
+/** The OS keyring (Secret Service on Linux), read-write: `auth login` and `auth logout`. */
+export function createKeyring(): KeyringStore {
+  return createKeyringStore()
+}
+
+/**
+ * The token the GitHub API calls use: `flag` (`--token`), `GH_TOKEN`, `GITHUB_TOKEN`, the OS keyring
+ * (skipped with `REGCTL_NO_KEYRING=1`, for CI and tests: a locked keyring may prompt), then the
+ * `ghcr.io` login of `credentials` (default: the Docker config).
+ */
+export async function resolveToken(options: {host: string; flag?: string | undefined; credentials?: CredentialLookup}): Promise<GitHubTokenResolution> {
+  const env = tokenEnvironment()
+  return resolveGitHubToken({
+    ...(options.flag === undefined ? {} : {flag: options.flag}),
+    env: {GH_TOKEN: env.GH_TOKEN, GITHUB_TOKEN: env.GITHUB_TOKEN},
+    host: options.host,
+    ...(env.REGCTL_NO_KEYRING ? {} : {keyring: createKeyringReader()}),
+    dockerCredential: options.credentials ?? createCredentials(),
+  })
+}
+
+/** `introspectToken` with the command's timeout, user agent and clock. */
+export function createIntrospect(options: GitHubRuntimeOptions): Introspect {
+  const now = options.now ?? Date.now
+  return async (apiUrl, token) =>
+    introspectToken({apiUrl, token, now: new Date(now()), timeoutMs: options.timeoutSeconds * 1000, userAgent: userAgent(options.version)})
+}
+
+/** The GitHub side of `auth status`: introspection against the endpoint of the environment. */
+export function createStatusGitHubPort(options: GitHubRuntimeOptions): GitHubPort {
+  return createGitHubPort({apiUrl: () => githubEndpoint().apiUrl, introspect: createIntrospect(options)})
+}
+
+/** The token `ghcr ls` would use (`auth status` has no `--token`): resolved when asked. */
+export async function githubApiToken(): Promise<GitHubTokenResolution> {
+  return resolveToken({host: githubEndpoint().host})
+}
+
+/** Everything `ghcr ls` needs from the outside world. */
+export type GhcrLsRuntime = {
+  endpoint: GitHubEndpoint
+  /** Resolves the token, `--token` first. */
+  resolveToken(flag: string | undefined): Promise<GitHubTokenResolution>
+  /** The API client factory, the registry fallback and the registry host, for `token`. */
+  deps(token: ResolvedGitHubToken | undefined): Pick<GhcrLsDeps, 'createClient' | 'registry' | 'tagLister'>
+  close(): Promise<void>
+}
+
+/**
+ * `ghcr ls` wiring. The Docker credentials serve the last token source and the registry fallback,
+ * and load on first use; the registry client (undici, token auth) is created only if the registry
+ * is actually used; octokit is imported when the API client is created, not before.
+ */
+export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: string | undefined}): GhcrLsRuntime {
+  const endpoint = githubEndpoint(options.hostname)
+  const credentials = lazyCredentials()
+  const registryClient = lazyRegistryClient({credentials, timeoutSeconds: options.timeoutSeconds, ...(options.version === undefined ? {} : {version: options.version})})
+  const tagLister: TagLister = async function* (registry, repository, opts) {
+    const client = await registryClient.get()
+    yield* client.listTags(registry, repository, opts.limit === undefined ? {} : {limit: opts.limit})
+  }
+
+  return {
+    endpoint,
+    resolveToken: async (flag) => resolveToken({host: endpoint.host, flag, credentials}),
+    deps: (token) => ({
+      createClient: async () => {
+        const {createGitHubClient} = await import('./lib/github/client.js')
+        return createGitHubClient({apiUrl: endpoint.apiUrl, token, timeoutMs: options.timeoutSeconds * 1000, userAgent: userAgent(options.version)})
+      },
+      tagLister,
+      registry: ghcrRegistry(endpoint.host, envValue('REGCTL_GHCR_REGISTRY')),
+    }),
+    close: async () => registryClient.close(),
+  }
+}
