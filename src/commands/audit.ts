@@ -1,23 +1,13 @@
-import {Args, type Config, Flags} from '@oclif/core'
-import {appendFile, readFile, stat, writeFile} from 'node:fs/promises'
-import {isAbsolute, relative, resolve, sep} from 'node:path'
+import {Args, Flags} from '@oclif/core'
+import {writeFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../base-command.js'
-import type {AuditImage, AuditReport, CredentialsAudit} from '../lib/checks/audit.js'
+import type {AuditReport} from '../lib/checks/audit.js'
 import {AUTH_RULES} from '../lib/checks/auth-rules.js'
-import type {FindingLocation} from '../lib/checks/finding.js'
-import {UsageError} from '../lib/errors.js'
-import {defaultPlatform, parsePlatform} from '../lib/platform.js'
-import {parseReferenceList} from '../lib/reference-list.js'
 import {renderAnnotations} from '../render/annotations.js'
-import {renderAuditTable} from '../render/audit.js'
-import {renderMarkdown} from '../render/markdown.js'
-import {renderSarif} from '../render/sarif.js'
+import {annotationsFitStdout, AUDIT_FORMATS, renderAuditReport, renderAuditWritten, type AuditFormat} from '../render/audit-report.js'
 
 export type {AuditReport, AuditedImage, PartReport} from '../lib/checks/audit.js'
-
-const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const
-type Format = (typeof FORMATS)[number]
 
 export default class Audit extends BaseCommand {
   static override args = {
@@ -55,7 +45,7 @@ malformed config file.`
   ]
 
   static override flags = {
-    format: Flags.option({options: FORMATS, default: 'table' as const, description: 'Report format'})(),
+    format: Flags.option({options: AUDIT_FORMATS, default: 'table' as const, description: 'Report format'})(),
     output: Flags.string({char: 'o', description: 'Write the report to FILE instead of stdout'}),
     'fail-on': Flags.option({options: ['error', 'warning', 'never'] as const, default: 'error' as const, description: 'Lowest finding severity that makes the exit code 1'})(),
     images: Flags.string({description: 'Check the images listed in FILE (one per line, # comments) instead of those the repository uses'}),
@@ -75,187 +65,56 @@ malformed config file.`
 
   public async run(): Promise<AuditReport> {
     const {args, flags} = await this.parse(Audit)
-    const env = process.env
-    const root = resolve(args.dir)
-    if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new UsageError(`${args.dir}: no such directory`)
-    const images = flags.images === undefined ? undefined : await readImages(root, flags.images)
-    const context = flags.context === undefined ? undefined : contextWithin(root, flags.context)
-    const parts = {credentials: !flags['no-credentials'], images: !flags['no-images'], context: !flags['no-context']}
-    const checkImages = parts.images && !flags.offline
-
     // Heavy modules (undici, the credential store) load only when there is work to do.
-    const [{audit}, {nodeRepoFs}] = await Promise.all([import('../lib/checks/audit.js'), import('../lib/node-fs.js')])
-    const runtime = checkImages
-      ? await (await import('../runtime.js')).createRuntime({
-          insecureRegistries: flags['insecure-registry'] ?? [],
-          timeoutSeconds: flags.timeout,
-          version: this.config.version,
-        })
-      : undefined
+    const [{createAuditWiring}, {audit, auditRules}, {appendText}] = await Promise.all([
+      import('../runtime-audit.js'),
+      import('../lib/checks/audit.js'),
+      import('../io/files.js'),
+    ])
+    const wiring = await createAuditWiring({
+      dir: args.dir,
+      parts: {credentials: !flags['no-credentials'], images: !flags['no-images'], context: !flags['no-context']},
+      offline: flags.offline,
+      failOn: flags['fail-on'],
+      imagesFile: flags.images,
+      context: flags.context,
+      exclude: flags.exclude,
+      platform: flags.platform,
+      insecureRegistries: flags['insecure-registry'] ?? [],
+      concurrency: flags.concurrency,
+      requiredScopes: flags['require-scope'] ?? [],
+      timeoutSeconds: flags.timeout,
+      version: this.config.version,
+    })
     let report: AuditReport
     try {
-      report = await audit({
-        root,
-        fs: nodeRepoFs,
-        parts,
-        offline: flags.offline,
-        images,
-        scan: {
-          ...(flags.exclude ? {exclude: flags.exclude} : {}),
-          ...(context === undefined ? {} : {contextFor: () => context}),
-        },
-        pull: runtime
-          ? {
-              client: runtime.client,
-              credentials: runtime.credentials,
-              concurrency: flags.concurrency,
-              platform: flags.platform ? parsePlatform(flags.platform) : defaultPlatform(process.platform, process.arch, armVersion()),
-            }
-          : undefined,
-        credentials: parts.credentials
-          ? credentialsAudit(this.config, {
-              offline: flags.offline,
-              requiredScopes: flags['require-scope'] ?? [],
-              insecureRegistries: flags['insecure-registry'] ?? [],
-              timeoutSeconds: flags.timeout,
-            })
-          : undefined,
-        failOn: flags['fail-on'],
-      })
+      report = await audit(wiring.options)
     } finally {
-      await runtime?.close()
+      await wiring.close()
     }
 
-    const rules = (await import('../lib/checks/audit.js')).auditRules(AUTH_RULES)
-    const render = (format: Format): string => {
-      switch (format) {
-        case 'json': {
-          return `${JSON.stringify(report, null, 2)}\n`
-        }
-
-        case 'sarif': {
-          const defaultLocation = workflowLocation(env, root)
-          return renderSarif(report.findings, rules, {toolVersion: this.config.version, srcRoot: root, ...(defaultLocation ? {defaultLocation} : {})})
-        }
-
-        case 'markdown': {
-          return renderMarkdown({findings: report.findings, rules, images: report.images.flatMap((i) => (i.location ? [{image: i.image, location: i.location}] : []))})
-        }
-
-        case 'table': {
-          return `${renderAuditTable(report)}\n`
-        }
-      }
-    }
-
-    if (flags.output !== undefined) {
-      await writeFile(flags.output, render(flags.format))
-      const {error, warning, note} = report.summary.findings
-      this.logToStderr(`regctl audit: ${error} errors, ${warning} warnings, ${note} notes; ${flags.format} report written to ${flags.output}`)
-    } else {
+    const {ci} = wiring
+    const context = {rules: auditRules(AUTH_RULES), toolVersion: this.config.version, srcRoot: wiring.root, defaultLocation: ci.defaultLocation}
+    const render = (format: AuditFormat): string => renderAuditReport(report, format, context)
+    if (flags.output === undefined) {
       // this.log is silenced under --json, where oclif prints the returned report instead.
       this.log(render(flags.format).replace(/\n$/, ''))
+    } else {
+      await writeFile(flags.output, render(flags.format))
+      this.logToStderr(renderAuditWritten(report, flags.format, flags.output))
     }
 
-    if (env['GITHUB_ACTIONS'] === 'true') {
-      const summary = env['GITHUB_STEP_SUMMARY']
-      if (summary) {
-        try {
-          await appendFile(summary, `${render('markdown')}\n`)
-        } catch (error) {
-          this.logToStderr(`regctl audit: cannot append to GITHUB_STEP_SUMMARY: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
-        }
-      }
+    if (ci.stepSummary !== undefined) {
+      const failure = await appendText(ci.stepSummary, `${render('markdown')}\n`)
+      if (failure !== undefined) this.logToStderr(`regctl audit: cannot append to GITHUB_STEP_SUMMARY: ${failure}`)
+    }
 
-      // Annotations are workflow commands on stdout: after a table they are harmless, but inside
-      // a JSON or SARIF document on stdout they would corrupt it, so they appear only when
-      // stdout holds a table or nothing (--output).
-      const stdoutIsFree = !this.jsonEnabled() && (flags.format === 'table' || flags.output !== undefined)
+    if (ci.active && annotationsFitStdout({json: this.jsonEnabled(), format: flags.format, toFile: flags.output !== undefined})) {
       const annotations = renderAnnotations(report.findings)
-      if (stdoutIsFree && annotations !== '') this.log(annotations.replace(/\n$/, ''))
+      if (annotations !== '') this.log(annotations.replace(/\n$/, ''))
     }
 
     process.exitCode = report.exitCode
     return report
   }
-}
-
-/**
- * The credentials part: exactly `regctl auth status --json --fail-on never` (same credential
- * sources, live checks, GitHub introspection and keyring wiring), whose findings — about files and
- * helpers, and per registry — join the audit's. The auth status command is run in-process
- * through its class rather than re-implementing its environment wiring here (that wiring is
- * private to src/commands/auth/status.ts; moving it to src/runtime.ts would let this call
- * `authStatus` directly). Under `--json` it prints nothing; its exit code is restored.
- */
-function credentialsAudit(
-  config: Config,
-  options: {offline: boolean; requiredScopes: string[]; insecureRegistries: string[]; timeoutSeconds: number},
-): CredentialsAudit {
-  return async () => {
-    const {default: AuthStatus} = await import('./auth/status.js')
-    const argv = [
-      '--json',
-      '--fail-on',
-      'never',
-      '--timeout',
-      String(options.timeoutSeconds),
-      ...(options.offline ? ['--offline'] : []),
-      ...options.requiredScopes.flatMap((scope) => ['--require-scope', scope]),
-      ...options.insecureRegistries.flatMap((registry) => ['--insecure-registry', registry]),
-    ]
-    const exitCode = process.exitCode
-    try {
-      const result = await new AuthStatus(argv, config).run()
-      return {findings: [...result.findings, ...result.registries.flatMap((registry) => registry.findings)]}
-    } finally {
-      process.exitCode = exitCode
-    }
-  }
-}
-
-/** Reads `--images FILE`; each entry is located at its line when the file is inside the root. */
-async function readImages(root: string, file: string): Promise<AuditImage[]> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read --images ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
-  }
-
-  const path = inside(root, resolve(file))
-  return parseReferenceList(text).map(({line, input}) => ({image: input, ...(path === undefined ? {} : {location: {file: path, line}})}))
-}
-
-/** `target` relative to `root` with `/` separators, or undefined when it lies outside. */
-function inside(root: string, target: string): string | undefined {
-  const rel = relative(root, target)
-  if (rel === '') return ''
-  if (rel.startsWith('..') || isAbsolute(rel)) return undefined
-  return rel.split(sep).join('/')
-}
-
-/** `--context DIR` as a path relative to the audited root; it must lie inside it. */
-function contextWithin(root: string, dir: string): string {
-  const rel = inside(root, resolve(dir))
-  if (rel === undefined) throw new UsageError(`--context ${dir} is outside the audited directory ${root}`)
-  return rel
-}
-
-/**
- * Where SARIF results without a file go in GitHub Actions: the workflow file that ran the audit
- * (from GITHUB_WORKFLOW_REF, `owner/repo/.github/workflows/x.yml@ref`), so credential findings show
- * in code scanning; only when the audited root is the checkout (GITHUB_WORKSPACE).
- */
-function workflowLocation(env: NodeJS.ProcessEnv, root: string): FindingLocation | undefined {
-  const ref = env['GITHUB_WORKFLOW_REF']
-  const workspace = env['GITHUB_WORKSPACE']
-  if (env['GITHUB_ACTIONS'] !== 'true' || !ref || !workspace || resolve(workspace) !== root) return undefined
-  const match = /^[^/]+\/[^/]+\/(\.github\/workflows\/[^@]+)@/.exec(ref)
-  return match?.[1] ? {file: match[1]} : undefined
-}
-
-function armVersion(): string | undefined {
-  const value = (process.config.variables as Record<string, unknown>)['arm_version']
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
 }
