@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../base-command.js'
+import {readFlagFile} from '../io/files.js'
 import {pullCheckExitCode, type PullCheckResult} from '../lib/checks/pull-check.js'
 import {UsageError} from '../lib/errors.js'
-import {defaultPlatform, parsePlatform} from '../lib/platform.js'
+import {parsePlatform} from '../lib/platform.js'
 import {parseReferenceList} from '../lib/reference-list.js'
 import {renderPullCheck} from '../render/pull-check.js'
 
@@ -50,22 +50,18 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
   public async run(): Promise<PullCheckResult> {
     const {argv, flags} = await this.parse(PullCheck)
     const inputs = (argv as string[]).slice()
-    if (flags.file) inputs.push(...(await this.readReferences(flags.file)))
+    if (flags.file) inputs.push(...parseReferenceList(await readFlagFile('--file', flags.file, {stdin: true})).map((entry) => entry.input))
     if (inputs.length === 0) throw new UsageError('no image given: name one or more images, or use --file')
 
-    const platform = flags.platform
-      ? parsePlatform(flags.platform)
-      : defaultPlatform(process.platform, process.arch, armVersion())
-
     // Heavy modules (undici, the credential store) load only when there is work to do.
-    const {createRuntime} = await import('../runtime.js')
+    const [{createRuntime, machinePlatform}, {pullCheck}] = await Promise.all([import('../runtime.js'), import('../lib/checks/pull-check.js')])
+    const platform = flags.platform ? parsePlatform(flags.platform) : machinePlatform()
     const runtime = await createRuntime({
       insecureRegistries: flags['insecure-registry'] ?? [],
       timeoutSeconds: flags.timeout,
       version: this.config.version,
     })
     try {
-      const {pullCheck} = await import('../lib/checks/pull-check.js')
       const result = await pullCheck(inputs, {
         allPlatforms: flags['all-platforms'],
         blobs: flags.blobs,
@@ -81,26 +77,4 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
       await runtime.close()
     }
   }
-
-  private async readReferences(file: string): Promise<string[]> {
-    let text: string
-    try {
-      text = file === '-' ? await readStdin() : await readFile(file, 'utf8')
-    } catch (error) {
-      throw new UsageError(`cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
-    }
-
-    return parseReferenceList(text).map((entry) => entry.input)
-  }
-}
-
-function armVersion(): string | undefined {
-  const value = (process.config.variables as Record<string, unknown>)['arm_version']
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }
