@@ -71,3 +71,8 @@ function footer(result: GhcrLsResult): string {
   if (result.rateLimit) parts.push(`API quota ${result.rateLimit.remaining}/${result.rateLimit.limit}, resets ${formatTimestamp(result.rateLimit.reset)}`)
   return parts.length > 0 ? `; ${parts.join('; ')}` : ''
 }
+
+/** The spinner status while `ghcr ls` lists: `page 3`, `tags of package 4/12`. */
+export function renderGhcrProgress(phase: 'pages' | 'tags', fetched: number, total: number | undefined): string {
+  return `${phase === 'pages' ? 'page' : 'tags of package'} ${fetched}${total === undefined ? '' : `/${total}`}`
+}

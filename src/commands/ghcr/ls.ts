@@ -1,16 +1,11 @@
 import {Args, Flags, ux} from '@oclif/core'
-import {homedir} from 'node:os'
 
 import {BaseCommand} from '../../base-command.js'
-import type {CredentialLookup} from '../../lib/credentials/types.js'
-import {resolveApiBaseUrl} from '../../lib/github/api-url.js'
-import {describeAuth, ghcrLs} from '../../lib/github/ghcr-ls.js'
-import {createKeyringReader} from '../../lib/github/keyring.js'
-import {parsePackagePath} from '../../lib/github/package-path.js'
-import {resolveGitHubToken} from '../../lib/github/token.js'
-import type {GhcrLsResult, PackageVisibility, TagLister} from '../../lib/github/types.js'
-import type {RegistryClient} from '../../lib/registry/client.js'
-import {renderGhcrLs} from '../../render/ghcr.js'
+import {startSpinner} from '../../io/spinner.js'
+import {describeAuth, ghcrLs, type GhcrLsRequest} from '../../lib/github/ghcr-ls.js'
+import {parsePackagePath, type PackagePath} from '../../lib/github/package-path.js'
+import type {GhcrLsResult, PackageVisibility} from '../../lib/github/types.js'
+import {renderGhcrLs, renderGhcrProgress} from '../../render/ghcr.js'
 
 export type {GhcrLsResult} from '../../lib/github/types.js'
 
@@ -57,116 +52,49 @@ Exit codes: 0 ok; 1 refused or not found (401/403/404); 2 usage; 3 unreachable, 
 
   public async run(): Promise<GhcrLsResult> {
     const {args, flags} = await this.parse(GhcrLs)
-    const env = process.env
-    const endpoint = resolveApiBaseUrl({githubApiUrl: env['GITHUB_API_URL'], hostname: flags.hostname, ghHost: env['GH_HOST']})
+    // Octokit, undici and the keyring load on first use, not when the command module loads.
+    const {createGhcrLsRuntime} = await import('../../runtime-github.js')
+    const github = createGhcrLsRuntime({hostname: flags.hostname, timeoutSeconds: flags.timeout, version: this.config.version})
     const target = args.target === undefined ? undefined : parsePackagePath(args.target)
-
-    const credentials = lazyCredentials(env)
-    const {token, notes} = await resolveGitHubToken({
-      flag: flags.token,
-      env: {GH_TOKEN: env['GH_TOKEN'], GITHUB_TOKEN: env['GITHUB_TOKEN']},
-      host: endpoint.host,
-      // REGCTL_NO_KEYRING=1 skips the keyring (CI, tests): a locked keyring may prompt.
-      ...(env['REGCTL_NO_KEYRING'] ? {} : {keyring: createKeyringReader()}),
-      dockerCredential: credentials,
-    })
+    const {token, notes} = await github.resolveToken(flags.token)
     if (token && !this.jsonEnabled() && flags.source !== 'registry') this.logToStderr(`${this.config.bin}: ${describeAuth(token)}`)
 
-    const spinner = Boolean(process.stderr.isTTY) && !this.jsonEnabled()
-    const userAgent = `regctl/${this.config.version}`
-    // The registry client (undici, token auth) is created only if the registry is actually used.
-    let registryClient: RegistryClient | undefined
-    const tagLister: TagLister = async function* (registry, repository, opts) {
-      const {createRegistryClient} = await import('../../lib/registry/client.js')
-      registryClient ??= createRegistryClient({credentials, timeoutMs: flags.timeout * 1000, userAgent})
-      yield* registryClient.listTags(registry, repository, opts.limit === undefined ? {} : {limit: opts.limit})
-    }
-
+    const spinner = startSpinner(Boolean(process.stderr.isTTY) && !this.jsonEnabled(), 'Listing', 'page 1')
     try {
-      if (spinner) ux.action.start('Listing', 'page 1', {stdout: false})
-      const result = await ghcrLs(
-        {
-          ...(target ? {target} : {}),
-          ...(flags.org ? {ownerType: 'organization' as const} : flags.user ? {ownerType: 'user' as const} : {}),
-          ...(flags.source ? {source: flags.source} : {}),
-          ...(flags.visibility ? {visibility: flags.visibility satisfies PackageVisibility} : {}),
-          ...(flags['with-tags'] ? {withTags: true} : {}),
-          ...(flags.tagged ? {filter: 'tagged' as const} : flags.untagged ? {filter: 'untagged' as const} : {}),
-          ...(flags.limit === undefined ? {} : {limit: flags.limit}),
+      const result = await ghcrLs(requestOf(target, flags), {
+        ...github.deps(token),
+        token,
+        tokenNotes: notes,
+        ...(spinner ? {onProgress: (phase, fetched, total) => spinner.update(renderGhcrProgress(phase, fetched, total))} : {}),
+        onFallback: (reason) => {
+          spinner?.stop('falling back')
+          // ux.stderr, not logToStderr: the notice is due under --json too (oclif mutes logToStderr there).
+          ux.stderr(`${this.config.bin}: the GitHub API cannot be used (${reason}); listing tags through the registry instead`)
         },
-        {
-          token,
-          tokenNotes: notes,
-          // Octokit is imported here, on first use, not when the command module loads.
-          createClient: async () => {
-            const {createGitHubClient} = await import('../../lib/github/client.js')
-            return createGitHubClient({
-              apiUrl: endpoint.apiUrl,
-              token,
-              timeoutMs: flags.timeout * 1000,
-              userAgent,
-            })
-          },
-          tagLister,
-          registry: ghcrRegistry(endpoint.host, env['REGCTL_GHCR_REGISTRY']),
-          ...(spinner
-            ? {
-                onProgress: (phase, fetched, total) => {
-                  ux.action.status = `${phase === 'pages' ? 'page' : 'tags of package'} ${fetched}${total === undefined ? '' : `/${total}`}`
-                },
-              }
-            : {}),
-          onFallback: (reason) => {
-            if (spinner) ux.action.stop('falling back')
-            // ux.stderr, not logToStderr: the notice is due under --json too (oclif mutes logToStderr there).
-            ux.stderr(`${this.config.bin}: the GitHub API cannot be used (${reason}); listing tags through the registry instead`)
-          },
-        },
-      )
-      if (spinner && ux.action.running) ux.action.stop('done')
+      })
+      spinner?.stop('done')
       for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
       if (!this.jsonEnabled()) this.log(renderGhcrLs(result))
       return result
     } finally {
-      if (spinner && ux.action.running) ux.action.stop('failed')
-      await registryClient?.close()
+      spinner?.stop('failed')
+      await github.close()
     }
   }
 }
 
-/**
- * The Docker credential lookup (config.json, credential helpers, DOCKER_AUTH_CONFIG), loaded on
- * first use: it serves the last token source (`ghcr.io` login) and the registry fallback.
- */
-function lazyCredentials(env: NodeJS.ProcessEnv): CredentialLookup {
-  let lookup: Promise<CredentialLookup> | undefined
-  const load = async (): Promise<CredentialLookup> => {
-    const [{createCredentialLookup}, {configPath}, {readTextFile, runHelperProcess}] = await Promise.all([
-      import('../../lib/credentials/store.js'),
-      import('../../lib/credentials/docker-config.js'),
-      import('../../lib/credentials/node-io.js'),
-    ])
-    const nonEmpty = (name: string): string | undefined => (env[name] ? env[name] : undefined)
-    const dockerConfig = nonEmpty('DOCKER_CONFIG')
-    const home = nonEmpty('HOME')
-    const dockerAuthConfig = nonEmpty('DOCKER_AUTH_CONFIG')
-    return createCredentialLookup({
-      configPath: configPath({...(dockerConfig ? {DOCKER_CONFIG: dockerConfig} : {}), ...(home ? {HOME: home} : {})}, homedir()),
-      ...(dockerAuthConfig ? {dockerAuthConfig} : {}),
-      readFile: readTextFile,
-      runHelper: runHelperProcess,
-      helperEnv: env,
-    })
+/** The listing `ghcr ls` asks for, from its argument and flags. */
+function requestOf(
+  target: PackagePath | undefined,
+  flags: {org: boolean; user: boolean; source?: 'api' | 'registry' | undefined; visibility?: PackageVisibility | undefined; 'with-tags': boolean; tagged: boolean; untagged: boolean; limit?: number | undefined},
+): GhcrLsRequest {
+  return {
+    ...(target ? {target} : {}),
+    ...(flags.org ? {ownerType: 'organization' as const} : flags.user ? {ownerType: 'user' as const} : {}),
+    ...(flags.source ? {source: flags.source} : {}),
+    ...(flags.visibility ? {visibility: flags.visibility} : {}),
+    ...(flags['with-tags'] ? {withTags: true} : {}),
+    ...(flags.tagged ? {filter: 'tagged' as const} : flags.untagged ? {filter: 'untagged' as const} : {}),
+    ...(flags.limit === undefined ? {} : {limit: flags.limit}),
   }
-
-  return async (registry) => (await (lookup ??= load()))(registry)
-}
-
-/**
- * The container registry of a GitHub host: ghcr.io for github.com, `containers.HOST` for GitHub
- * Enterprise Server (its subdomain isolation layout). `REGCTL_GHCR_REGISTRY` overrides it.
- */
-function ghcrRegistry(host: string, override: string | undefined): string {
-  if (override) return override
-  return host === 'github.com' ? 'ghcr.io' : `containers.${host}`
 }
