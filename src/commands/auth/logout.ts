@@ -2,20 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../lib/errors.js'
-import {resolveApiBaseUrl} from '../../lib/github/api-url.js'
-// keyring.ts loads the native @napi-rs/keyring module only when an entry is first touched.
-import {createKeyringStore, KeyringUnavailableError} from '../../lib/github/keyring.js'
-import {KEYRING_SERVICE} from '../../lib/github/token.js'
+import {logoutGitHub, type AuthLogoutResult} from '../../lib/github/login.js'
+import {renderLogout} from '../../render/auth-login.js'
 
-/** The JSON contract of `regctl auth logout github --json`. */
-export type AuthLogoutResult = {
-  provider: 'github'
-  host: string
-  keyring: {service: string; account: string}
-  /** True when an entry was deleted; false when there was none (logout is idempotent). */
-  removed: boolean
-  warnings: string[]
-}
+export type {AuthLogoutResult} from '../../lib/github/login.js'
 
 export default class AuthLogout extends BaseCommand {
   static override args = {
@@ -44,38 +34,9 @@ GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`
   public async run(): Promise<AuthLogoutResult> {
     const {args, flags} = await this.parse(AuthLogout)
     if (args.provider !== 'github') throw new UsageError(`unknown provider ${JSON.stringify(args.provider.slice(0, 40))}: only "github" is supported`)
-
-    const env = process.env
-    const endpoint = resolveApiBaseUrl({githubApiUrl: env['GITHUB_API_URL'], hostname: flags.hostname, ghHost: env['GH_HOST']})
-    let removed: boolean
-    try {
-      removed = await createKeyringStore().delete(KEYRING_SERVICE, endpoint.host)
-    } catch (error) {
-      if (error instanceof KeyringUnavailableError) {
-        throw new KeyringUnavailableError(`cannot reach the OS keyring, so nothing was removed (${error.message})`, {cause: error})
-      }
-
-      throw error
-    }
-
-    const warnings: string[] = []
-    for (const name of ['GH_TOKEN', 'GITHUB_TOKEN'] as const) {
-      if (env[name]?.trim()) warnings.push(`${name} is still set: regctl keeps using it`)
-    }
-
-    const result: AuthLogoutResult = {
-      provider: 'github',
-      host: endpoint.host,
-      keyring: {service: KEYRING_SERVICE, account: endpoint.host},
-      removed,
-      warnings,
-    }
-    this.logToStderr(
-      removed
-        ? `✓ Logged out of ${endpoint.host}: removed the token from the OS keyring (service ${KEYRING_SERVICE}, account ${endpoint.host})`
-        : `No token for ${endpoint.host} in the OS keyring (service ${KEYRING_SERVICE}, account ${endpoint.host}): nothing to remove`,
-    )
-    for (const warning of warnings) this.logToStderr(`! ${warning}`)
+    const {createKeyring, githubEndpoint, tokenEnvironment} = await import('../../runtime-github.js')
+    const result = await logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring(), env: tokenEnvironment()})
+    this.logToStderr(renderLogout(result))
     return result
   }
 }

@@ -1,0 +1,224 @@
+/**
+ * `auth login github` / `auth logout github` as library calls: argument and token-input checks,
+ * verification outcomes, keyring write + read-back, and the warnings, with a fake keyring and a
+ * fake introspection (no network, no Secret Service).
+ */
+import {describe, expect, it} from 'vitest'
+
+import {GitHubApiError, NetworkError, UsageError} from '../../../src/lib/errors.js'
+import type {GitHubEndpoint} from '../../../src/lib/github/api-url.js'
+import type {TokenIntrospection} from '../../../src/lib/github/introspect.js'
+import {KeyringUnavailableError, type KeyringStore} from '../../../src/lib/github/keyring.js'
+import {adviceFor, checkLoginArguments, loginGitHub, logoutGitHub, MAX_TOKEN_LENGTH, parseTokenInput} from '../../../src/lib/github/login.js'
+
+const CLASSIC = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6a1b2'
+const FINE = 'github_pat_11ABCDEFG0_' + 'k'.repeat(59) + 'f1n3'
+const DOTCOM: GitHubEndpoint = {apiUrl: 'https://api.github.com', host: 'github.com'}
+
+function introspection(overrides: Partial<TokenIntrospection> = {}): TokenIntrospection {
+  return {
+    apiUrl: DOTCOM.apiUrl,
+    tokenKind: 'classic',
+    redacted: 'ghp_…a1b2',
+    status: 'valid',
+    checkedVia: {method: 'GET', path: '/user', httpStatus: 200},
+    login: 'octocat',
+    accountType: 'User',
+    scopes: ['read:packages'],
+    acceptedScopes: null,
+    expiresAt: null,
+    expiry: 'no-expiry',
+    rateLimit: null,
+    installationRepositories: null,
+    message: null,
+    notes: [],
+    ...overrides,
+  }
+}
+
+/** A keyring in memory; `keep: false` drops writes, `fail` makes every call throw it. */
+function memoryKeyring(options: {keep?: boolean; fail?: Error} = {}): KeyringStore & {entries: Map<string, string>} {
+  const entries = new Map<string, string>()
+  const check = (): void => {
+    if (options.fail) throw options.fail
+  }
+
+  return {
+    entries,
+    async get(service, account) {
+      check()
+      return entries.get(`${service}/${account}`)
+    },
+    async set(service, account, secret) {
+      check()
+      if (options.keep !== false) entries.set(`${service}/${account}`, secret)
+    },
+    async delete(service, account) {
+      check()
+      return entries.delete(`${service}/${account}`)
+    },
+  }
+}
+
+describe('checkLoginArguments', () => {
+  it.each([
+    ['github', [], undefined],
+    ['gitlab', [], 'unknown provider "gitlab": only "github" is supported'],
+    [CLASSIC, [], 'that argument looks like a token'],
+    ['github', [CLASSIC], 'unexpected argument after "github"'],
+  ])('%s %j', (provider, extra, message) => {
+    const run = (): void => checkLoginArguments(provider, extra)
+    if (message === undefined) {
+      expect(run).not.toThrow()
+      return
+    }
+
+    expect(run).toThrow(UsageError)
+    expect(run).toThrow(message)
+    // The refused token is never echoed back.
+    try {
+      run()
+    } catch (error) {
+      expect((error as Error).message).not.toContain(CLASSIC)
+    }
+  })
+})
+
+describe('parseTokenInput', () => {
+  it('trims one token', () => {
+    expect(parseTokenInput(`  ${CLASSIC}\n`, {interactive: false})).toBe(CLASSIC)
+  })
+
+  it.each([
+    ['', false, 'no token on stdin: pipe one in'],
+    ['  \n', true, 'no token entered'],
+    ['x'.repeat(MAX_TOKEN_LENGTH + 1), false, `the input is ${MAX_TOKEN_LENGTH + 1} characters long`],
+    [`${CLASSIC}\n${CLASSIC}`, false, 'expected exactly one token'],
+    [`Bearer ${CLASSIC}`, false, 'expected exactly one token'],
+  ])('refuses %j (interactive %s)', (raw, interactive, message) => {
+    expect(() => parseTokenInput(raw, {interactive})).toThrow(message)
+  })
+})
+
+describe('loginGitHub', () => {
+  it('verifies, stores, reads back and reports who the token belongs to', async () => {
+    const keyring = memoryKeyring()
+    const asked: string[] = []
+    const {result, kindShort} = await loginGitHub(CLASSIC, DOTCOM, {
+      introspect: async (apiUrl, token) => {
+        asked.push(`${apiUrl} ${token === CLASSIC}`)
+        return introspection()
+      },
+      keyring,
+      env: {},
+    })
+    expect(asked).toEqual(['https://api.github.com true'])
+    expect(keyring.entries.get('regctl/github.com')).toBe(CLASSIC)
+    expect(kindShort).toBe('classic PAT')
+    expect(result).toMatchObject({
+      provider: 'github',
+      host: 'github.com',
+      keyring: {service: 'regctl', account: 'github.com'},
+      token: {kind: 'classic'},
+      verified: true,
+      login: 'octocat',
+      scopes: ['read:packages'],
+      expiresAt: null,
+      expiry: 'no-expiry',
+      warnings: [],
+    })
+    expect(JSON.stringify(result)).not.toContain(CLASSIC)
+  })
+
+  it('without introspect (--no-verify) stores unverified; environment variables are warned about', async () => {
+    const keyring = memoryKeyring()
+    const {result} = await loginGitHub(CLASSIC, DOTCOM, {keyring, env: {GH_TOKEN: 'x', GITHUB_TOKEN: ' ', REGCTL_NO_KEYRING: '1'}})
+    expect(result).toMatchObject({verified: false, login: null, scopes: null, expiry: 'unknown'})
+    expect(result.warnings).toEqual([
+      'GH_TOKEN is set and takes precedence over the keyring entry',
+      'REGCTL_NO_KEYRING is set: regctl will not read the keyring entry until it is unset',
+    ])
+  })
+
+  it('warns about a secret that is not a GitHub token and still stores it', async () => {
+    const {result} = await loginGitHub('not-a-github-token', DOTCOM, {keyring: memoryKeyring(), env: {}})
+    expect(result.warnings[0]).toMatch(/^this does not look like a GitHub token \(.+\); storing it anyway$/)
+  })
+
+  it.each([
+    ['rejected', introspection({status: 'rejected', checkedVia: {method: 'GET', path: '/user', httpStatus: 401}, message: 'Bad credentials'}), 'bad-credentials', /GitHub rejected the token ghp_…a1b2 \(HTTP 401: Bad credentials\)/],
+    ['rate limited', introspection({status: 'unknown', checkedVia: {method: 'GET', path: '/user', httpStatus: 429}}), 'rate-limited', /could not verify the token ghp_…a1b2: HTTP 429/],
+    ['server error', introspection({status: 'unknown', checkedVia: {method: 'GET', path: '/user', httpStatus: 502}, notes: ['GitHub is down']}), 'server-error', /: GitHub is down\. Nothing was stored/],
+  ])('a %s token is not stored', async (_name, answer, reason, message) => {
+    const keyring = memoryKeyring()
+    const error = await loginGitHub(CLASSIC, DOTCOM, {introspect: async () => answer, keyring, env: {}}).catch((error_: unknown) => error_)
+    expect(error).toBeInstanceOf(GitHubApiError)
+    expect((error as GitHubApiError).details).toMatchObject({reason, url: 'https://api.github.com/user'})
+    expect((error as Error).message).toMatch(message)
+    expect(keyring.entries.size).toBe(0)
+  })
+
+  it('a network failure says nothing was stored and keeps the URL', async () => {
+    const error = await loginGitHub(CLASSIC, DOTCOM, {
+      introspect: async () => {
+        throw new NetworkError('https://api.github.com/user', 'ECONNREFUSED')
+      },
+      keyring: memoryKeyring(),
+      env: {},
+    }).catch((error_: unknown) => error_)
+    expect(error).toBeInstanceOf(NetworkError)
+    expect((error as Error).message).toBe(
+      'could not reach https://api.github.com/user: ECONNREFUSED; nothing was stored (--no-verify stores without asking GitHub)',
+    )
+  })
+
+  it('a keyring that drops the write, or cannot be reached, fails saying nothing was stored', async () => {
+    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: memoryKeyring({keep: false}), env: {}})).rejects.toThrow(
+      'cannot store the token in the OS keyring: the keyring did not keep the token (reading it back gave something else). Nothing was stored; set GH_TOKEN in your environment instead',
+    )
+    const locked = memoryKeyring({fail: new KeyringUnavailableError('no Secret Service')})
+    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: locked, env: {}})).rejects.toBeInstanceOf(KeyringUnavailableError)
+    const broken = memoryKeyring({fail: new TypeError('boom')})
+    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: broken, env: {}})).rejects.toBeInstanceOf(TypeError)
+  })
+})
+
+describe('adviceFor', () => {
+  it.each([
+    [{tokenKind: 'classic', scopes: ['repo']}, ['the token lacks read:packages, which ghcr ls needs (gh auth refresh -s read:packages, or a new classic token)']],
+    [{tokenKind: 'classic', scopes: ['write:packages']}, []],
+    [{tokenKind: 'classic', scopes: null}, []],
+    [{tokenKind: 'fine-grained', scopes: null}, ['the GitHub Packages API (ghcr ls) accepts only classic personal access tokens (ghp_) with read:packages']],
+    [{tokenKind: 'installation', scopes: null}, ['installation tokens (GITHUB_TOKEN) expire within an hour; storing one is rarely useful']],
+    [{expiry: 'expiring-soon', expiresAt: '2026-06-03T00:00:00Z'}, ['the token expires soon, at 2026-06-03T00:00:00Z']],
+    [{tokenKind: 'unknown', scopes: null}, []],
+  ] as Array<[Partial<TokenIntrospection>, string[]]>)('%j', (overrides, advice) => {
+    expect(adviceFor(introspection(overrides))).toEqual(advice)
+  })
+
+  it('a fine-grained token is stored with the API advice', async () => {
+    const {result} = await loginGitHub(FINE, DOTCOM, {introspect: async () => introspection({tokenKind: 'fine-grained', scopes: null}), keyring: memoryKeyring(), env: {}})
+    expect(result.token.kind).toBe('fine-grained')
+    expect(result.warnings).toEqual(['the GitHub Packages API (ghcr ls) accepts only classic personal access tokens (ghp_) with read:packages'])
+  })
+})
+
+describe('logoutGitHub', () => {
+  it('removes the entry once; a second logout finds nothing', async () => {
+    const keyring = memoryKeyring()
+    keyring.entries.set('regctl/ghe.example.com', CLASSIC)
+    expect(await logoutGitHub('ghe.example.com', {keyring, env: {GITHUB_TOKEN: 'x'}})).toEqual({
+      provider: 'github',
+      host: 'ghe.example.com',
+      keyring: {service: 'regctl', account: 'ghe.example.com'},
+      removed: true,
+      warnings: ['GITHUB_TOKEN is still set: regctl keeps using it'],
+    })
+    expect((await logoutGitHub('ghe.example.com', {keyring, env: {}})).removed).toBe(false)
+  })
+
+  it('an unreachable keyring is an error saying nothing was removed', async () => {
+    const keyring = memoryKeyring({fail: new KeyringUnavailableError('no D-Bus session')})
+    await expect(logoutGitHub('github.com', {keyring, env: {}})).rejects.toThrow('cannot reach the OS keyring, so nothing was removed (no D-Bus session)')
+  })
+})
