@@ -291,6 +291,10 @@ export class Transport {
         ...(req.body === undefined ? {} : {body: req.body}),
         dispatcher,
         signal: deadline.controller.signal,
+        // undici closes the connection after every HEAD unless told otherwise (undici#258, for
+        // servers that wrongly send a HEAD body). Registries answer HEAD correctly, and a new TLS
+        // handshake per manifest HEAD was most of pull-check's client CPU: keep the socket.
+        ...(req.method === 'HEAD' ? {reset: false} : {}),
       })
     } catch (error) {
       throw classify(error, url, deadline)

@@ -302,6 +302,14 @@ describe('connections', () => {
     expect(s.connections).toBeLessThanOrEqual(2)
   })
 
+  it('keeps the connection after a HEAD (undici closes it by default): one socket for 20 manifest HEADs', async () => {
+    const s = await server((_req, res) => send(res, 200, {'docker-content-digest': 'sha256:' + '0'.repeat(64)}, ''))
+    const t = transport()
+    for (let i = 0; i < 20; i++) await t.send({...get(`${s.origin}/v2/x/manifests/${i}`), method: 'HEAD'})
+    expect(s.requests.length).toBe(20)
+    expect(s.connections).toBeLessThanOrEqual(2)
+  })
+
   it('sends requests through an HTTP proxy (CONNECT) when proxy URLs are given', async () => {
     const target = await server((_req, res) => send(res, 200, {}, 'via proxy'))
     const tunnels: string[] = []
