@@ -6,6 +6,7 @@ import type {AuditReport} from '../lib/checks/audit.js'
 import {AUTH_RULES} from '../lib/checks/auth-rules.js'
 import {renderAnnotations} from '../render/annotations.js'
 import {annotationsFitStdout, AUDIT_FORMATS, renderAuditReport, renderAuditWritten, type AuditFormat} from '../render/audit-report.js'
+import {helpText} from '../help-text.js'
 
 export type {AuditReport, AuditedImage, PartReport} from '../lib/checks/audit.js'
 
@@ -14,7 +15,7 @@ export default class Audit extends BaseCommand {
     dir: Args.string({default: '.', description: 'Repository to audit (default: the current directory)'}),
   }
 
-  static override description = `Audit registry credentials, the images a repository uses and its Docker build contexts
+  static override description = helpText(`Audit registry credentials, the images a repository uses and its Docker build contexts
 
 Runs three checks concurrently and reports their findings together.
 
@@ -32,7 +33,7 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
 ::error/::warning annotations are printed after a table report or when --output is used.
 
 Exit codes: 0 no finding at or above --fail-on; 1 a finding reaches it; 2 usage error or a
-malformed config file.`
+malformed config file.`)
 
   static override enableJsonFlag = true
 

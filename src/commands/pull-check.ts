@@ -7,11 +7,12 @@ import {UsageError} from '../lib/errors.js'
 import {parsePlatform} from '../lib/platform.js'
 import {parseReferenceList} from '../lib/reference-list.js'
 import {renderPullCheck} from '../render/pull-check.js'
+import {helpText} from '../help-text.js'
 
 export type {ImageCheck, PullCheckResult, Verdict} from '../lib/checks/pull-check.js'
 
 export default class PullCheck extends BaseCommand {
-  static override description = `Check that images can be pulled from here, with the credentials you have, right now
+  static override description = helpText(`Check that images can be pulled from here, with the credentials you have, right now
 
 Resolves each reference the way docker does (credentials from the Docker config, credential
 helpers, the registry's token auth) and asks the registry for the manifest with HEAD requests, so
@@ -19,7 +20,8 @@ checking a Docker Hub image does not spend pull quota. An index is resolved for 
 
 Verdicts: pullable, invalid-reference, unauthorized, denied, not-found, platform-missing,
 rate-limited, unreachable, registry-error.
-Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only undetermined results.`
+
+Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only undetermined results.`)
 
   static override enableJsonFlag = true
 

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {checkLoginArguments, loginGitHub, parseTokenInput, type AuthLoginResult} from '../../lib/github/login.js'
 import {renderLogin} from '../../render/auth-login.js'
+import {helpText} from '../../help-text.js'
 
 export type {AuthLoginResult} from '../../lib/github/login.js'
 
@@ -11,7 +12,7 @@ export default class AuthLogin extends BaseCommand {
     provider: Args.string({description: 'What to log in to (only "github" for now)', required: true}),
   }
 
-  static override description = `Store a GitHub token in the OS keyring for regctl's GitHub API calls
+  static override description = helpText(`Store a GitHub token in the OS keyring for regctl's GitHub API calls
 
 The token is read from stdin when stdin is not a terminal, otherwise from a hidden prompt; never
 from an argument (arguments land in shell history and process lists). Before storing, regctl asks
@@ -19,7 +20,7 @@ GitHub who the token belongs to, its scopes and its expiry (skip with --no-verif
 the OS keyring (the Secret Service on Linux) under service "regctl", account = the GitHub host,
 where ghcr ls and auth status find it after --token, GH_TOKEN and GITHUB_TOKEN.
 
-Without a usable keyring (no D-Bus session, locked keyring) nothing is stored: set GH_TOKEN instead.`
+Without a usable keyring (no D-Bus session, locked keyring) nothing is stored: set GH_TOKEN instead.`)
 
   static override enableJsonFlag = true
 

@@ -3,11 +3,12 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import type {AuthStatusResult} from '../../lib/checks/auth-status.js'
 import {renderAuthStatus} from '../../render/auth-status.js'
+import {helpText} from '../../help-text.js'
 
 export type {AuthStatusResult, RegistryStatus} from '../../lib/checks/auth-status.js'
 
 export default class AuthStatus extends BaseCommand {
-  static override description = `Show every registry login, verified live and audited
+  static override description = helpText(`Show every registry login, verified live and audited
 
 Reads every credential source, read-only: DOCKER_AUTH_CONFIG, Docker's config.json (auths,
 credsStore, credHelpers) and the podman/skopeo auth.json files (REGISTRY_AUTH_FILE,
@@ -17,7 +18,7 @@ rights where the token says, GitHub scopes and expiry for GHCR tokens, and findi
 Never writes a file; never prints a secret.
 
 Exit codes: 0 all good; 1 a login is rejected, a required scope is missing, or a finding reaches
---fail-on; 2 usage error or a malformed config file. The same under --json.`
+--fail-on; 2 usage error or a malformed config file. The same under --json.`)
 
   static override enableJsonFlag = true
 
