@@ -20,6 +20,19 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- 
   exit 1
 fi
 echo "== unit tests (with coverage floor on src/lib)"
-npx vitest run --project unit --coverage
+mkdir -p .tmp
+npx vitest run --project unit --coverage --reporter=default --reporter=json --outputFile.json=.tmp/unit-results.json
 echo "== integration tests (real docker-registry, skopeo, credential helpers, Secret Service)"
-npx vitest run --project integration
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=.tmp/integration-results.json
+
+# One plain closing line over both suites (CI reads it to know tests ran).
+node -e '
+const fs = require("node:fs")
+let passed = 0, failed = 0, skipped = 0
+for (const f of [".tmp/unit-results.json", ".tmp/integration-results.json"]) {
+  const r = JSON.parse(fs.readFileSync(f, "utf8"))
+  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests
+}
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(failed > 0 ? 1 : 0)
+'
