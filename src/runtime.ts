@@ -100,8 +100,8 @@ export async function createTransport(options: RuntimeOptions): Promise<Transpor
 
 /**
  * A registry client made on first use, for commands that may never need one (`ghcr ls` lists tags
- * through the registry only when the GitHub API cannot be used). Unlike {@link createRuntime} it
- * takes no proxy or insecure-registry settings: it only ever talks to the GHCR registry.
+ * through the registry only when the GitHub API cannot be used). It honours the proxy variables
+ * like every registry client, but takes no insecure-registry list: it only talks to GHCR.
  */
 export function lazyRegistryClient(options: {credentials: CredentialLookup; timeoutSeconds: number; version?: string}): {
   get(): Promise<RegistryClient>
@@ -111,7 +111,12 @@ export function lazyRegistryClient(options: {credentials: CredentialLookup; time
   return {
     async get() {
       const {createRegistryClient} = await import('./lib/registry/client.js')
-      client ??= createRegistryClient({credentials: options.credentials, timeoutMs: options.timeoutSeconds * 1000, userAgent: userAgent(options.version)})
+      client ??= createRegistryClient({
+        credentials: options.credentials,
+        timeoutMs: options.timeoutSeconds * 1000,
+        userAgent: userAgent(options.version),
+        ...proxyFromEnv(),
+      })
       return client
     },
     close: async () => client?.close(),
