@@ -14,7 +14,7 @@ import {introspectToken} from './lib/github/introspect.js'
 import {createKeyringReader, createKeyringStore, type KeyringStore} from './lib/github/keyring.js'
 import {resolveGitHubToken, type GitHubTokenResolution} from './lib/github/token.js'
 import type {ResolvedGitHubToken, TagLister} from './lib/github/types.js'
-import {createCredentials, envValue, lazyCredentials, lazyRegistryClient, userAgent} from './runtime.js'
+import {createCredentials, envValue, lazyCredentials, lazyRegistryClient, proxyFromEnv, userAgent} from './runtime.js'
 
 /** Timeout and user agent of GitHub requests, from the command's flags and version. */
 export type GitHubRuntimeOptions = {timeoutSeconds: number; version?: string; now?: () => number}
@@ -50,11 +50,34 @@ export async function resolveToken(options: {host: string; flag?: string | undef
   })
 }
 
+/**
+ * The fetch for GitHub API calls: Node's global fetch ignores HTTPS_PROXY/NO_PROXY, so when a proxy
+ * is configured the calls go through undici's fetch with an EnvHttpProxyAgent fed from the
+ * environment (undici loads only then). Undefined: use the global fetch.
+ */
+async function proxiedFetch(): Promise<typeof fetch | undefined> {
+  const {proxy} = proxyFromEnv()
+  if (!proxy?.httpsProxy && !proxy?.httpProxy) return undefined
+  const {EnvHttpProxyAgent, fetch: undiciFetch} = await import('undici')
+  const dispatcher = new EnvHttpProxyAgent({httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? '', noProxy: proxy.noProxy ?? ''})
+  return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], {...(init as Parameters<typeof undiciFetch>[1]), dispatcher}) as unknown as Response) as typeof fetch
+}
+
 /** `introspectToken` with the command's timeout, user agent and clock. */
 export function createIntrospect(options: GitHubRuntimeOptions): Introspect {
   const now = options.now ?? Date.now
-  return async (apiUrl, token) =>
-    introspectToken({apiUrl, token, now: new Date(now()), timeoutMs: options.timeoutSeconds * 1000, userAgent: userAgent(options.version)})
+  return async (apiUrl, token) => {
+    const fetch = await proxiedFetch()
+    return introspectToken({
+      apiUrl,
+      token,
+      now: new Date(now()),
+      timeoutMs: options.timeoutSeconds * 1000,
+      userAgent: userAgent(options.version),
+      ...(fetch ? {fetch} : {}),
+    })
+  }
 }
 
 /** The GitHub side of `auth status`: introspection against the endpoint of the environment. */
@@ -97,7 +120,14 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
     deps: (token) => ({
       createClient: async () => {
         const {createGitHubClient} = await import('./lib/github/client.js')
-        return createGitHubClient({apiUrl: endpoint.apiUrl, token, timeoutMs: options.timeoutSeconds * 1000, userAgent: userAgent(options.version)})
+        const fetch = await proxiedFetch()
+        return createGitHubClient({
+          apiUrl: endpoint.apiUrl,
+          token,
+          timeoutMs: options.timeoutSeconds * 1000,
+          userAgent: userAgent(options.version),
+          ...(fetch ? {fetch} : {}),
+        })
       },
       tagLister,
       registry: ghcrRegistry(endpoint.host, envValue('REGCTL_GHCR_REGISTRY')),

@@ -65,7 +65,7 @@ export function lazyCredentials(): CredentialLookup {
 }
 
 /** `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (either case), as the transport takes them. */
-function proxyFromEnv(): Pick<TransportOptions, 'proxy'> {
+export function proxyFromEnv(): Pick<TransportOptions, 'proxy'> {
   const httpsProxy = envValue('HTTPS_PROXY') ?? envValue('https_proxy')
   const httpProxy = envValue('HTTP_PROXY') ?? envValue('http_proxy')
   const noProxy = envValue('NO_PROXY') ?? envValue('no_proxy')

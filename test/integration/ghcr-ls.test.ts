@@ -7,6 +7,8 @@
 import {execFile, spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {createServer as createHttpServer, type IncomingMessage} from 'node:http'
+import {connect, type AddressInfo, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
@@ -232,5 +234,48 @@ describe('the registry path', () => {
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`168 tags of ${server.host}/acme/app (from the registry); API quota 4999/5000, resets 2030-03-17 17:46Z`)
     expect(result.stderr).toContain('bad credentials or an expired/revoked token (HTTP 401)')
     expect(server.count('/users/acme')).toBe(1)
+  })
+})
+
+describe('proxies', () => {
+  it('GitHub API calls and the registry fallback go through HTTPS_PROXY (a CONNECT tunnel), NO_PROXY bypasses it', async () => {
+    const tunnels: string[] = []
+    const sockets = new Set<Socket>()
+    const proxy = createHttpServer()
+    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '')
+      const [host, port] = (req.url ?? '').split(':')
+      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+      for (const s of [client, upstream]) {
+        sockets.add(s)
+        s.on('error', () => s.destroy())
+      }
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const {port} = proxy.address() as AddressInfo
+    try {
+      const viaProxy = await regctl(['ghcr', 'ls', 'acme', '--json'], {GH_TOKEN: TOKENS.good, HTTPS_PROXY: `http://127.0.0.1:${port}`})
+      expect(viaProxy.exitCode, viaProxy.stderr).toBe(0)
+      expect(tunnels.length).toBeGreaterThan(0)
+      expect(new Set(tunnels)).toEqual(new Set([server.host]))
+
+      tunnels.length = 0
+      const fallback = await regctl(['ghcr', 'ls', 'acme/app', '--source', 'registry', '--json'], {HTTPS_PROXY: `http://127.0.0.1:${port}`})
+      expect(fallback.exitCode, fallback.stderr).toBe(0)
+      expect(tunnels.length).toBeGreaterThan(0)
+
+      tunnels.length = 0
+      const bypass = await regctl(['ghcr', 'ls', 'acme', '--json'], {GH_TOKEN: TOKENS.good, HTTPS_PROXY: `http://127.0.0.1:${port}`, NO_PROXY: '127.0.0.1'})
+      expect(bypass.exitCode, bypass.stderr).toBe(0)
+      expect(tunnels).toEqual([])
+    } finally {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => proxy.close(() => resolve()))
+    }
   })
 })
