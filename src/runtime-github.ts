@@ -50,6 +50,9 @@ export async function resolveToken(options: {host: string; flag?: string | undef
   })
 }
 
+/** Tags per `tags/list` page for `ghcr ls --source registry`. */
+const TAG_PAGE_SIZE = 100
+
 /**
  * The fetch for GitHub API calls: Node's global fetch ignores HTTPS_PROXY/NO_PROXY, so when a proxy
  * is configured the calls go through undici's fetch with an EnvHttpProxyAgent fed from the
@@ -111,7 +114,9 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
   const registryClient = lazyRegistryClient({credentials, timeoutSeconds: options.timeoutSeconds, ...(options.version === undefined ? {} : {version: options.version})})
   const tagLister: TagLister = async function* (registry, repository, opts) {
     const client = await registryClient.get()
-    yield* client.listTags(registry, repository, opts.limit === undefined ? {} : {limit: opts.limit})
+    // n=100 per page, as the Packages API pages: a registry that would send thousands of tags in
+    // one body pages instead, and --limit stops after the page that reaches it.
+    yield* client.listTags(registry, repository, {pageSize: TAG_PAGE_SIZE, ...(opts.limit === undefined ? {} : {limit: opts.limit})})
   }
 
   return {
