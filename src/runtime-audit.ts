@@ -89,6 +89,7 @@ export async function createAuditWiring(options: AuditWiringOptions): Promise<Au
               credentials: runtime.credentials,
               concurrency: options.concurrency,
               platform: options.platform ? parsePlatform(options.platform) : machinePlatform(),
+              platformExplicit: options.platform !== undefined,
             }
           : undefined,
         credentials: options.parts.credentials ? credentialsAudit(options) : undefined,

@@ -42,7 +42,9 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
       description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS',
       multiple: true,
     }),
-    platform: Flags.string({description: 'Platform to resolve indexes for, os/arch[/variant] (default: this machine)'}),
+    platform: Flags.string({
+      description: 'Platform to resolve indexes for, os/arch[/variant] (default: this machine); when given, single-platform images must match it too',
+    }),
   }
 
   static override strict = false
@@ -71,6 +73,7 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
         concurrency: flags.concurrency,
         credentials: runtime.credentials,
         platform,
+        platformExplicit: flags.platform !== undefined,
       })
       if (!this.jsonEnabled()) this.log(renderPullCheck(result))
       process.exitCode = pullCheckExitCode(result)

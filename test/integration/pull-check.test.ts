@@ -160,6 +160,13 @@ describe('pull-check verdicts against the token-auth registry', () => {
     expect(image.message).toContain('linux/arm/v7')
   })
 
+  it('platform-missing: an explicit --platform that a single-platform image does not have (its config says)', async () => {
+    const wrong = await one(`${token}/public/single:1.0`, {}, ['--platform', 'linux/arm64'])
+    expect(wrong).toMatchObject({verdict: 'platform-missing', exitCode: 1, platforms: ['linux/amd64'], platform: {requested: 'linux/arm64'}})
+    const right = await one(`${token}/public/single:1.0`, {}, ['--platform', 'linux/amd64'])
+    expect(right).toMatchObject({verdict: 'pullable', platforms: ['linux/amd64'], platform: {requested: 'linux/amd64', digest: fixture('token:public/single:1.0').digest}})
+  })
+
   it('one token request per repository, one manifest request per pullable reference', async () => {
     await env.resetRequestCounts()
     const refs = ['1.0', '1.0', 'nope'].map((tag) => `${token}/private/app:${tag}`)

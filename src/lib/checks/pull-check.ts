@@ -16,7 +16,7 @@ import {
   isRegctlError,
 } from '../errors.js'
 import type {CredentialLookup} from '../credentials/types.js'
-import {bestMatch, formatPlatform} from '../platform.js'
+import {bestMatch, formatPlatform, matchPlatform} from '../platform.js'
 import {formatReference, parseReference, type ImageReference} from '../reference.js'
 import type {Descriptor, Manifest, ManifestGet, ManifestHead, Platform, RateLimit} from '../registry/types.js'
 import {MediaType} from '../registry/types.js'
@@ -80,6 +80,8 @@ export type PullCheckClient = {
   headManifest(registry: string, repository: string, reference: string): Promise<ManifestHead>
   getManifest(registry: string, repository: string, reference: string): Promise<ManifestGet>
   headBlob(registry: string, repository: string, digest: string): Promise<{size: number}>
+  /** A small blob (an image config), verified against its digest. */
+  getBlob(registry: string, repository: string, digest: string): Promise<Uint8Array>
 }
 
 export type PullCheckOptions = {
@@ -87,6 +89,13 @@ export type PullCheckOptions = {
   credentials: CredentialLookup
   /** Platform to resolve indexes for (docker's default: this machine's). */
   platform: Platform
+  /**
+   * The platform was asked for (`--platform`), not defaulted: then a single-platform image must
+   * match it too, as `docker pull --platform` insists. Costs a manifest GET and a config GET for
+   * single-platform images, so it is off when the platform is only the machine's default (docker
+   * then pulls a mismatching image with a warning).
+   */
+  platformExplicit?: boolean
   allPlatforms?: boolean
   blobs?: boolean
   concurrency?: number
@@ -225,6 +234,19 @@ async function resolveImage(ref: ImageReference, base: ImageCheck, options: Pull
     }
   } else {
     imageDigests.push(head.digest)
+    if (options.platformExplicit) {
+      const actual = await imagePlatform(client, ref, head.digest)
+      if (actual) {
+        const requested = formatPlatform(options.platform)
+        out.platforms = [formatPlatform(actual)]
+        out.platform = {requested}
+        if (!matchPlatform(options.platform, actual)) {
+          return {...out, verdict: 'platform-missing', message: `single-platform image for ${formatPlatform(actual)}, not ${requested}`}
+        }
+
+        out.platform.digest = head.digest
+      }
+    }
   }
 
   if (options.blobs) {
@@ -256,6 +278,27 @@ async function headOrExplain(client: PullCheckClient, ref: ImageReference): Prom
 
     throw error
   }
+}
+
+/**
+ * The platform of a single-platform image, from its config blob (`os`, `architecture`,
+ * `variant`). Undefined when the config does not say (some artifacts have no platform).
+ */
+async function imagePlatform(client: PullCheckClient, ref: ImageReference, digest: string): Promise<Platform | undefined> {
+  const got = await client.getManifest(ref.registry, ref.repository, digest)
+  if (got.manifest.kind !== 'image') return undefined
+  const body = await client.getBlob(ref.registry, ref.repository, got.manifest.config.digest)
+  let config: unknown
+  try {
+    config = JSON.parse(new TextDecoder().decode(body))
+  } catch {
+    return undefined
+  }
+
+  if (typeof config !== 'object' || config === null) return undefined
+  const {os, architecture, variant} = config as Record<string, unknown>
+  if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture) return undefined
+  return {os, architecture, ...(typeof variant === 'string' && variant ? {variant} : {})}
 }
 
 /** Index entries that are runnable platform images (attestations are `unknown/unknown`). */

@@ -146,6 +146,24 @@ export class RegistryClient {
   }
 
   /**
+   * `GET /v2/NAME/blobs/DIGEST` for a small blob (an image config), bounded by `maxBytes` and
+   * verified against its digest. Follows redirects to blob stores without `Authorization`.
+   */
+  async getBlob(registry: string, repository: string, digest: string, maxBytes: number = BodyLimit.config): Promise<Uint8Array> {
+    checkName(repository, digest)
+    if (!isDigest(digest)) throw new InvalidReferenceError(digest, 'not a digest')
+    const res = await this.#auth.send(
+      registry,
+      `/v2/${repository}/blobs/${digest}`,
+      {method: 'GET', maxBodyBytes: maxBytes},
+      [repositoryScope(repository)],
+    )
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET')
+    verifyDigest(res.body, digest, redactUrl(res.url))
+    return res.body
+  }
+
+  /**
    * The tags of a repository, page by page (`GET /v2/NAME/tags/list?n=`), following
    * `Link: <…>; rel="next"` on the same registry. Stop early by breaking out of the loop.
    */

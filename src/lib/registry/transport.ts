@@ -26,6 +26,8 @@ export const BodyLimit = {
   /** Error bodies are read up to this size and the rest is dropped (the status is what counts). */
   error: 64 * 1024,
   tags: 4 * 1024 * 1024,
+  /** Image config blobs (JSON, usually a few KiB) read to learn an image's platform. */
+  config: 4 * 1024 * 1024,
 } as const
 
 /** At most this many redirect hops per request (Go's net/http allows 10; registries need 1 or 2). */

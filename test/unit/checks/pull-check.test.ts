@@ -39,8 +39,8 @@ const image = (config: string, layers: string[]): Manifest => ({
 
 type Entry = {head: ManifestHead; manifest?: Manifest}
 
-/** A registry in memory: `repo@reference` → manifest; errors by repository. */
-function fakeClient(entries: Record<string, Entry>, failures: Record<string, unknown> = {}, blobs: Set<string> = new Set()) {
+/** A registry in memory: `repo@reference` → manifest; errors by repository; config blobs by digest. */
+function fakeClient(entries: Record<string, Entry>, failures: Record<string, unknown> = {}, blobs: Set<string> = new Set(), configs: Record<string, unknown> = {}) {
   const calls: string[] = []
   const client: PullCheckClient = {
     async headManifest(registry, repository, reference) {
@@ -61,6 +61,11 @@ function fakeClient(entries: Record<string, Entry>, failures: Record<string, unk
       if (!blobs.has(digest)) throw new RegistryHttpError(404, 'HEAD', `blob ${digest}`, [{code: 'BLOB_UNKNOWN', message: 'blob unknown'}])
       return {size: 1}
     },
+    async getBlob(_registry, _repository, digest) {
+      calls.push(`GET blob ${digest}`)
+      if (!(digest in configs)) throw new RegistryHttpError(404, 'GET', `blob ${digest}`, [{code: 'BLOB_UNKNOWN', message: 'blob unknown'}])
+      return new TextEncoder().encode(JSON.stringify(configs[digest]))
+    },
   }
   return {calls, client}
 }
@@ -74,6 +79,7 @@ const registryEntries: Record<string, Entry> = {
   [`library/multi@${indexDigest}`]: {head: head(indexDigest, MediaType.ociIndex), manifest: index},
   [`library/multi@${amd64}`]: {head: head(amd64, MediaType.ociManifest), manifest: image(digestOf('cfg'), [digestOf('l1')])},
   'library/single@1.0': {head: head(amd64, MediaType.dockerManifest)},
+  [`library/single@${amd64}`]: {head: head(amd64, MediaType.dockerManifest), manifest: image(digestOf('single-config'), [digestOf('l1')])},
   'library/old@1': {head: head(digestOf('old'), MediaType.dockerSchema1Signed)},
 }
 
@@ -111,6 +117,25 @@ describe('pullCheck', () => {
     const result = await pullCheck(['single:1.0'], {client, credentials: anonymous, platform: linuxAmd64})
     expect(result.images[0]).toMatchObject({verdict: 'pullable', digest: amd64, mediaType: MediaType.dockerManifest})
     expect(calls.every((c) => c.startsWith('HEAD '))).toBe(true)
+  })
+
+  it('an explicit --platform must match a single-platform image too (its config says linux/amd64)', async () => {
+    const configs = {[digestOf('single-config')]: {os: 'linux', architecture: 'amd64', rootfs: {}}}
+    const arm = fakeClient(registryEntries, {}, new Set(), configs)
+    const wrong = await pullCheck(['single:1.0'], {client: arm.client, credentials: anonymous, platform: {os: 'linux', architecture: 'arm64'}, platformExplicit: true})
+    expect(wrong.images[0]).toMatchObject({verdict: 'platform-missing', platforms: ['linux/amd64'], platform: {requested: 'linux/arm64'}})
+    expect(wrong.images[0]?.message).toBe('single-platform image for linux/amd64, not linux/arm64')
+    expect(arm.calls).toEqual(['HEAD docker.io/library/single@1.0', `GET docker.io/library/single@${amd64}`, `GET blob ${digestOf('single-config')}`])
+
+    const right = await pullCheck(['single:1.0'], {client: fakeClient(registryEntries, {}, new Set(), configs).client, credentials: anonymous, platform: linuxAmd64, platformExplicit: true})
+    expect(right.images[0]).toMatchObject({verdict: 'pullable', platforms: ['linux/amd64'], platform: {requested: 'linux/amd64', digest: amd64}})
+  })
+
+  it('the default platform (not asked for) does not fetch a single-platform config', async () => {
+    const {calls, client} = fakeClient(registryEntries)
+    const result = await pullCheck(['single:1.0'], {client, credentials: anonymous, platform: {os: 'linux', architecture: 'arm64'}})
+    expect(result.images[0]?.verdict).toBe('pullable')
+    expect(calls).toEqual(['HEAD docker.io/library/single@1.0'])
   })
 
   it('with --all-platforms fails when one platform manifest is missing', async () => {

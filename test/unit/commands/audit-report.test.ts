@@ -43,6 +43,9 @@ function fakeClient(answers: Answers): PullCheckClient & {calls: string[]} {
     async headBlob() {
       return {size: 1}
     },
+    async getBlob() {
+      throw new Error('getBlob is not used without an explicit platform')
+    },
   }
 }
 

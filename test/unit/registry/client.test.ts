@@ -177,6 +177,21 @@ describe('blobs', () => {
     const {server, client} = await open((_req, res) => send(res, 404))
     await expect(client.headBlob(server.host, 'a/b', `sha256:${'c'.repeat(64)}`)).rejects.toMatchObject({status: 404})
   })
+
+  it('getBlob returns a small blob verified against its digest, and refuses one that does not match', async () => {
+    const config = Buffer.from('{"os":"linux","architecture":"arm64"}')
+    const good = `sha256:${createHash('sha256').update(config).digest('hex')}`
+    const {server, client} = await open((_req, res) => send(res, 200, {'content-type': 'application/octet-stream'}, config))
+    expect(Buffer.from(await client.getBlob(server.host, 'a/b', good)).toString()).toBe(config.toString())
+    await expect(client.getBlob(server.host, 'a/b', `sha256:${'d'.repeat(64)}`)).rejects.toBeInstanceOf(ProtocolError)
+  })
+
+  it('getBlob stops reading past its size bound', async () => {
+    const big = Buffer.alloc(2048, 'x')
+    const digest = `sha256:${createHash('sha256').update(big).digest('hex')}`
+    const {server, client} = await open((_req, res) => send(res, 200, {}, big))
+    await expect(client.getBlob(server.host, 'a/b', digest, 1024)).rejects.toBeInstanceOf(ProtocolError)
+  })
 })
 
 describe('tags', () => {
