@@ -9,7 +9,7 @@
  * 3. **context** — the build-context and Dockerfile findings of `scanRepository`.
  *
  * The repository is walked once: the same scan feeds the images part (when no `--images` is
- * given) and the context part. Nothing here prints, reads `process.env` or touches the network
+ * given) and the context part. Nothing here prints, reads the process environment or touches the network
  * except through the injected client.
  */
 import {isAbsolute, relative, resolve, sep} from 'node:path'

@@ -7,7 +7,7 @@
  * `/v2/`, exchange it for a token asking for `push,pull` on a probe repository and read the JWT's
  * `access` claim (distribution docs/spec/auth/jwt.md), or a Basic `GET /v2/` — ask GitHub about
  * GHCR tokens, and turn what was found into findings (./auth-rules.ts). Everything that touches the
- * world is injected; nothing here prints, reads `process.env` or writes a file.
+ * world is injected; nothing here prints, reads the process environment or writes a file.
  */
 import {mapConcurrent} from '../concurrency.js'
 import {

@@ -1,7 +1,7 @@
 /**
  * The real-world implementations the command layer passes into the credential library: a file
  * reader and a helper runner built on `child_process.spawn`. Nothing here runs at import time, and
- * nothing reads `process.env`: callers pass the environment in.
+ * nothing reads the process environment: callers pass it in.
  */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
 import {constants as fsConstants} from 'node:fs'

@@ -31,7 +31,7 @@ export type PodmanAuthFile = {
   consulted: boolean
 }
 
-/** The environment the locations depend on (the command passes `process.env` values). */
+/** The environment the locations depend on (the command passes the values of the process environment). */
 export type PodmanEnv = {
   REGISTRY_AUTH_FILE?: string | undefined
   XDG_RUNTIME_DIR?: string | undefined

@@ -2,7 +2,7 @@
  * `regctl auth login github` and `auth logout github` as library calls: check the arguments (a
  * token is never taken from one), validate the token read from stdin or a prompt, ask GitHub about
  * it, store it in the OS keyring and read it back. The keyring, GitHub and the environment are
- * injected; nothing here reads `process.env` or prints.
+ * injected; nothing here reads the process environment or prints.
  */
 import {GitHubApiError, NetworkError, UsageError} from '../errors.js'
 import {classifySecret, type SecretKindId} from '../secret-kind.js'
