@@ -33,6 +33,9 @@ function makePlatform(os: string, architecture: string, variant?: string, osVers
   return p
 }
 
+/** Operating systems an OCI platform names (GOOS values seen in image indexes). */
+const KNOWN_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'illumos', 'ios', 'js', 'linux', 'macos', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows'])
+
 /** `database.go` `normalizeOS`: lowercase, `macos` → `darwin`. */
 function normalizeOs(os: string): string {
   const lower = os.toLowerCase()
@@ -106,7 +109,11 @@ export function parsePlatform(s: string): Platform {
   if (s.includes('*')) usage(s, 'wildcards are not supported')
 
   const parts = s.split('/')
-  if (parts.length < 2) usage(s, `expected os/arch[/variant], e.g. linux/${s}`)
+  if (parts.length < 2) {
+    // `--platform arm64` most likely means linux/arm64; `--platform linux` lacks the architecture.
+    const example = KNOWN_OS.has(s.toLowerCase()) ? `${s}/amd64` : `linux/${s}`
+    usage(s, `expected os/arch[/variant], e.g. ${example}`)
+  }
   if (parts.length > 3) usage(s, 'too many components: expected os/arch[/variant]')
 
   const [osPart = '', archPart = '', variantPart] = parts
