@@ -187,6 +187,17 @@ function manifestReference(ref: ImageReference): string {
 async function resolveImage(ref: ImageReference, base: ImageCheck, options: PullCheckOptions): Promise<ImageCheck> {
   const {client} = options
   const head = await headOrExplain(client, ref)
+  // One GET per manifest per check: the platform check and --blobs may both need the same body.
+  const bodies = new Map<string, Promise<ManifestGet>>()
+  const getManifest: GetManifest = async (digest) => {
+    let got = bodies.get(digest)
+    if (!got) {
+      got = client.getManifest(ref.registry, ref.repository, digest)
+      bodies.set(digest, got)
+    }
+
+    return got
+  }
   const out: ImageCheck = {...base, digest: head.digest, mediaType: head.mediaType}
   if (head.rateLimit) out.rateLimit = head.rateLimit
   // A tag resolved by HEAD must match a digest pinned in the same reference (`name:tag@digest`
@@ -203,7 +214,7 @@ async function resolveImage(ref: ImageReference, base: ImageCheck, options: Pull
 
   const imageDigests: string[] = []
   if (INDEX_TYPES.has(head.mediaType)) {
-    const index = await client.getManifest(ref.registry, ref.repository, head.digest)
+    const index = await getManifest(head.digest)
     const manifests = platformManifests(index.manifest)
     out.platforms = manifests.map((d) => formatPlatform(d.platform as Platform))
     const requested = formatPlatform(options.platform)
@@ -235,7 +246,7 @@ async function resolveImage(ref: ImageReference, base: ImageCheck, options: Pull
   } else {
     imageDigests.push(head.digest)
     if (options.platformExplicit) {
-      const actual = await imagePlatform(client, ref, head.digest)
+      const actual = await imagePlatform(client, ref, await getManifest(head.digest))
       if (actual) {
         const requested = formatPlatform(options.platform)
         out.platforms = [formatPlatform(actual)]
@@ -250,7 +261,7 @@ async function resolveImage(ref: ImageReference, base: ImageCheck, options: Pull
   }
 
   if (options.blobs) {
-    out.blobs = await checkBlobs(ref, imageDigests, options)
+    out.blobs = await checkBlobs(ref, imageDigests, getManifest, options)
     if (out.blobs.missing.length > 0) {
       return {...out, verdict: 'not-found', message: `missing blobs: ${out.blobs.missing.join(', ')}`}
     }
@@ -284,8 +295,7 @@ async function headOrExplain(client: PullCheckClient, ref: ImageReference): Prom
  * The platform of a single-platform image, from its config blob (`os`, `architecture`,
  * `variant`). Undefined when the config does not say (some artifacts have no platform).
  */
-async function imagePlatform(client: PullCheckClient, ref: ImageReference, digest: string): Promise<Platform | undefined> {
-  const got = await client.getManifest(ref.registry, ref.repository, digest)
+async function imagePlatform(client: PullCheckClient, ref: ImageReference, got: ManifestGet): Promise<Platform | undefined> {
   if (got.manifest.kind !== 'image') return undefined
   const body = await client.getBlob(ref.registry, ref.repository, got.manifest.config.digest)
   let config: unknown
@@ -300,6 +310,9 @@ async function imagePlatform(client: PullCheckClient, ref: ImageReference, diges
   if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture) return undefined
   return {os, architecture, ...(typeof variant === 'string' && variant ? {variant} : {})}
 }
+
+/** A manifest body of the repository being checked, by digest (fetched once per check). */
+type GetManifest = (digest: string) => Promise<ManifestGet>
 
 /** Index entries that are runnable platform images (attestations are `unknown/unknown`). */
 function platformManifests(manifest: Manifest): Array<Descriptor & {platform: Platform}> {
@@ -322,10 +335,15 @@ async function checkChild(ref: ImageReference, d: Descriptor & {platform: Platfo
   }
 }
 
-async function checkBlobs(ref: ImageReference, manifestDigests: string[], options: PullCheckOptions): Promise<{checked: number; missing: string[]}> {
+async function checkBlobs(
+  ref: ImageReference,
+  manifestDigests: string[],
+  getManifest: GetManifest,
+  options: PullCheckOptions,
+): Promise<{checked: number; missing: string[]}> {
   const digests = new Set<string>()
   for (const digest of manifestDigests) {
-    const got = await options.client.getManifest(ref.registry, ref.repository, digest)
+    const got = await getManifest(digest)
     if (got.manifest.kind !== 'image') continue
     digests.add(got.manifest.config.digest)
     for (const layer of got.manifest.layers) digests.add(layer.digest)

@@ -131,6 +131,14 @@ describe('pullCheck', () => {
     expect(right.images[0]).toMatchObject({verdict: 'pullable', platforms: ['linux/amd64'], platform: {requested: 'linux/amd64', digest: amd64}})
   })
 
+  it('--platform with --blobs fetches the single-platform manifest once', async () => {
+    const configs = {[digestOf('single-config')]: {os: 'linux', architecture: 'amd64'}}
+    const {calls, client} = fakeClient(registryEntries, {}, new Set([digestOf('single-config'), digestOf('l1')]), configs)
+    const result = await pullCheck(['single:1.0'], {client, credentials: anonymous, platform: linuxAmd64, platformExplicit: true, blobs: true})
+    expect(result.images[0]).toMatchObject({verdict: 'pullable', blobs: {checked: 2, missing: []}})
+    expect(calls.filter((c) => c === `GET docker.io/library/single@${amd64}`)).toHaveLength(1)
+  })
+
   it('the default platform (not asked for) does not fetch a single-platform config', async () => {
     const {calls, client} = fakeClient(registryEntries)
     const result = await pullCheck(['single:1.0'], {client, credentials: anonymous, platform: {os: 'linux', architecture: 'arm64'}})
