@@ -4,27 +4,9 @@ import {describe, expect, it} from 'vitest'
 import {createGitHubPort, toGitHubIntrospection} from '../../../src/lib/checks/github-port.js'
 import {NetworkError, UsageError} from '../../../src/lib/errors.js'
 import type {TokenIntrospection} from '../../../src/lib/github/introspect.js'
+import {introspectionOf} from '../../fixtures/github/factory.js'
 
-function answer(overrides: Partial<TokenIntrospection>): TokenIntrospection {
-  return {
-    apiUrl: 'https://api.github.com',
-    tokenKind: 'classic',
-    redacted: 'ghp_…a1b2',
-    status: 'valid',
-    checkedVia: {method: 'GET', path: '/user', httpStatus: 200},
-    login: 'octocat',
-    accountType: 'User',
-    scopes: ['read:packages'],
-    acceptedScopes: null,
-    expiresAt: null,
-    expiry: 'unknown',
-    rateLimit: null,
-    installationRepositories: null,
-    message: null,
-    notes: [],
-    ...overrides,
-  }
-}
+const answer = (overrides: Partial<TokenIntrospection>): TokenIntrospection => introspectionOf({expiry: 'unknown', ...overrides})
 
 describe('toGitHubIntrospection', () => {
   it.each([

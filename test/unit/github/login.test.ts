@@ -9,32 +9,14 @@ import {GitHubApiError, NetworkError, UsageError} from '../../../src/lib/errors.
 import type {GitHubEndpoint} from '../../../src/lib/github/api-url.js'
 import type {TokenIntrospection} from '../../../src/lib/github/introspect.js'
 import {KeyringUnavailableError, type KeyringStore} from '../../../src/lib/github/keyring.js'
+import {introspectionOf} from '../../fixtures/github/factory.js'
 import {adviceFor, checkLoginArguments, loginGitHub, logoutGitHub, MAX_TOKEN_LENGTH, parseTokenInput} from '../../../src/lib/github/login.js'
 
 const CLASSIC = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6a1b2'
 const FINE = 'github_pat_11ABCDEFG0_' + 'k'.repeat(59) + 'f1n3'
 const DOTCOM: GitHubEndpoint = {apiUrl: 'https://api.github.com', host: 'github.com'}
 
-function introspection(overrides: Partial<TokenIntrospection> = {}): TokenIntrospection {
-  return {
-    apiUrl: DOTCOM.apiUrl,
-    tokenKind: 'classic',
-    redacted: 'ghp_…a1b2',
-    status: 'valid',
-    checkedVia: {method: 'GET', path: '/user', httpStatus: 200},
-    login: 'octocat',
-    accountType: 'User',
-    scopes: ['read:packages'],
-    acceptedScopes: null,
-    expiresAt: null,
-    expiry: 'no-expiry',
-    rateLimit: null,
-    installationRepositories: null,
-    message: null,
-    notes: [],
-    ...overrides,
-  }
-}
+const introspection = (overrides: Partial<TokenIntrospection> = {}): TokenIntrospection => introspectionOf({apiUrl: DOTCOM.apiUrl, ...overrides})
 
 /** A keyring in memory; `keep: false` drops writes, `fail` makes every call throw it. */
 function memoryKeyring(options: {keep?: boolean; fail?: Error} = {}): KeyringStore & {entries: Map<string, string>} {
