@@ -21,7 +21,7 @@ import {formatReference, parseReference, type ImageReference} from '../reference
 import type {Descriptor, Manifest, ManifestGet, ManifestHead, Platform, RateLimit} from '../registry/types.js'
 import {MediaType} from '../registry/types.js'
 import {mapConcurrent} from '../concurrency.js'
-import {parseRateLimit} from '../registry/rate-limit.js'
+import {rateLimitOfError} from '../registry/rate-limit.js'
 
 /** Every answer pull-check can give. `pullable` is the only success. */
 export type Verdict =
@@ -171,7 +171,7 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
     const failed: ImageCheck = {...base, ...verdictForError(error), durationMs: now() - started}
     // A 429 keeps its headers: report when the quota resets (Retry-After) and who it counts for.
     if (error instanceof RegistryHttpError) {
-      const rateLimit = parseRateLimit((name) => error.headers[name], now())
+      const rateLimit = rateLimitOfError(error, now())
       if (rateLimit) failed.rateLimit = rateLimit
     }
 

@@ -10,6 +10,7 @@ import {MANIFEST_ACCEPT, baseMediaType, computeDigest, isDigest, parseManifest, 
 import {parseOciErrors} from './oci-errors.js'
 import {parseRateLimit} from './rate-limit.js'
 import {BodyLimit, Transport, type TransportResponse, flattenHeaders, header} from './transport.js'
+export {rateLimitOfError} from './rate-limit.js'
 import type {AuthUsed, ClientStats, Endpoint, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
 
 // distribution/reference regexp.go: path components, tags, and digests (any registered algorithm).
@@ -232,14 +233,6 @@ export class RegistryClient {
 /** Creates a {@link RegistryClient}. */
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   return new RegistryClient(options)
-}
-
-/**
- * The rate limit carried by an error (a 429 keeps its headers), with `retry-after` turned into a
- * date by `now`.
- */
-export function rateLimitOfError(error: RegistryHttpError, now: number): RateLimit | undefined {
-  return parseRateLimit((name) => error.headers[name], now)
 }
 
 function httpError(res: TransportResponse, method: string): RegistryHttpError {

@@ -4,6 +4,7 @@
  * `docker-ratelimit-source: 1.2.3.4`, and on a 429 `retry-after` (RFC 9110 §10.2.3: seconds or
  * an HTTP date) or `x-ratelimit-reset` (epoch seconds).
  */
+import type {RegistryHttpError} from '../errors.js'
 import type {RateLimit} from './types.js'
 
 /** Header lookup by lowercase name (first value). */
@@ -50,4 +51,12 @@ export function parseRateLimit(get: HeaderGetter, now: number): RateLimit | unde
 
   if (out.resetAt === undefined && reset && /^\d+$/.test(reset)) out.resetAt = new Date(Number(reset) * 1000).toISOString()
   return Object.keys(out).length > 0 ? out : undefined
+}
+
+/**
+ * The rate limit carried by an error (a 429 keeps its headers), with `retry-after` turned into a
+ * date by `now`.
+ */
+export function rateLimitOfError(error: RegistryHttpError, now: number): RateLimit | undefined {
+  return parseRateLimit((name) => error.headers[name], now)
 }
