@@ -14,11 +14,21 @@ export default tseslint.config(
     },
   },
   {
-    // The library is pure: no oclif, no environment, no printing (STYLE.md).
+    // The library is pure: no oclif, no file system, no processes, no environment, no printing
+    // (STYLE.md). The real world enters through src/runtime/ and is passed in.
     files: ['src/lib/**/*.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': ['error', {paths: ['@oclif/core']}],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@oclif/core', 'fs', 'fs/promises', 'child_process', 'node:fs', 'node:fs/promises', 'node:child_process'].map((name) => ({
+            name,
+            message: 'src/lib is pure: take this as a parameter, wired in src/runtime/.',
+          })),
+          patterns: [{group: ['**/runtime/*', '**/commands/*', '**/render/*'], message: 'src/lib imports nothing from runtime, commands or render.'}],
+        },
+      ],
       'no-restricted-properties': ['error', {object: 'process', property: 'env'}],
     },
   },

@@ -68,9 +68,9 @@ malformed config file.`)
     const {args, flags} = await this.parse(Audit)
     // Heavy modules (undici, the credential store) load only when there is work to do.
     const [{createAuditWiring}, {audit, auditRules}, {appendText}] = await Promise.all([
-      import('../runtime-audit.js'),
+      import('../runtime/audit.js'),
       import('../lib/checks/audit.js'),
-      import('../io/files.js'),
+      import('../runtime/files.js'),
     ])
     const wiring = await createAuditWiring({
       dir: args.dir,

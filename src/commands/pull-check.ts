@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {readFlagFile} from '../io/files.js'
+import {readFlagFile} from '../runtime/files.js'
 import {pullCheckExitCode, type PullCheckResult} from '../lib/checks/pull-check.js'
 import {UsageError} from '../lib/errors.js'
 import {parsePlatform} from '../lib/platform.js'
@@ -58,7 +58,11 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
     if (inputs.length === 0) throw new UsageError('no image given: name one or more images, or use --file')
 
     // Heavy modules (undici, the credential store) load only when there is work to do.
-    const [{createRuntime, machinePlatform}, {pullCheck}] = await Promise.all([import('../runtime.js'), import('../lib/checks/pull-check.js')])
+    const [{createRuntime}, {machinePlatform}, {pullCheck}] = await Promise.all([
+      import('../runtime/registry.js'),
+      import('../runtime/environment.js'),
+      import('../lib/checks/pull-check.js'),
+    ])
     const platform = flags.platform ? parsePlatform(flags.platform) : machinePlatform()
     const runtime = await createRuntime({
       insecureRegistries: flags['insecure-registry'] ?? [],

@@ -19,7 +19,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuthLoginResult} from '../../src/commands/auth/login.js'
 import type {AuthLogoutResult} from '../../src/commands/auth/logout.js'
-import {lookPath} from '../../src/lib/credentials/node-io.js'
+import {lookPath} from '../../src/runtime/credential-helper-process.js'
 import {makeCertificates} from '../harness/certs.js'
 import {startPrivateSecretService, type PrivateSecretService} from '../harness/keyring.js'
 import {run} from '../harness/processes.js'

@@ -17,7 +17,7 @@ import {Ajv} from 'ajv'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import type {AuthStatusResult, RegistryStatus} from '../../src/lib/checks/auth-status.js'
-import {lookPath, runHelperProcess} from '../../src/lib/credentials/node-io.js'
+import {lookPath, runHelperProcess} from '../../src/runtime/credential-helper-process.js'
 import {fixtures} from '../fixtures/github/factory.js'
 import {connectEnvironment} from '../harness/client.js'
 import {runCli, type CliResult} from './cli.js'

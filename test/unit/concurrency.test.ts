@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {mapConcurrent} from '../../src/lib/concurrency.js'
+import {mapConcurrent, mapOrdered} from '../../src/lib/concurrency.js'
 
 describe('mapConcurrent', () => {
   it('keeps input order and never exceeds the limit', async () => {
@@ -31,5 +31,68 @@ describe('mapConcurrent', () => {
 
   it('handles an empty list', async () => {
     expect(await mapConcurrent([], 4, async () => 1)).toEqual([])
+  })
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('mapOrdered', () => {
+  it('yields in input order while running at most `limit` calls at once', async () => {
+    let active = 0
+    let peak = 0
+    const delays = [30, 5, 20, 1, 15, 2, 8]
+    const out: number[] = []
+    for await (const value of mapOrdered(delays, 3, async (delay, index) => {
+      active++
+      peak = Math.max(peak, active)
+      await sleep(delay)
+      active--
+      return index
+    })) {
+      out.push(value)
+    }
+
+    expect(out).toEqual([0, 1, 2, 3, 4, 5, 6])
+    expect(peak).toBe(3)
+  })
+
+  it('starts no new call once the consumer stops', async () => {
+    const started: number[] = []
+    for await (const value of mapOrdered([0, 1, 2, 3, 4, 5, 6, 7], 2, async (item) => {
+      started.push(item)
+      await sleep(1)
+      return item
+    })) {
+      if (value === 1) break
+    }
+
+    await sleep(20)
+    // 0 and 1 ran; at most one more was in flight when the consumer stopped.
+    expect(started.length).toBeLessThanOrEqual(3)
+  })
+
+  it('throws the first failure in input order', async () => {
+    const run = async () => {
+      const out: number[] = []
+      for await (const value of mapOrdered([1, 2, 3], 3, async (item) => {
+        await sleep(item === 3 ? 1 : 10)
+        if (item >= 2) throw new Error(`item ${item}`)
+        return item
+      })) {
+        out.push(value)
+      }
+
+      return out
+    }
+
+    await expect(run()).rejects.toThrow('item 2')
+  })
+
+  it('treats a limit below 1 as 1 and handles no items', async () => {
+    const out: number[] = []
+    for await (const value of mapOrdered([5, 6], 0, async (item) => item * 2)) out.push(value)
+    expect(out).toEqual([10, 12])
+    for await (const value of mapOrdered([], 4, async () => 1)) out.push(value)
+    expect(out).toEqual([10, 12])
   })
 })

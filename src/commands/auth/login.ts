@@ -49,8 +49,8 @@ Without a usable keyring (no D-Bus session, locked keyring) nothing is stored: s
     const {args, argv, flags} = await this.parse(AuthLogin)
     checkLoginArguments(args.provider, (argv as string[]).slice(1))
     const [{createIntrospect, createKeyring, githubEndpoint, tokenEnvironment}, {readTokenInput}] = await Promise.all([
-      import('../../runtime-github.js'),
-      import('../../io/token-input.js'),
+      import('../../runtime/github.js'),
+      import('../../runtime/token-input.js'),
     ])
     const endpoint = githubEndpoint(flags.hostname)
     const input = await readTokenInput(`Paste a GitHub token for ${endpoint.host}: `, flags.timeout * 1000)

@@ -35,7 +35,7 @@ GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`)
   public async run(): Promise<AuthLogoutResult> {
     const {args, flags} = await this.parse(AuthLogout)
     if (args.provider !== 'github') throw new UsageError(`unknown provider ${JSON.stringify(args.provider.slice(0, 40))}: only "github" is supported`)
-    const {createKeyring, githubEndpoint, tokenEnvironment} = await import('../../runtime-github.js')
+    const {createKeyring, githubEndpoint, tokenEnvironment} = await import('../../runtime/github.js')
     const result = await logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring(), env: tokenEnvironment()})
     this.logToStderr(renderLogout(result))
     return result

@@ -43,7 +43,7 @@ Exit codes: 0 all good; 1 a login is rejected, a required scope is missing, or a
   public async run(): Promise<AuthStatusResult> {
     const {flags} = await this.parse(AuthStatus)
     // Heavy modules load only when there is work to do (`--help` stays fast).
-    const [{createAuthStatusWiring}, {authStatus}] = await Promise.all([import('../../runtime-auth-status.js'), import('../../lib/checks/auth-status.js')])
+    const [{createAuthStatusWiring}, {authStatus}] = await Promise.all([import('../../runtime/auth-status.js'), import('../../lib/checks/auth-status.js')])
     const wiring = await createAuthStatusWiring({
       offline: flags.offline,
       insecureRegistries: flags['insecure-registry'] ?? [],

@@ -1,7 +1,7 @@
 import {Args, Flags, ux} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {startSpinner} from '../../io/spinner.js'
+import {startSpinner} from '../../runtime/spinner.js'
 import {describeAuth, ghcrLs, type GhcrLsRequest} from '../../lib/github/ghcr-ls.js'
 import {parsePackagePath, type PackagePath} from '../../lib/github/package-path.js'
 import type {GhcrLsResult, PackageVisibility} from '../../lib/github/types.js'
@@ -54,7 +54,7 @@ Exit codes: 0 ok; 1 refused or not found (401/403/404); 2 usage; 3 unreachable, 
   public async run(): Promise<GhcrLsResult> {
     const {args, flags} = await this.parse(GhcrLs)
     // Octokit, undici and the keyring load on first use, not when the command module loads.
-    const {createGhcrLsRuntime} = await import('../../runtime-github.js')
+    const {createGhcrLsRuntime} = await import('../../runtime/github.js')
     const github = createGhcrLsRuntime({hostname: flags.hostname, timeoutSeconds: flags.timeout, version: this.config.version})
     const target = args.target === undefined ? undefined : parsePackagePath(args.target)
     const {token, notes} = await github.resolveToken(flags.token)

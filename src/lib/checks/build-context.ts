@@ -11,7 +11,7 @@ import {redactSecret} from '../errors.js'
 import {BadPatternError, newPatternMatcher, parseIgnoreEntries, type PatternMatcher} from '../dockerignore.js'
 import {findContextCopies, parseKeyValues, type ContextCopy, type ParsedDockerfile} from '../dockerfile.js'
 import type {Finding, Severity} from './finding.js'
-import type {RepoFs} from './repo-images.js'
+import {joinPath, type RepoFs} from '../repo-fs.js'
 
 /** A credential format recognised in text: its name and the regexp (group 1 = the shown prefix). */
 type SecretPattern = {kind: string; pattern: RegExp; showPrefix: boolean}
@@ -121,11 +121,6 @@ export function npmrcHasToken(text: string): boolean {
   return false
 }
 
-/** Joins a root and a `/`-separated relative path (`''` is the root). */
-export function joinPath(root: string, rel: string): string {
-  if (rel === '') return root
-  return root.endsWith('/') ? `${root}${rel}` : `${root}/${rel}`
-}
 
 const joinRel = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
 const display = (path: string): string => (path === '' ? '.' : path)

@@ -8,24 +8,9 @@ import {BadPatternError, newPatternMatcher, type PatternMatcher} from '../docker
 import {COMPOSE_FILE_NAMES, parseComposeImages} from '../compose.js'
 import {parseDockerfile, resolveFroms, type ParsedDockerfile} from '../dockerfile.js'
 import {UsageError} from '../errors.js'
-import {checkBuildContexts, joinPath} from './build-context.js'
+import {checkBuildContexts} from './build-context.js'
+import {joinPath, type DirEntry, type RepoFs} from '../repo-fs.js'
 import type {Finding, FindingLocation} from './finding.js'
-
-export type EntryKind = 'file' | 'directory' | 'symlink' | 'other'
-
-/** One directory entry (`fs.readdir(…, {withFileTypes: true})`); symlinks are not followed. */
-export type DirEntry = {name: string; kind: EntryKind}
-
-/**
- * The file system access the scan needs, injected so tests can use an in-memory tree
- * (`src/lib/node-fs.ts` has the real one). Paths are the root joined with `/`-separated relative
- * paths. Each function rejects with the errno error (`ENOENT`, `EACCES`…).
- */
-export type RepoFs = {
-  readFile(path: string): Promise<string>
-  readdir(path: string): Promise<DirEntry[]>
-  stat(path: string): Promise<{kind: EntryKind; size: number}>
-}
 
 /** Directories never walked: dependencies and git internals (`.git` is still recorded). */
 const SKIPPED_DIRS = new Set(['node_modules', '.git'])

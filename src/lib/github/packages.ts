@@ -7,7 +7,7 @@
 import {linksByRelation} from '../link-header.js'
 import type {RequestContext} from './api-errors.js'
 import type {GitHubClient} from './client.js'
-import {mapOrdered} from './concurrency.js'
+import {mapOrdered} from '../concurrency.js'
 import {MAX_PER_PAGE, paginate} from './paginate.js'
 import {expectArray, parseAccountType, parsePackage, parsePackageVersion} from './parse.js'
 import type {OwnerType, PackageSummary, PackageVersionSummary, PackageVisibility} from './types.js'

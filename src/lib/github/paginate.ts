@@ -9,7 +9,7 @@
 import {lastPageOf} from '../link-header.js'
 import type {RequestContext} from './api-errors.js'
 import type {GitHubClient, GitHubResponse} from './client.js'
-import {mapOrdered} from './concurrency.js'
+import {mapOrdered} from '../concurrency.js'
 
 /** GitHub's largest page size. */
 export const MAX_PER_PAGE = 100

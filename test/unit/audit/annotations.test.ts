@@ -3,7 +3,7 @@ import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {scanRepository} from '../../../src/lib/checks/repo-images.js'
-import {nodeRepoFs} from '../../../src/lib/node-fs.js'
+import {nodeRepoFs} from '../../../src/runtime/repository-fs.js'
 import {escapeData, escapeProperty, renderAnnotations} from '../../../src/render/annotations.js'
 
 describe('GitHub Actions annotation escaping (@actions/core command.ts)', () => {

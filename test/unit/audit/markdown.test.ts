@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 
 import {scanRepository} from '../../../src/lib/checks/repo-images.js'
 import {RULES} from '../../../src/lib/checks/rules.js'
-import {nodeRepoFs} from '../../../src/lib/node-fs.js'
+import {nodeRepoFs} from '../../../src/runtime/repository-fs.js'
 import {escapeMarkdown, renderMarkdown} from '../../../src/render/markdown.js'
 
 describe('escapeMarkdown', () => {

@@ -2,7 +2,7 @@
  * An in-memory `RepoFs` for scan tests: a tree from a `{path: content}` map (a trailing `/` makes
  * an empty directory, `{symlink: target}` a link). Counts calls so tests can assert bounds.
  */
-import type {DirEntry, EntryKind, RepoFs} from '../../../src/lib/checks/repo-images.js'
+import type {DirEntry, EntryKind, RepoFs} from '../../../src/lib/repo-fs.js'
 
 type Node = {kind: EntryKind; content?: string}
 

@@ -8,7 +8,7 @@ import {describe, expect, it} from 'vitest'
 import type {Finding} from '../../../src/lib/checks/finding.js'
 import {scanRepository} from '../../../src/lib/checks/repo-images.js'
 import {RULES} from '../../../src/lib/checks/rules.js'
-import {nodeRepoFs} from '../../../src/lib/node-fs.js'
+import {nodeRepoFs} from '../../../src/runtime/repository-fs.js'
 import {fileUriOfDirectory, renderSarif} from '../../../src/render/sarif.js'
 
 const schema: unknown = JSON.parse(readFileSync(new URL('../../fixtures/sarif-schema/sarif-schema-2.1.0.json', import.meta.url), 'utf8'))

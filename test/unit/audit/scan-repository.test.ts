@@ -7,7 +7,7 @@ import type {Finding} from '../../../src/lib/checks/finding.js'
 import {findRule} from '../../../src/lib/checks/rules.js'
 import {isDockerfileName, scanRepository, walkRepository} from '../../../src/lib/checks/repo-images.js'
 import {UsageError} from '../../../src/lib/errors.js'
-import {nodeRepoFs} from '../../../src/lib/node-fs.js'
+import {nodeRepoFs} from '../../../src/runtime/repository-fs.js'
 import {memFs} from './memfs.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/repos/', import.meta.url))

@@ -3,10 +3,11 @@
  * the environment, the registry transport for live checks, GitHub introspection and the GitHub API
  * token. Shared by `auth status` and the credentials part of `audit`, so both check the same thing.
  */
-import {createCredentialVerifier, type AuthStatusOptions} from './lib/checks/auth-status.js'
-import {UsageError} from './lib/errors.js'
-import {createTransport, credentialSources, isFile} from './runtime.js'
-import {createStatusGitHubPort, githubApiToken} from './runtime-github.js'
+import {createCredentialVerifier, type AuthStatusOptions} from '../lib/checks/auth-status.js'
+import {UsageError} from '../lib/errors.js'
+import {isFile} from './files.js'
+import {createTransport, credentialSources} from './registry.js'
+import {createStatusGitHubPort, githubApiToken} from './github.js'
 
 /** The flags of `auth status` that decide its wiring. */
 export type AuthStatusWiringOptions = {

@@ -1,18 +1,14 @@
 /**
- * The real-world implementations the command layer passes into the credential library: a file
- * reader and a helper runner built on `child_process.spawn`. Nothing here runs at import time, and
+ * The credential helper process: the runner the credential library is given (`child_process.spawn`),
+ * and docker's default-store detection from `PATH`. Nothing here runs at import time, and
  * nothing reads the process environment: callers pass it in.
  */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
 import {constants as fsConstants} from 'node:fs'
-import {access, readFile} from 'node:fs/promises'
+import {access} from 'node:fs/promises'
 import {delimiter, join} from 'node:path'
 
-import {helperProgram, type HelperRunner, type HelperRunResult} from './helper.js'
-import type {ReadTextFile} from './docker-config.js'
-
-/** Reads a UTF-8 file (`fs.promises.readFile`); rejects with the errno error, e.g. `ENOENT`. */
-export const readTextFile: ReadTextFile = (path) => readFile(path, 'utf8')
+import {helperProgram, type HelperRunner, type HelperRunResult} from '../lib/credentials/helper.js'
 
 /** Output beyond this (per stream) makes the run fail: helpers print one small JSON object. */
 export const MAX_HELPER_OUTPUT_BYTES = 1024 * 1024

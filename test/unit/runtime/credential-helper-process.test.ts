@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {MAX_HELPER_OUTPUT_BYTES, detectDefaultCredsStore, lookPath, readTextFile, runHelperProcess} from '../../../src/lib/credentials/node-io.js'
+import {MAX_HELPER_OUTPUT_BYTES, detectDefaultCredsStore, lookPath, runHelperProcess} from '../../../src/runtime/credential-helper-process.js'
+import {readTextFile} from '../../../src/runtime/files.js'
 
 const NODE = process.execPath
 

@@ -5,7 +5,7 @@
  */
 import {lstat, readdir, readFile} from 'node:fs/promises'
 
-import type {DirEntry, EntryKind, RepoFs} from './checks/repo-images.js'
+import type {DirEntry, EntryKind, RepoFs} from '../lib/repo-fs.js'
 
 function kindOf(entry: {isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean}): EntryKind {
   if (entry.isSymbolicLink()) return 'symlink'

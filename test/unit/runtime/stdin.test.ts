@@ -6,8 +6,8 @@ import {PassThrough} from 'node:stream'
 
 import {describe, expect, it} from 'vitest'
 
-import {appendText, readFlagFile} from '../../../src/io/files.js'
-import {readStdin} from '../../../src/io/stdin.js'
+import {appendText, readFlagFile} from '../../../src/runtime/files.js'
+import {readStdin} from '../../../src/runtime/stdin.js'
 import {UsageError} from '../../../src/lib/errors.js'
 
 describe('readStdin', () => {

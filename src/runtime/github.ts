@@ -4,17 +4,18 @@
  * introspection and the API client. Octokit loads only when a client is created and the native
  * keyring module only when an entry is first touched, so importing this stays cheap.
  */
-import {resolveApiBaseUrl, type GitHubEndpoint} from './lib/github/api-url.js'
-import {createGitHubPort, type Introspect} from './lib/checks/github-port.js'
-import type {GitHubPort} from './lib/checks/auth-status.js'
-import type {CredentialLookup} from './lib/credentials/types.js'
-import {ghcrRegistry, type GhcrLsDeps} from './lib/github/ghcr-ls.js'
-import {introspectToken} from './lib/github/introspect.js'
+import {resolveApiBaseUrl, type GitHubEndpoint} from '../lib/github/api-url.js'
+import {createGitHubPort, type Introspect} from '../lib/checks/github-port.js'
+import type {GitHubPort} from '../lib/checks/auth-status.js'
+import type {CredentialLookup} from '../lib/credentials/types.js'
+import {ghcrRegistry, type GhcrLsDeps} from '../lib/github/ghcr-ls.js'
+import {introspectToken} from '../lib/github/introspect.js'
 // keyring.ts loads the native @napi-rs/keyring module only when an entry is first touched.
-import {createKeyringReader, createKeyringStore, type KeyringStore} from './lib/github/keyring.js'
-import {resolveGitHubToken, type GitHubTokenResolution} from './lib/github/token.js'
-import type {ResolvedGitHubToken, TagLister} from './lib/github/types.js'
-import {createCredentials, envValue, lazyCredentials, lazyRegistryClient, proxyFromEnv, userAgent} from './runtime.js'
+import {createKeyringReader, createKeyringStore, type KeyringStore} from '../lib/github/keyring.js'
+import {resolveGitHubToken, type GitHubTokenResolution} from '../lib/github/token.js'
+import type {ResolvedGitHubToken, TagLister} from '../lib/github/types.js'
+import {envValue, proxyFromEnv, userAgent} from './environment.js'
+import {createCredentials, lazyCredentials, lazyRegistryClient} from './registry.js'
 
 /** Timeout and user agent of GitHub requests, from the command's flags and version. */
 export type GitHubRuntimeOptions = {timeoutSeconds: number; version?: string; now?: () => number}
@@ -124,7 +125,7 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
     resolveToken: async (flag) => resolveToken({host: endpoint.host, flag, credentials}),
     deps: (token) => ({
       createClient: async () => {
-        const {createGitHubClient} = await import('./lib/github/client.js')
+        const {createGitHubClient} = await import('../lib/github/client.js')
         const fetch = await proxiedFetch()
         return createGitHubClient({
           apiUrl: endpoint.apiUrl,

@@ -5,14 +5,16 @@
  */
 import {resolve} from 'node:path'
 
-import type {AuditOptions, AuditPart, CredentialsAudit} from './lib/checks/audit.js'
-import {contextWithin, credentialFindings, imagesFromList, workflowLocation} from './lib/checks/audit-inputs.js'
-import type {FindingLocation, Severity} from './lib/checks/finding.js'
-import {readFlagFile} from './io/files.js'
-import {UsageError} from './lib/errors.js'
-import {nodeRepoFs} from './lib/node-fs.js'
-import {parsePlatform} from './lib/platform.js'
-import {createRuntime, envValue, isDirectory, machinePlatform, type Runtime} from './runtime.js'
+import type {AuditOptions, AuditPart, CredentialsAudit} from '../lib/checks/audit.js'
+import {contextWithin, credentialFindings, imagesFromList, workflowLocation} from '../lib/checks/audit-inputs.js'
+import type {FindingLocation, Severity} from '../lib/checks/finding.js'
+import {readFlagFile} from './files.js'
+import {UsageError} from '../lib/errors.js'
+import {nodeRepoFs} from './repository-fs.js'
+import {parsePlatform} from '../lib/platform.js'
+import {envValue, machinePlatform} from './environment.js'
+import {isDirectory} from './files.js'
+import {createRuntime, type Runtime} from './registry.js'
 
 /** The arguments and flags of `regctl audit` that decide its wiring. */
 export type AuditWiringOptions = {
@@ -111,7 +113,7 @@ export async function createAuditWiring(options: AuditWiringOptions): Promise<Au
  */
 function credentialsAudit(options: AuditWiringOptions): CredentialsAudit {
   return async () => {
-    const [{createAuthStatusWiring}, {authStatus}] = await Promise.all([import('./runtime-auth-status.js'), import('./lib/checks/auth-status.js')])
+    const [{createAuthStatusWiring}, {authStatus}] = await Promise.all([import('./auth-status.js'), import('../lib/checks/auth-status.js')])
     const wiring = await createAuthStatusWiring({
       offline: options.offline,
       insecureRegistries: options.insecureRegistries,

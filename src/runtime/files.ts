@@ -1,6 +1,7 @@
 /** Files the user or the CI runner named on the command line or in the environment. */
-import {appendFile, readFile} from 'node:fs/promises'
+import {appendFile, readFile, stat} from 'node:fs/promises'
 
+import type {ReadTextFile} from '../lib/credentials/docker-config.js'
 import {UsageError} from '../lib/errors.js'
 import {readStdin} from './stdin.js'
 
@@ -27,4 +28,17 @@ export async function appendText(file: string, text: string): Promise<string | u
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? String(error)
   }
+}
+
+/** Reads a UTF-8 file (`fs.promises.readFile`); rejects with the errno error, e.g. `ENOENT`. */
+export const readTextFile: ReadTextFile = (path) => readFile(path, 'utf8')
+
+/** True when `path` is an existing directory. */
+export async function isDirectory(path: string): Promise<boolean> {
+  return Boolean((await stat(path).catch(() => undefined))?.isDirectory())
+}
+
+/** True when `path` is an existing regular file. */
+export async function isFile(path: string): Promise<boolean> {
+  return Boolean((await stat(path).catch(() => undefined))?.isFile())
 }
