@@ -6,7 +6,7 @@
  */
 import {isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap} from 'yaml'
 
-import {expandWord, type VariableLookup} from './dockerfile.js'
+import {expandWord, type VariableLookup} from './shell-words.js'
 
 /** The file names Compose looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const
