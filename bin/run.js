@@ -3,7 +3,13 @@
 //
 // `--version` is answered without loading oclif: it is what scripts and shells call most often,
 // and importing @oclif/core alone costs several times node's own start-up. The output is the same
-// string oclif prints (`regctl/0.1.0 linux-x64 node-v20.20.2`).
+// string oclif prints (`regctl/0.1.0 linux-x64 node-v24.22.3`).
+//
+// Node's on-disk compile cache (22.1+) keeps the V8 code of every module loaded after this line:
+// later runs skip parsing and compiling them (about a third of start-up). Older Nodes lack it.
+import module from 'node:module'
+
+module.enableCompileCache?.()
 const args = process.argv.slice(2)
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const {readFileSync} = await import('node:fs')
