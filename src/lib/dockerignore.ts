@@ -16,6 +16,7 @@
  *
  * Pure: no file system access.
  */
+import {RE2JS} from 're2js'
 
 /**
  * Thrown when a pattern is not valid: Go's `filepath.ErrBadPattern` ("syntax error in pattern"),
@@ -29,6 +30,26 @@ export class BadPatternError extends Error {
   ) {
     super(`syntax error in pattern ${JSON.stringify(pattern)}: ${reason}`)
     this.name = 'BadPatternError'
+  }
+}
+
+/**
+ * Bounds on an ignore file (issue 12). Docker sets none, but a real `.dockerignore` has tens of
+ * lines; these are generous and keep the audit's work bounded against a hostile pull request:
+ * patterns × files × path depth literal comparisons, and a linear RE2 match per surviving pair.
+ */
+export const IGNORE_BOUNDS = {
+  /** Patterns per ignore file (or per COPY instruction). */
+  patterns: 10_000,
+  /** Characters per pattern. */
+  patternLength: 4096,
+} as const
+
+/** Thrown when an ignore file exceeds {@link IGNORE_BOUNDS}: regctl cannot evaluate it faithfully. */
+export class PatternBoundError extends Error {
+  constructor(readonly detail: string) {
+    super(detail)
+    this.name = 'PatternBoundError'
   }
 }
 
@@ -184,138 +205,18 @@ export function compilePattern(cleaned: string): {kind: MatchKind; goRegexp?: st
   return {kind, goRegexp: `${reg}$`}
 }
 
-const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/'])
-
-/** POSIX classes RE2 accepts inside brackets (`[[:alpha:]]`), as JS class contents. */
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-}
-
-/** One RE2 escape (`\c`) as JS `u`-mode source, or a BadPatternError reason. */
-function translateEscape(c: string, inClass: boolean): string | {error: string} {
-  if ((c.codePointAt(0) ?? 0x80) < 0x80 && !/^[0-9A-Za-z]$/.test(c)) {
-    // RE2: an escaped ASCII non-word character is always itself.
-    if (JS_SYNTAX.has(c)) return `\\${c}`
-    if (c === '-') return inClass ? '\\-' : '-'
-    return c
-  }
-
-  switch (c) {
-    case 'd':
-    case 'D':
-    case 'w':
-    case 'W':
-    case 'f':
-    case 'n':
-    case 'r':
-    case 't':
-    case 'v':
-      return `\\${c}`
-    case 'a':
-      return '\\x07'
-    case 's':
-      // RE2's \s is [\t\n\f\r ], narrower than JavaScript's.
-      return inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]'
-    case 'b':
-    case 'B':
-      return inClass ? {error: `\\${c} is not allowed in a class`} : `\\${c}`
-    case 'A':
-      return inClass ? {error: '\\A is not allowed in a class'} : '^'
-    case 'z':
-      return inClass ? {error: '\\z is not allowed in a class'} : '$'
-    default:
-      return {error: `escape \\${c} is not supported`}
-  }
-}
-
 /**
- * Translates the RE2 expression {@link compilePattern} builds into an equivalent JS `u` regexp.
- * Differences handled: RE2 takes a lone `]` and a leading `]` in a class as literals, `[` inside a
- * class as a literal (or a POSIX class), and `.` excludes only `\n`.
+ * Compiles the RE2 expression {@link compilePattern} builds with `re2js`, a pure JavaScript port of
+ * RE2 — the engine of Go's `regexp`, which upstream uses. Same syntax, same semantics, and linear
+ * time in the length of the path: a hostile `.dockerignore` (`.env*a*a*a*a*…b`, `**∕**∕**∕…`) cannot
+ * make matching backtrack (issue 12). Throws {@link BadPatternError} when RE2 rejects it.
  */
-export function goRegexpToJs(source: string, pattern: string): RegExp {
-  const chars = [...source]
-  let out = ''
-  let inClass = false
-  const fail = (reason: string): never => {
-    throw new BadPatternError(pattern, reason)
-  }
-
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string
-    if (c === '\\') {
-      const next = chars[++i]
-      if (next === undefined) fail('trailing backslash')
-      const translated = translateEscape(next as string, inClass)
-      if (typeof translated !== 'string') fail(translated.error)
-      out += translated as string
-      continue
-    }
-
-    if (inClass) {
-      if (c === ']') {
-        inClass = false
-        out += ']'
-      } else if (c === '[' && chars[i + 1] === ':' && chars.slice(i + 2).join('').includes(':]')) {
-        // RE2 parseNamedClass: `[:name:]`; an unknown name is an error, no `:]` means a literal.
-        let end = i + 2
-        while (!(chars[end] === ':' && chars[end + 1] === ']')) end++
-        const posix = POSIX_CLASSES[chars.slice(i + 2, end).join('')]
-        if (posix === undefined) fail('invalid character class range')
-        out += posix as string
-        i = end + 1
-      } else if (c === '[') {
-        out += '\\['
-      } else {
-        out += c
-      }
-
-      continue
-    }
-
-    if (c === '[') {
-      inClass = true
-      out += '['
-      if (chars[i + 1] === '^') {
-        out += '^'
-        i++
-      }
-
-      // RE2 (like POSIX) takes a `]` right after `[` or `[^` as a literal; JS would close the class.
-      if (chars[i + 1] === ']') {
-        out += '\\]'
-        i++
-      }
-    } else if (c === ']') {
-      out += '\\]'
-    } else if (c === '.') {
-      out += '[^\\n]'
-    } else if (c === '(' && chars[i + 1] !== '?') {
-      out += '(?:'
-    } else {
-      out += c
-    }
-  }
-
-  if (inClass) fail('missing closing ]')
+export function compileGoRegexp(source: string, pattern: string): RE2JS {
   try {
-    return new RegExp(out, 'u')
+    return RE2JS.compile(source)
   } catch (error) {
     // E.g. a reversed range `[z-a]` (RE2: "invalid character class range").
-    return fail(error instanceof Error ? error.message : 'invalid regular expression')
+    throw new BadPatternError(pattern, error instanceof Error ? error.message : 'invalid regular expression')
   }
 }
 
@@ -330,28 +231,30 @@ export type Pattern = {
   match(path: string): boolean
 }
 
-function newPattern(source: string, cleaned: string, exclusion: boolean): Pattern {
-  const {kind, goRegexp} = compilePattern(cleaned)
-  // Upstream compiles lazily and reports a regexp error on every use: do the same, so a matcher
-  // with such a pattern still builds (like `New`) but fails when consulted (like the build).
-  let regexp: RegExp | BadPatternError | undefined
-  const compiled = (): RegExp => {
-    if (regexp === undefined) {
-      try {
-        regexp = goRegexpToJs(goRegexp ?? '^$', source)
-      } catch (error) {
-        regexp = error instanceof BadPatternError ? error : new BadPatternError(source, String(error))
-      }
-    }
+/** A {@link Pattern} with the literal text every path it matches starts with. */
+type IndexedPattern = Pattern & {readonly literal: string}
 
-    if (regexp instanceof BadPatternError) throw regexp
-    return regexp
+function newPattern(source: string, cleaned: string, exclusion: boolean): IndexedPattern {
+  const {kind, goRegexp} = compilePattern(cleaned)
+  // Compiled now, but a compile error is reported on every use, as upstream (which compiles
+  // lazily): a matcher with such a pattern still builds (like `New`) but fails when consulted.
+  let regexp: RE2JS | BadPatternError | undefined
+  if (kind === 'regexp') {
+    try {
+      regexp = compileGoRegexp(goRegexp ?? '^$', source)
+    } catch (error) {
+      regexp = error instanceof BadPatternError ? error : new BadPatternError(source, String(error))
+    }
   }
 
+  // The regexp is anchored and its characters up to the first glob metacharacter are literals: a
+  // path that does not start with them cannot match. The matcher indexes patterns by it.
+  const literal = /^[^*?[\]\\^]*/.exec(cleaned)?.[0] ?? ''
   return {
     cleaned,
     exclusion,
     kind,
+    literal,
     match(path: string): boolean {
       switch (kind) {
         case 'exact':
@@ -365,9 +268,41 @@ function newPattern(source: string, cleaned: string, exclusion: boolean): Patter
           return path.endsWith(suffix) || (suffix.startsWith('/') && path === suffix.slice(1))
         }
         case 'regexp':
-          return compiled().test(path)
+          if (regexp instanceof BadPatternError) throw regexp
+          return path.startsWith(literal) && (regexp as RE2JS).test(path)
       }
     },
+  }
+}
+
+/**
+ * Which patterns can match a path or one of its parents, in pattern order. A pattern whose
+ * literal start holds a `/` can only match paths whose first segment is the literal's; one with a
+ * literal start only paths beginning with its first character; the rest (`**∕x`, `*.env`) any
+ * path. Only a necessary condition, so answers are unchanged; thousands of patterns over
+ * thousands of files then cost what the patterns that could apply cost.
+ */
+function indexPatterns(patterns: readonly IndexedPattern[]): (file: string) => IndexedPattern[] {
+  const any: number[] = []
+  const bySegment = new Map<string, number[]>()
+  const byChar = new Map<string, number[]>()
+  const add = (map: Map<string, number[]>, key: string, index: number): void => {
+    const list = map.get(key)
+    if (list) list.push(index)
+    else map.set(key, [index])
+  }
+
+  patterns.forEach((pattern, index) => {
+    const slash = pattern.literal.indexOf('/')
+    if (slash > 0) add(bySegment, pattern.literal.slice(0, slash), index)
+    else if (pattern.literal !== '' && slash === -1) add(byChar, pattern.literal.charAt(0), index)
+    else any.push(index)
+  })
+  return (file) => {
+    const slash = file.indexOf('/')
+    const lists = [any, bySegment.get(slash === -1 ? file : file.slice(0, slash)) ?? [], byChar.get(file.charAt(0)) ?? []]
+    const merged = lists.flat().sort((a, b) => a - b)
+    return merged.map((index) => patterns[index] as IndexedPattern)
   }
 }
 
@@ -390,15 +325,24 @@ export type PatternMatcher = {
 
 /**
  * Builds a matcher (upstream `New`): trims each pattern, skips empty ones, cleans it, splits off
- * `!`, and checks `filepath.Match` syntax. Throws {@link BadPatternError} for `!` alone or a
+ * `!`, and checks `filepath.Match` syntax. Throws {@link PatternBoundError} past
+ * {@link IGNORE_BOUNDS}, {@link BadPatternError} for `!` alone or a
  * malformed pattern.
  */
 export function newPatternMatcher(patterns: readonly string[]): PatternMatcher {
-  const compiled: Pattern[] = []
+  if (patterns.length > IGNORE_BOUNDS.patterns) {
+    throw new PatternBoundError(`${patterns.length} patterns, over the bound of ${IGNORE_BOUNDS.patterns}`)
+  }
+
+  const compiled: IndexedPattern[] = []
   let exclusions = false
   for (const raw of patterns) {
     let p = raw.trim()
     if (p === '') continue
+    if (p.length > IGNORE_BOUNDS.patternLength) {
+      throw new PatternBoundError(`a pattern of ${p.length} characters, over the bound of ${IGNORE_BOUNDS.patternLength}`)
+    }
+
     p = cleanPath(p)
     let exclusion = false
     if (p.startsWith('!')) {
@@ -413,19 +357,22 @@ export function newPatternMatcher(patterns: readonly string[]): PatternMatcher {
     compiled.push(newPattern(raw, p, exclusion))
   }
 
+  const candidates = indexPatterns(compiled)
   const evaluate = (file: string, withParents: boolean): boolean => {
     let matched = false
     const parent = dirPath(file)
-    const parentDirs = parent.split('/')
-    for (const pattern of compiled) {
+    // The parent paths (`a`, `a/b`, …), built once per file rather than once per pattern.
+    const parentPaths: string[] = []
+    if (withParents && parent !== '.') {
+      const parentDirs = parent.split('/')
+      for (let i = 0; i < parentDirs.length; i++) parentPaths.push(parentDirs.slice(0, i + 1).join('/'))
+    }
+
+    for (const pattern of candidates(file)) {
       // Skip an inclusion when already matched and an exception when not matched yet.
       if (pattern.exclusion !== matched) continue
       let match = pattern.match(file)
-      if (!match && withParents && parent !== '.') {
-        for (let i = 0; i < parentDirs.length && !match; i++) {
-          match = pattern.match(parentDirs.slice(0, i + 1).join('/'))
-        }
-      }
+      for (let i = 0; i < parentPaths.length && !match; i++) match = pattern.match(parentPaths[i] as string)
 
       if (match) matched = !pattern.exclusion
     }

@@ -8,7 +8,7 @@
  * semantics (see `../dockerignore.ts`). Findings show file names and redactions, never a secret.
  */
 import {redactSecret} from '../errors.js'
-import {BadPatternError, newPatternMatcher, parseIgnoreEntries, type PatternMatcher} from '../dockerignore.js'
+import {BadPatternError, newPatternMatcher, parseIgnoreEntries, PatternBoundError, type PatternMatcher} from '../dockerignore.js'
 import {findContextCopies, parseKeyValues, type ContextCopy, type ParsedDockerfile} from '../dockerfile.js'
 import type {Finding, Severity} from './finding.js'
 import {joinPath, type RepoFs} from '../repo-fs.js'
@@ -167,6 +167,17 @@ async function loadIgnore(input: BuildContextInput, dockerfile: string, context:
     matcher.validate()
     return {kind: 'file', path, matcher}
   } catch (error) {
+    if (error instanceof PatternBoundError) {
+      findings.push({
+        ruleId: 'repo/input-bound',
+        severity: 'warning',
+        message: `${path}: ${error.detail}; regctl cannot tell what it excludes, so the build context of ${dockerfile} was not checked`,
+        location: {file: path},
+        fix: `Shorten ${path}: a few broad patterns (**/.env*, *.pem) do the work of thousands of literal ones.`,
+      })
+      return {kind: 'invalid'}
+    }
+
     if (!(error instanceof BadPatternError)) throw error
     const entry = entries.find((candidate) => candidate.pattern === error.pattern || candidate.pattern.trim() === error.pattern.trim())
     findings.push({
@@ -180,19 +191,34 @@ async function loadIgnore(input: BuildContextInput, dockerfile: string, context:
   }
 }
 
+/** One matcher per COPY source glob, compiled once per audit (a pattern is compiled with RE2). */
+const sourceMatchers = new Map<string, PatternMatcher | undefined>()
+
+function sourceMatcher(source: string): PatternMatcher | undefined {
+  if (!sourceMatchers.has(source)) {
+    let matcher: PatternMatcher | undefined
+    try {
+      matcher = newPatternMatcher([source])
+      matcher.validate()
+    } catch {
+      // An invalid or over-long glob copies nothing we can tell (docker fails the build).
+      matcher = undefined
+    }
+
+    // Bounded: a cache of the globs of the Dockerfiles in one run.
+    if (sourceMatchers.size > 10_000) sourceMatchers.clear()
+    sourceMatchers.set(source, matcher)
+  }
+
+  return sourceMatchers.get(source)
+}
+
 /** The COPY/ADD that copies `contextPath` into the image, if any. */
 function copiedBy(copies: readonly ContextCopy[], contextPath: string): ContextCopy | undefined {
   return copies.find((copy) =>
     copy.sources.some((source) => {
       if (source === '.' || source === '*') return true
-      if (/[*?[\\]/.test(source)) {
-        try {
-          return newPatternMatcher([source]).matchesOrParentMatches(contextPath)
-        } catch {
-          return false
-        }
-      }
-
+      if (/[*?[\\]/.test(source)) return sourceMatcher(source)?.matchesOrParentMatches(contextPath) ?? false
       return contextPath === source || contextPath.startsWith(`${source}/`)
     }),
   )

@@ -73,6 +73,16 @@ export const REPOSITORY_RULES: readonly Rule[] = [
     shortDescription: 'The repository walk stopped at its depth or file bound',
     help: 'regctl bounds how deep and how many files it walks so an audit always finishes. Files beyond the bound were not checked. Audit a subdirectory, or raise the bound.',
   },
+  {
+    id: 'repo/input-bound',
+    name: 'InputOverBound',
+    defaultSeverity: 'warning',
+    shortDescription: 'A file exceeds a bound regctl sets, so it was not (fully) checked',
+    help: [
+      'regctl bounds the work any one input can cost (file size, line count, pattern count, nesting depth) so that a hostile or generated file cannot hang or crash the audit. The bounds are generous and listed in the README ("Bounds"). A file over a bound is reported here, naming the bound, instead of being skipped silently: what lies beyond the bound (a `FROM`, a secret, a `COPY . .`) was not seen.',
+      'Fix: split or simplify the file; a generated Dockerfile or ignore file this large is worth reviewing by hand.',
+    ].join('\n\n'),
+  },
 ]
 
 /**

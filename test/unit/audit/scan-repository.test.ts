@@ -126,6 +126,15 @@ describe('scanRepository build-context rules (in-memory fs)', () => {
     expect(outside.findings).toEqual([])
   })
 
+  it('reports a .dockerignore over the pattern bound as repo/input-bound naming the bound, not a silent skip', async () => {
+    const ignore = Array.from({length: 10_001}, (_, i) => `generated-${i}`).join('\n')
+    const fs = memFs('/r', {Dockerfile: dockerfile, '.dockerignore': ignore, '.env': 'A=1'})
+    const findings = (await scanRepository('/r', fs)).findings
+    expect(summary(findings)).toEqual(['warning repo/input-bound .dockerignore'])
+    expect(findings[0]?.message).toContain('10001 patterns, over the bound of 10000')
+    expect(findRule('repo/input-bound')).toBeDefined()
+  })
+
   it('reports an invalid .dockerignore pattern with its line and does not guess what it excludes', async () => {
     const fs = memFs('/r', {Dockerfile: dockerfile, '.dockerignore': '# ok\nnode_modules\n[unclosed\n', '.env': 'A=1'})
     const findings = (await scanRepository('/r', fs)).findings
