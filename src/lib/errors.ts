@@ -8,6 +8,7 @@
  * Rule: redact *before* constructing an error. Messages and fields must never hold a secret; use
  * {@link redactUrl} / {@link redactText} on anything that came from a request or a config file.
  */
+import {redactSecrets} from './secrets/redact.js'
 
 /** Stable error codes. Never renumber or rename: scripts match on them. */
 export type ErrorCode =
@@ -247,38 +248,16 @@ export function redactUrl(input: string | URL): string {
   return url.toString()
 }
 
-const TOKEN_PATTERNS: RegExp[] = [
-  /\b(gh[pousr]_)[A-Za-z0-9]{20,}/g,
-  /\b(github_pat_)[A-Za-z0-9_]{20,}/g,
-  /\b(dckr_pat_)[A-Za-z0-9_-]{10,}/g,
-  /\b(AKIA)[A-Z0-9]{16}\b/g,
-]
-
 /**
- * Redacts credentials from free text: `Authorization` values, `access_token=…`, known token
- * formats (kept as `ghp_…abcd`), JWTs and passwords in URLs.
+ * Redacts credentials from free text with the one secret catalogue (src/lib/secrets/): known
+ * token formats (kept as `ghp_…abcd`), private keys, JWTs, `Authorization` values,
+ * `access_token=…` and other secret-named values, passwords in URLs.
  */
 export function redactText(text: string): string {
-  let out = text
-    .replace(/(authorization\s*[:=]\s*)(basic|bearer)\s+[^\s"',;]+/gi, '$1$2 REDACTED')
-    .replace(/\b(access_token|refresh_token|password|token)(["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi, '$1$2REDACTED')
-    .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, 'REDACTED-JWT')
-    .replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1REDACTED@')
-  for (const pattern of TOKEN_PATTERNS) {
-    out = out.replace(pattern, (match, prefix: string) => redactSecret(match, prefix))
-  }
-
-  return out
+  return redactSecrets(text)
 }
 
-/**
- * Shows a secret as its recognisable prefix and last four characters: `ghp_…a1b2`. Secrets shorter
- * than 12 characters show nothing but their length class, so short passwords cannot leak.
- */
-export function redactSecret(secret: string, prefix = ''): string {
-  if (secret.length < 12) return '…'
-  return `${prefix}…${secret.slice(-4)}`
-}
+export {redactSecret} from './secrets/redact.js'
 
 /** True for errors of the regctl model (as opposed to bugs). */
 export function isRegctlError(error: unknown): error is RegctlError {

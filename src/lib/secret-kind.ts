@@ -16,6 +16,7 @@
  */
 import {parseEcrPassword} from './ecr-token.js'
 import {redactSecret} from './errors.js'
+import {SECRET_PATTERNS, type SecretPatternId} from './secrets/catalogue.js'
 
 /** Stable ids (part of `auth status --json`): never rename. */
 export type SecretKindId =
@@ -77,24 +78,32 @@ export type SecretKind = {
 
 type Rule = {id: SecretKindId; prefix: string; label: string; short: string; provider: SecretProvider}
 
-/** Prefix rules; `github_pat_` is checked before the `gh?_` family only for readability. */
-const PREFIX_RULES: Rule[] = [
-  {id: 'github-fine-grained-pat', prefix: 'github_pat_', label: 'GitHub fine-grained personal access token', short: 'fine-grained PAT', provider: 'github'},
-  {id: 'github-classic-pat', prefix: 'ghp_', label: 'GitHub classic personal access token', short: 'classic PAT', provider: 'github'},
-  {id: 'github-oauth', prefix: 'gho_', label: 'GitHub OAuth token', short: 'OAuth token', provider: 'github'},
-  {id: 'github-app-user', prefix: 'ghu_', label: 'GitHub App user-to-server token', short: 'GitHub App user token', provider: 'github'},
-  {
-    id: 'github-app-installation',
-    prefix: 'ghs_',
-    label: 'GitHub App installation token (e.g. Actions GITHUB_TOKEN)',
-    short: 'installation token',
-    provider: 'github',
-  },
-  {id: 'github-refresh', prefix: 'ghr_', label: 'GitHub App refresh token', short: 'refresh token', provider: 'github'},
-  {id: 'dockerhub-pat', prefix: 'dckr_pat_', label: 'Docker Hub personal access token', short: 'Docker Hub PAT', provider: 'dockerhub'},
-  {id: 'dockerhub-oat', prefix: 'dckr_oat_', label: 'Docker Hub organization access token', short: 'Docker Hub OAT', provider: 'dockerhub'},
-  {id: 'gcp-access-token', prefix: 'ya29.', label: 'Google Cloud OAuth2 access token', short: 'GCP access token', provider: 'gcp'},
-]
+/** Catalogue ids that are registry-login kinds, with the extra words a login's label carries. */
+const LOGIN_KINDS: Partial<Record<SecretPatternId, {id: SecretKindId; note?: string}>> = {
+  'github-fine-grained-pat': {id: 'github-fine-grained-pat'},
+  'github-classic-pat': {id: 'github-classic-pat'},
+  'github-oauth': {id: 'github-oauth'},
+  'github-app-user': {id: 'github-app-user'},
+  'github-app-installation': {id: 'github-app-installation', note: 'e.g. Actions GITHUB_TOKEN'},
+  'github-refresh': {id: 'github-refresh'},
+  'dockerhub-pat': {id: 'dockerhub-pat'},
+  'dockerhub-oat': {id: 'dockerhub-oat'},
+  'gcp-access-token': {id: 'gcp-access-token'},
+}
+
+/**
+ * Prefix rules, from the one secret catalogue (src/lib/secrets/catalogue.ts), in its order
+ * (`github_pat_` before the `gh?_` family).
+ */
+const PREFIX_RULES: Rule[] = SECRET_PATTERNS.flatMap((entry) => {
+  const login = LOGIN_KINDS[entry.id]
+  if (!login || !entry.provider || !isLoginProvider(entry.provider)) return []
+  return [{id: login.id, prefix: entry.prefix, label: login.note ? `${entry.label} (${login.note})` : entry.label, short: entry.short, provider: entry.provider}]
+})
+
+function isLoginProvider(provider: string): provider is SecretProvider {
+  return ['github', 'dockerhub', 'aws', 'gcp', 'azure'].includes(provider)
+}
 
 /** The username `az acr login` writes (the null GUID): the password is an ACR refresh token. */
 export const ACR_TOKEN_USERNAME = '00000000-0000-0000-0000-000000000000'

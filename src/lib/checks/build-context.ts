@@ -5,47 +5,15 @@
  *
  * The ignore file in force follows BuildKit: `<Dockerfile>.dockerignore` next to the Dockerfile
  * wins over `.dockerignore` at the context root; patterns are evaluated with moby/patternmatcher
- * semantics (see `../dockerignore.ts`). Findings show file names and redactions, never a secret.
+ * semantics (see `../dockerignore.ts`). Secrets are recognised with the one catalogue
+ * (`../secrets/`); findings show file names and redactions, never a secret.
  */
-import {redactSecret} from '../errors.js'
+import {containsPrivateKey} from '../secrets/detect.js'
+import {findSecretsInInstructions} from './dockerfile-secrets.js'
 import {BadPatternError, newPatternMatcher, parseIgnoreEntries, PatternBoundError, type PatternMatcher} from '../dockerignore.js'
-import {findContextCopies, parseKeyValues, type ContextCopy, type ParsedDockerfile} from '../dockerfile.js'
+import {findContextCopies, type ContextCopy, type ParsedDockerfile} from '../dockerfile.js'
 import type {Finding, Severity} from './finding.js'
 import {joinPath, type RepoFs} from '../repo-fs.js'
-
-/** A credential format recognised in text: its name and the regexp (group 1 = the shown prefix). */
-type SecretPattern = {kind: string; pattern: RegExp; showPrefix: boolean}
-
-/**
- * Token formats with a fixed, documented prefix (so false positives are rare). Lengths follow the
- * issuers' formats loosely: enough characters that a prefix alone never matches.
- */
-const SECRET_PATTERNS: readonly SecretPattern[] = [
-  {kind: 'GitHub token', pattern: /\b(gh[pousr]_)[A-Za-z0-9]{20,}/, showPrefix: true},
-  {kind: 'GitHub fine-grained token', pattern: /\b(github_pat_)[A-Za-z0-9_]{20,}/, showPrefix: true},
-  {kind: 'Docker Hub access token', pattern: /\b(dckr_pat_)[A-Za-z0-9_-]{10,}/, showPrefix: true},
-  {kind: 'AWS access key id', pattern: /\b(AKIA)[0-9A-Z]{16}\b/, showPrefix: true},
-  {kind: 'GitLab token', pattern: /\b(glpat-)[A-Za-z0-9_-]{20,}/, showPrefix: true},
-  {kind: 'Slack token', pattern: /\b(xox[bp]-)[A-Za-z0-9-]{10,}/, showPrefix: true},
-  {kind: 'private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, showPrefix: false},
-]
-
-/** A secret found in text: what it looks like and how it may be shown. */
-export type SecretMatch = {kind: string; redacted: string}
-
-/**
- * Finds a credential-looking value in `text`. `redacted` is safe to print: the token's prefix and
- * last four characters (`ghp_…a1b2`), or `[private key]`.
- */
-export function findSecretInText(text: string): SecretMatch | undefined {
-  for (const {kind, pattern, showPrefix} of SECRET_PATTERNS) {
-    const match = pattern.exec(text)
-    if (!match) continue
-    return {kind, redacted: showPrefix ? redactSecret(match[0], match[1] ?? '') : '[private key]'}
-  }
-
-  return undefined
-}
 
 /** Files larger than this are not read for content checks (`.npmrc`, `*.pem`…). */
 export const MAX_CONTENT_BYTES = 256 * 1024
@@ -60,10 +28,10 @@ type Classifier = (path: string) => Promise<string | undefined>
 
 /** The file-name (and, where names are ambiguous, content) rules for secret-looking files. */
 function secretClassifier(root: string, fs: RepoFs): Classifier {
-  const readSmall = async (path: string): Promise<string | undefined> => {
+  const readSmall = async (path: string, limit = MAX_CONTENT_BYTES): Promise<string | undefined> => {
     try {
       const stat = await fs.stat(joinPath(root, path))
-      if (stat.kind !== 'file' || stat.size > MAX_CONTENT_BYTES) return undefined
+      if (stat.kind !== 'file' || stat.size > limit) return undefined
       return await fs.readFile(joinPath(root, path))
     } catch {
       // Unreadable: we cannot tell, so we do not claim a secret.
@@ -79,12 +47,6 @@ function secretClassifier(root: string, fs: RepoFs): Classifier {
     if (lower.endsWith('.key')) return 'private key'
     if (lower.endsWith('.p12') || lower.endsWith('.pfx')) return 'PKCS#12 key store'
     if (/^credentials.*\.json$/.test(lower)) return 'credentials file'
-    if (lower.endsWith('.pem')) {
-      // A .pem is often a public certificate: only a private key block makes it a secret.
-      const text = await readSmall(path)
-      return text !== undefined && /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(text) ? 'private key' : undefined
-    }
-
     if (lower === '.npmrc') {
       const text = await readSmall(path)
       return text !== undefined && npmrcHasToken(text) ? 'npm credentials' : undefined
@@ -102,8 +64,31 @@ function secretClassifier(root: string, fs: RepoFs): Classifier {
         : undefined
     }
 
+    // Private keys by content, whatever the file is called (`deploy/deploy_key`, `server.key.bak`,
+    // a `.pem` that is not just a certificate): an armour line at the start of a line of a small file.
+    if (mayHoldKey(lower)) {
+      const text = await readSmall(path, MAX_KEY_FILE_BYTES)
+      if (text !== undefined && hasKeyArmourLine(text)) return 'private key'
+    }
+
     return undefined
   }
+}
+
+/** Private-key files are small: a PEM bundle with a chain stays far below this. */
+export const MAX_KEY_FILE_BYTES = 64 * 1024
+
+/** Extensions that are never key files (sources, docs, media): their content is not read. */
+const NOT_KEY_EXTENSIONS = /\.(?:js|mjs|cjs|ts|tsx|jsx|go|py|rb|java|kt|rs|c|h|cc|cpp|cs|php|swift|md|markdown|rst|html|css|scss|svg|png|jpe?g|gif|webp|ico|pdf|zip|gz|tgz|jar|wasm|lock|map|snap|csv|sql|ya?ml|toml|xml|json|sh|mod|sum)$/
+
+function mayHoldKey(lowerName: string): boolean {
+  return !NOT_KEY_EXTENSIONS.test(lowerName)
+}
+
+/** A PEM private key armour line at the start of a line (not quoted inside source code). */
+function hasKeyArmourLine(text: string): boolean {
+  if (!containsPrivateKey(text)) return false
+  return text.split('\n').some((line) => line.startsWith('-----BEGIN ') && containsPrivateKey(line))
 }
 
 /**
@@ -355,29 +340,4 @@ function normaliseContext(context: string): string | undefined {
   }
 
   return segments.join('/')
-}
-
-/**
- * `ENV` values and `ARG` defaults that look like credentials. The message names the variable and
- * shows only the redaction.
- */
-export function findSecretsInInstructions(dockerfile: string, parsed: ParsedDockerfile): Finding[] {
-  const findings: Finding[] = []
-  for (const instruction of parsed.instructions) {
-    if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') continue
-    for (const {key, value, raw} of parseKeyValues(instruction.keyword, instruction.args, parsed.escape)) {
-      const secret = findSecretInText(value ?? '') ?? findSecretInText(raw ?? '')
-      if (!secret) continue
-      const what = instruction.keyword === 'ENV' ? `ENV ${key}` : `the default of ARG ${key}`
-      findings.push({
-        ruleId: 'dockerfile/secret-in-env',
-        severity: 'error',
-        message: `${dockerfile} line ${instruction.line}: ${what} looks like a ${secret.kind} (${secret.redacted}); it is stored in the image ${instruction.keyword === 'ENV' ? 'config' : 'history'} and in version control`,
-        location: {file: dockerfile, line: instruction.line},
-        fix: `Remove the value and revoke the ${secret.kind}; pass it at build time with RUN --mount=type=secret,id=${key.toLowerCase()} and docker build --secret id=${key.toLowerCase()},env=${key}.`,
-      })
-    }
-  }
-
-  return findings
 }

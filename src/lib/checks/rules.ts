@@ -43,10 +43,20 @@ export const REPOSITORY_RULES: readonly Rule[] = [
     id: 'dockerfile/secret-in-env',
     name: 'SecretInDockerfileEnvOrArg',
     defaultSeverity: 'error',
-    shortDescription: 'An ENV or ARG value in a Dockerfile looks like a token or private key',
+    shortDescription: 'An ENV or ARG value in a Dockerfile is a token, key or literal secret',
     help: [
-      'An `ENV` value, or the default of an `ARG`, looks like a credential (a GitHub, Docker Hub, GitLab or Slack token, an AWS access key id, a private key). `ENV` values are stored in the image config and `ARG` values in the image history: anyone who can pull the image can read them, and the Dockerfile itself is in version control.',
+      'An `ENV` value, or the default of an `ARG`, looks like a credential: a known token format (GitHub, Docker Hub, GitLab, Slack, npm, Google, an AWS access or secret key, a private key, a JWT) is an error; a literal value of a variable whose name says secret (`*_TOKEN`, `*_SECRET`, `*PASSWORD*`, `*_KEY`) that is not a placeholder (`changeme`, `${VAR}`, empty) is a warning. `ENV` values are stored in the image config and `ARG` values in the image history: anyone who can pull the image can read them, and the Dockerfile itself is in version control.',
       'Fix: remove the value, revoke the credential, and pass it at build time as a secret: `RUN --mount=type=secret,id=token …` with `docker build --secret id=token,env=TOKEN`.',
+    ].join('\n\n'),
+  },
+  {
+    id: 'dockerfile/secret-in-run',
+    name: 'SecretInDockerfileRun',
+    defaultSeverity: 'error',
+    shortDescription: 'A RUN command in a Dockerfile holds a token or password',
+    help: [
+      'A `RUN` command (or its heredoc) holds a credential: a known token format (`RUN echo ghp_… > ~/.token`), an `Authorization` header value (`curl -H "Authorization: token …"`), a password in a URL or on a `login -p` command line (errors), or a literal value assigned to a secret-named variable (`export NPM_TOKEN=…`, a warning). Every `RUN` command is stored in the image history (`docker history --no-trunc`), so anyone who can pull the image can read it, and the Dockerfile is in version control.',
+      'Fix: remove the value, revoke the credential, and mount it as a build secret: `RUN --mount=type=secret,id=token,env=TOKEN …` with `docker build --secret id=token,env=TOKEN`.',
     ].join('\n\n'),
   },
   {

@@ -2,7 +2,8 @@ import {fileURLToPath} from 'node:url'
 
 import {describe, expect, it} from 'vitest'
 
-import {findSecretInText, npmrcHasToken} from '../../../src/lib/checks/build-context.js'
+import {npmrcHasToken} from '../../../src/lib/checks/build-context.js'
+import {findSecretInText} from '../../../src/lib/secrets/detect.js'
 import type {Finding} from '../../../src/lib/checks/finding.js'
 import {findRule} from '../../../src/lib/checks/rules.js'
 import {isDockerfileName, scanRepository, walkRepository} from '../../../src/lib/checks/repo-images.js'
@@ -143,18 +144,20 @@ describe('scanRepository build-context rules (in-memory fs)', () => {
   })
 
   it.each([
-    ['ENV TOKEN=ghp_0123456789abcdefghij0123456789ABCDEF', 'GitHub token', 'ghp_…CDEF'],
-    ['ENV PAT github_pat_11AAAAAAA0000000000000_abcdefghijklmnopqrstuvwxyz', 'GitHub fine-grained token', 'github_pat_…wxyz'],
-    ['ARG HUB=dckr_pat_0000000000000000000000000000', 'Docker Hub access token', 'dckr_pat_…0000'],
-    ['ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS access key id', 'AKIA…MPLE'],
-    ['ENV GL="glpat-00000000000000000000"', 'GitLab token', 'glpat-…0000'],
-    ['ENV SLACK=xoxb-0000000000-0000000000000', 'Slack token', 'xoxb-…0000'],
-    ['ENV KEY="-----BEGIN RSA PRIVATE KEY-----MIIEFAKE"', 'private key', '[private key]'],
+    ['ENV TOKEN=ghp_0123456789abcdefghij0123456789ABCDEF', 'a GitHub classic personal access token', 'ghp_…CDEF'],
+    ['ENV PAT github_pat_11AAAAAAA0000000000000_abcdefghijklmnopqrstuvwxyz', 'a GitHub fine-grained personal access token', 'github_pat_…wxyz'],
+    ['ARG HUB=dckr_pat_0000000000000000000000000000', 'a Docker Hub personal access token', 'dckr_pat_…0000'],
+    ['ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'an AWS access key ID', 'AKIA…MPLE'],
+    ['ENV GL="glpat-00000000000000000000"', 'a GitLab personal access token', 'glpat-…0000'],
+    ['ENV SLACK=xoxb-0000000000-0000000000000', 'a Slack token', 'xoxb-…0000'],
+    ['ENV KEY="-----BEGIN RSA PRIVATE KEY-----MIIEFAKE"', 'a private key', '[private key]'],
+    ['ENV NPM_CONFIG_TOKEN=npm_abcdefghijklmnopqrstuvwxyz0123456789', 'an npm access token', 'npm_…6789'],
+    ['ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzyxwvutsrq', 'an AWS secret access key', '…tsrq'],
   ])('%s → secret-in-env showing only %s', async (line, kind, redacted) => {
     const fs = memFs('/r', {Dockerfile: `FROM alpine:3\n${line}\n`})
     const findings = (await scanRepository('/r', fs)).findings
     expect(summary(findings)).toEqual(['error dockerfile/secret-in-env Dockerfile:2'])
-    expect(findings[0]?.message).toContain(`looks like a ${kind} (${redacted})`)
+    expect(findings[0]?.message).toContain(`looks like ${kind} (${redacted})`)
     const secret = line.split(/[= ]/).slice(2).join('=').replace(/"/g, '')
     expect(JSON.stringify(findings)).not.toContain(secret)
   })

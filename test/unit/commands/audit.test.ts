@@ -160,7 +160,7 @@ describe('audit --format table (default)', () => {
     expect(stdout).toContain(
       [
         '✗ error   dockerfile/secret-in-env  Dockerfile:2',
-        '          Dockerfile line 2: the default of ARG GH looks like a GitHub token (ghp_…0000); it is stored in the image history and in version control',
+        '          Dockerfile line 2: the default of ARG GH looks like a GitHub classic personal access token (ghp_…0000); it is stored in the image history and in version control',
       ].join('\n'),
     )
     expect(stdout).toContain('! warning context/no-dockerignore  Dockerfile:5')
@@ -298,7 +298,7 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
     expect(stdout.indexOf('::error ')).toBeGreaterThan(report)
     expect(annotations).toHaveLength(7)
     expect(annotations).toContain(
-      '::error file=Dockerfile,line=2,title=dockerfile/secret-in-env::Dockerfile line 2: the default of ARG GH looks like a GitHub token (ghp_…0000); it is stored in the image history and in version control%0AFix: Remove the value and revoke the GitHub token; pass it at build time with RUN --mount=type=secret,id=gh and docker build --secret id=gh,env=GH.',
+      '::error file=Dockerfile,line=2,title=dockerfile/secret-in-env::Dockerfile line 2: the default of ARG GH looks like a GitHub classic personal access token (ghp_…0000); it is stored in the image history and in version control%0AFix: Remove the value and revoke the GitHub classic personal access token; pass it at build time with RUN --mount=type=secret,id=gh and docker build --secret id=gh,env=GH.',
     )
     expect(annotations.filter((a) => a.startsWith('::warning file=Dockerfile,line=5,title=context/no-dockerignore::'))).toHaveLength(1)
   })
