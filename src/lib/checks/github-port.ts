@@ -3,7 +3,8 @@
  * about a GHCR token, reduced to what the auth rules need, and the scope rules. Pure: the runtime
  * injects the HTTP call.
  */
-import {excessiveScopes, scopeSatisfies, type TokenIntrospection} from '../github/introspect.js'
+import type {TokenIntrospection} from '../github/introspect.js'
+import {excessiveScopes, scopeSatisfies} from '../github/scopes.js'
 import type {GitHubIntrospection, GitHubPort} from './auth-status.js'
 
 /** Asks GitHub's API at `apiUrl` about `token` (`introspectToken` with the runtime's timeout and user agent). */

@@ -5,8 +5,9 @@
  * and Actions' `GITHUB_TOKEN` only for packages linked to the workflow's repository.
  */
 import {GitHubApiError, isRegctlError, NetworkError, redactText, redactUrl} from '../errors.js'
+import {missingScopes, parseScopes} from './scopes.js'
 import {describeTokenSource} from './token.js'
-import type {ResolvedGitHubToken} from './types.js'
+import type {GitHubClientToken} from './types.js'
 
 /** What a request was about, for messages: `owner "acme"`, `package "acme/tools/cli"`. */
 export type RequestContext = {
@@ -25,9 +26,6 @@ type ParsedRequestError = {
   cause: unknown
 }
 
-/** Scopes that include `read:packages` (write implies read on GitHub's scope hierarchy). */
-const PACKAGE_READ_SCOPES = ['read:packages', 'write:packages']
-
 /**
  * Maps an error thrown by an octokit request to a {@link GitHubApiError}, or passes through a
  * regctl error that the transport raised (network failure, timeout). Anything unrecognised is
@@ -37,7 +35,7 @@ const PACKAGE_READ_SCOPES = ['read:packages', 'write:packages']
 export function toGitHubError(
   error: unknown,
   context: RequestContext,
-  token: ResolvedGitHubToken | undefined,
+  token: GitHubClientToken | undefined,
 ): Error {
   if (isRegctlError(error)) return error
   const parsed = parseRequestError(error)
@@ -51,10 +49,11 @@ export function toGitHubError(
   return classify(parsed, context, token)
 }
 
-function classify(error: ParsedRequestError, context: RequestContext, token: ResolvedGitHubToken | undefined): GitHubApiError {
+function classify(error: ParsedRequestError, context: RequestContext, token: GitHubClientToken | undefined): GitHubApiError {
   const {status, headers, url} = error
   const base = {status, url}
-  const who = token ? `the ${tokenNoun(token)} from ${describeTokenSource(token.source)} (${token.redacted})` : 'an anonymous request'
+  const from = token?.source === undefined ? '' : ` from ${describeTokenSource(token.source)}`
+  const who = token ? `the ${tokenNoun(token)}${from} (${token.redacted})` : 'an anonymous request'
   const reason = redactText(error.message).slice(0, 300)
 
   if (status === 403 || status === 429) {
@@ -94,7 +93,7 @@ function classify(error: ParsedRequestError, context: RequestContext, token: Res
       )
     }
 
-    const missing = missingScopes(headers, context.requiredScopes ?? [])
+    const missing = missingHeaderScopes(headers, context.requiredScopes ?? [])
     if (missing.length > 0) {
       const has = headers['x-oauth-scopes']?.trim()
       return new GitHubApiError(
@@ -115,7 +114,7 @@ function classify(error: ParsedRequestError, context: RequestContext, token: Res
   }
 
   if (status === 404) {
-    const scopeHint = missingScopes(headers, context.requiredScopes ?? [])
+    const scopeHint = missingHeaderScopes(headers, context.requiredScopes ?? [])
     const hints: string[] = []
     if (token?.kind === 'fine-grained') {
       hints.push('fine-grained tokens (github_pat_) are not accepted by the Packages API; use a classic token with read:packages')
@@ -143,22 +142,13 @@ function classify(error: ParsedRequestError, context: RequestContext, token: Res
 }
 
 /**
- * Required scopes not covered by `X-OAuth-Scopes`. Only classic and OAuth tokens send the
- * header; without it (fine-grained, installation tokens) nothing can be said, so none is missing.
+ * Required scopes not covered by `X-OAuth-Scopes` (through GitHub's scope hierarchy: `write:packages`
+ * covers `read:packages`). Only classic and OAuth tokens send the header; without it (fine-grained,
+ * installation tokens) nothing can be said, so none is missing.
  */
-export function missingScopes(headers: Record<string, string>, required: string[]): string[] {
-  const header = headers['x-oauth-scopes']
-  if (header === undefined) return []
-  const granted = new Set(
-    header
-      .split(',')
-      .map((scope) => scope.trim())
-      .filter(Boolean),
-  )
-  return required.filter((scope) => {
-    if (granted.has(scope)) return false
-    return !(scope === 'read:packages' && PACKAGE_READ_SCOPES.some((s) => granted.has(s)))
-  })
+export function missingHeaderScopes(headers: Record<string, string>, required: string[]): string[] {
+  const granted = parseScopes(headers['x-oauth-scopes'])
+  return granted === null ? [] : missingScopes(granted, required)
 }
 
 function parseRequestError(error: unknown): ParsedRequestError | undefined {
@@ -188,7 +178,7 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
 }
 
-function tokenNoun(token: ResolvedGitHubToken): string {
+function tokenNoun(token: GitHubClientToken): string {
   switch (token.kind) {
     case 'classic': {
       return 'classic token'

@@ -8,30 +8,45 @@
  * exhausted we do not sleep until the reset (up to an hour) but fail with exit 3. A secondary
  * limit (403/429 "secondary rate limit", `retry-after`) is retried once after the advised wait,
  * and the retry is reported as a warning.
+ *
+ * This is the one GitHub HTTP stack: `ghcr ls` reads packages through {@link GitHubClient.request}
+ * and {@link GitHubClient.pages}; token introspection (`auth status`, `auth login`) reads raw
+ * answers through {@link GitHubClient.answer}. Every response body is read here, bounded in size
+ * and time, before octokit parses it.
  */
-import {NetworkError, redactText, redactUrl, TimeoutError} from '../errors.js'
+import {NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
 import {toGitHubError, type RequestContext} from './api-errors.js'
-import type {GitHubRateLimit, ResolvedGitHubToken} from './types.js'
+import {createRateLimitTracker} from './rate-limit.js'
+import type {GitHubClientToken, GitHubRateLimit} from './types.js'
 
 /** One API response: `headers` are lower-cased, `data` is unparsed JSON. */
 export type GitHubResponse = {status: number; url: string; headers: Record<string, string>; data: unknown}
+
+/** The subset of `fetch` the client calls (the global fetch satisfies it; nock intercepts it). */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
 /** Options of {@link createGitHubClient}. */
 export type GitHubClientOptions = {
   /** REST base URL (`https://api.github.com`, `https://HOST/api/v3`). */
   apiUrl: string
-  token?: ResolvedGitHubToken | undefined
+  token?: GitHubClientToken | undefined
   /** Per-request timeout (connect, headers and body). Default 30 s. */
   timeoutMs?: number
   userAgent?: string
   /** Injected fetch (tests). Default: the global fetch. */
-  fetch?: typeof fetch
+  fetch?: FetchLike
   /** Retries of 5xx answers and transport failures (after 1, then 4 units). Default 1. */
   retries?: number
   /** Unit of every back-off and `retry-after` wait, in ms. Default 1000 (tests lower it). */
   retryUnitMs?: number
   /** Longest `retry-after` of a secondary rate limit we are willing to wait once, in s. Default 60. */
   maxSecondaryWaitSeconds?: number
+  /** False: a secondary rate limit is never retried (token introspection asks once). Default true. */
+  retrySecondaryRateLimit?: boolean
+  /** False: a 3xx is an answer, never followed with the token. Default true (fetch's default). */
+  followRedirects?: boolean
+  /** Largest response body read, in bytes; a larger one is a ProtocolError. Default 16 MiB. */
+  maxBodyBytes?: number
 }
 
 /** Counters for tests and benchmarks. */
@@ -40,9 +55,15 @@ export type GitHubClientStats = {requests: number}
 /** The client the packages functions are written against (a fake is easy to build in tests). */
 export type GitHubClient = {
   readonly apiUrl: string
-  readonly token: ResolvedGitHubToken | undefined
+  readonly token: GitHubClientToken | undefined
   /** One request (`GET /users/{username}`-style route and parameters). */
   request(route: string, params: Record<string, unknown>, context: RequestContext): Promise<GitHubResponse>
+  /**
+   * One request whose every HTTP answer resolves, whatever its status (token introspection judges
+   * 401, 403 and 404 itself). Rejects only when GitHub could not be reached or answered garbage:
+   * NetworkError, TimeoutError, ProtocolError.
+   */
+  answer(route: string, params: Record<string, unknown>): Promise<GitHubResponse>
   /** The pages of a list endpoint, following `Link: rel="next"` (`octokit.paginate.iterator`). */
   pages(route: string, params: Record<string, unknown>, context: RequestContext): AsyncIterator<GitHubResponse>
   /** The primary quota after the latest response seen, if any carried `x-ratelimit-*`. */
@@ -55,6 +76,12 @@ export type GitHubClient = {
 /** REST API version pinned in `X-GitHub-Api-Version`. */
 export const GITHUB_API_VERSION = '2022-11-28'
 
+/** Default bound on one response body (a page of 100 package versions is about 100 KB). */
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+
+/** Statuses whose Response must have a null body (fetch spec, "null body status"). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
 /** Builds a {@link GitHubClient}. Loads octokit lazily. */
 export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
   const [{Octokit}, {retry}, {throttling}] = await Promise.all([
@@ -66,27 +93,39 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   const stats: GitHubClientStats = {requests: 0}
   const tracker = createRateLimitTracker()
   const timeoutMs = options.timeoutMs ?? 30_000
-  const baseFetch = options.fetch ?? globalThis.fetch
+  const baseFetch: FetchLike = options.fetch ?? globalThis.fetch
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const unit = options.retryUnitMs ?? 1000
   const maxSecondaryWait = options.maxSecondaryWaitSeconds ?? 60
 
-  // Every HTTP request goes through here: count it, bound it in time, read its rate-limit headers,
-  // and turn transport failures into the error model (octokit then wraps them; toGitHubError unwraps).
-  const fetchWithTimeout = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  // Every HTTP request goes through here: count it, bound it in time and size, read its rate-limit
+  // headers, and turn transport failures into the error model (octokit then wraps them;
+  // toGitHubError unwraps). The body is read here, not by octokit: octokit turns a body that fails
+  // half-way into an empty string, which would hide a timeout behind "not JSON".
+  const fetchBounded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     stats.requests++
-    const url = redactUrl(typeof input === 'string' || input instanceof URL ? String(input) : input.url)
+    // octokit passes the URL as a string.
+    const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    const url = redactUrl(target)
     const timeout = AbortSignal.timeout(timeoutMs)
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+    const redirect: RequestInit['redirect'] = options.followRedirects === false ? 'manual' : init?.redirect
     let response: Response
+    let body: Uint8Array | null
     try {
-      response = await baseFetch(input, {...init, signal})
+      response = await baseFetch(target, {...init, signal, ...(redirect === undefined ? {} : {redirect})})
+      tracker.record(Object.fromEntries(response.headers))
+      body = NULL_BODY_STATUSES.has(response.status) ? null : await readBody(response, maxBodyBytes, url)
     } catch (error) {
       if (timeout.aborted) throw new TimeoutError(url, timeoutMs)
+      if (error instanceof ProtocolError) throw error
       throw new NetworkError(url, describeTransportError(error), {cause: error})
     }
 
-    tracker.record(response.headers)
-    return response
+    const copy = new Response(body, {status: response.status, statusText: response.statusText, headers: response.headers})
+    // The page URL matters to pagination and messages; a constructed Response has none.
+    Object.defineProperty(copy, 'url', {value: response.url})
+    return copy
   }
 
   const GitHub = Octokit.plugin(retry, throttling)
@@ -94,7 +133,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     baseUrl: options.apiUrl,
     userAgent: options.userAgent ?? 'regctl',
     ...(options.token ? {auth: options.token.token} : {}),
-    request: {fetch: fetchWithTimeout},
+    request: {fetch: fetchBounded},
     // The library never prints: octokit's own log lines become warnings (deprecations) or vanish.
     log: {
       debug: () => undefined,
@@ -113,7 +152,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: () => false,
       onSecondaryRateLimit: (retryAfter: number, requestOptions: {method?: string; url?: string}, _octokit: unknown, retryCount: number) => {
-        if (retryCount >= 1 || retryAfter > maxSecondaryWait) return false
+        if (options.retrySecondaryRateLimit === false || retryCount >= 1 || retryAfter > maxSecondaryWait) return false
         // The URL is a route template or an absolute page URL: show its path only.
         const path = (requestOptions.url ?? '').split('?')[0]?.replace(options.apiUrl, '') ?? ''
         warnings.push(`GitHub secondary rate limit on ${requestOptions.method ?? 'GET'} ${redactText(path)}; retried once after ${retryAfter} s`)
@@ -122,6 +161,8 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     },
   })
   octokit.hook.before('request', (requestOptions) => {
+    // The media type and version GitHub's REST docs ask for on every request.
+    requestOptions.headers['accept'] = 'application/vnd.github+json'
     requestOptions.headers['x-github-api-version'] = GITHUB_API_VERSION
   })
 
@@ -147,6 +188,15 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
         throw toGitHubError(error, context, options.token)
       }
     },
+    async answer(route, params) {
+      try {
+        return normalise(await octokit.request(route, params))
+      } catch (error) {
+        const answered = httpAnswerOf(error)
+        if (answered) return normalise(answered)
+        throw toGitHubError(error, {resource: route}, options.token)
+      }
+    },
     pages(route, params, context) {
       const iterator = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]()
       return {
@@ -163,31 +213,37 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   }
 }
 
-/**
- * Keeps the most telling `x-ratelimit-*` reading: concurrent responses can arrive out of order,
- * so within one window (same reset) the lowest `remaining` is the latest.
- */
-function createRateLimitTracker(): {record(headers: Headers): void; current(): GitHubRateLimit | undefined} {
-  let best: {limit: number; remaining: number; resetEpoch: number} | undefined
-  return {
-    record(headers) {
-      const limit = toInt(headers.get('x-ratelimit-limit'))
-      const remaining = toInt(headers.get('x-ratelimit-remaining'))
-      const resetEpoch = toInt(headers.get('x-ratelimit-reset'))
-      if (limit === undefined || remaining === undefined || resetEpoch === undefined) return
-      if (!best || resetEpoch > best.resetEpoch || (resetEpoch === best.resetEpoch && remaining < best.remaining)) {
-        best = {limit, remaining, resetEpoch}
-      }
-    },
-    current() {
-      return best && {limit: best.limit, remaining: best.remaining, reset: new Date(best.resetEpoch * 1000).toISOString()}
-    },
-  }
+/** The HTTP response inside an octokit `RequestError` (any status GitHub answered), if there is one. */
+function httpAnswerOf(error: unknown): {status: number; url: string; headers: Record<string, unknown>; data: unknown} | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const response = (error as {response?: unknown}).response
+  if (typeof response !== 'object' || response === null) return undefined
+  const {status, url, headers, data} = response as Record<string, unknown>
+  if (typeof status !== 'number' || typeof headers !== 'object' || headers === null) return undefined
+  return {status, url: typeof url === 'string' ? url : '', headers: headers as Record<string, unknown>, data}
 }
 
-function toInt(value: string | null): number | undefined {
-  if (value === null || !/^\d{1,15}$/.test(value.trim())) return undefined
-  return Number(value.trim())
+/** The body, bounded: the declared length is checked first, then the bytes as they arrive. */
+async function readBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array | null> {
+  const declared = Number(response.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > maxBytes) throw new ProtocolError(url, `body of ${declared} bytes is over ${maxBytes}`)
+  if (!response.body) return null
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = response.body.getReader()
+  for (;;) {
+    const {done, value} = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel()
+      throw new ProtocolError(url, `body over ${maxBytes} bytes`)
+    }
+
+    chunks.push(value)
+  }
+
+  return Buffer.concat(chunks)
 }
 
 function describeTransportError(error: unknown): string {

@@ -18,22 +18,17 @@
  * (https://docs.github.com/en/rest/rate-limit/rate-limit), which any valid token may call and which
  * does not count against the quota. The login stays unknown for those tokens.
  *
- * The library never prints and never reads the environment: the caller passes the API base URL,
- * the token, the clock and (in tests) the fetch function.
+ * The requests go through the one GitHub client (./client.ts), asked not to retry, not to follow
+ * redirects and to read at most 1 MiB per body. The library never prints and never reads the
+ * environment: the caller passes the API base URL, the token, the clock and (in tests) the fetch.
  */
-import {NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
-import {GITHUB_API_VERSION} from './client.js'
+import {ProtocolError, redactText, redactUrl} from '../errors.js'
+import {expiryStatus, type ExpiryStatus} from '../expiry.js'
+import {createGitHubClient, type FetchLike, type GitHubResponse} from './client.js'
+import {isRateLimited, parseRateLimit} from './rate-limit.js'
+import {parseScopes} from './scopes.js'
 import {classifyToken, redactGitHubToken} from './token.js'
 import type {GitHubRateLimit, GitHubTokenKind} from './types.js'
-
-/**
- * Where an expiry stands: `expired`; `expiring-soon` (within {@link EXPIRING_SOON_DAYS} days);
- * `ok`; `no-expiry` (the token never expires); `unknown` (nothing reliable to go by).
- */
-export type ExpiryStatus = 'expired' | 'expiring-soon' | 'ok' | 'no-expiry' | 'unknown'
-
-/** A token expiring within this many days is `expiring-soon` (issue #3). */
-export const EXPIRING_SOON_DAYS = 7
 
 /**
  * `valid`: GitHub accepted the token; `rejected`: HTTP 401 (unknown, revoked or expired token);
@@ -77,9 +72,6 @@ export type TokenIntrospection = {
   notes: string[]
 }
 
-/** The subset of `fetch` used here (the global fetch satisfies it; nock intercepts it). */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
-
 /** Inputs of {@link introspectToken}. */
 export type IntrospectDeps = {
   /** REST base URL without trailing slash: `https://api.github.com`, `https://ghe.example/api/v3`. */
@@ -98,7 +90,8 @@ export type IntrospectDeps = {
 /** Largest body we read from the API (a `/user` document is about 1.5 KB). */
 const MAX_BODY_BYTES = 1024 * 1024
 
-type ApiAnswer = {path: string; status: number; headers: Headers; body: unknown}
+/** One answer and the path that was asked (`checkedVia`). */
+type ApiAnswer = {path: string; status: number; headers: Record<string, string>; body: unknown}
 
 /**
  * Asks GitHub about `token` (see the module comment for the endpoints). At most three requests:
@@ -112,9 +105,23 @@ export async function introspectToken(deps: IntrospectDeps): Promise<TokenIntros
   const tokenKind = classifyToken(token)
   const apiUrl = deps.apiUrl.replace(/\/+$/, '')
   const notes: string[] = []
-  const get = async (path: string): Promise<ApiAnswer> => request(deps, apiUrl, path, token)
+  const client = await createGitHubClient({
+    apiUrl,
+    token: {token, kind: tokenKind, redacted: redactGitHubToken(token)},
+    timeoutMs: deps.timeoutMs ?? 30_000,
+    ...(deps.userAgent === undefined ? {} : {userAgent: deps.userAgent}),
+    ...(deps.fetch === undefined ? {} : {fetch: deps.fetch}),
+    // One question per endpoint: a verdict, not a retry loop (at most three requests in all).
+    retries: 0,
+    retrySecondaryRateLimit: false,
+    // Never follow a redirect with the token: a 3xx is reported, not chased.
+    followRedirects: false,
+    maxBodyBytes: MAX_BODY_BYTES,
+  })
+  const get = async (path: string, route: string, params: Record<string, unknown> = {}): Promise<ApiAnswer> =>
+    toAnswer(path, await client.answer(route, params))
 
-  const user = await get('/user')
+  const user = await get('/user', 'GET /user')
   let decisive = user
   let status = verdictOf(user)
   let login: string | null = null
@@ -126,19 +133,19 @@ export async function introspectToken(deps: IntrospectDeps): Promise<TokenIntros
     if (!parsed) throw new ProtocolError(redactUrl(`${apiUrl}/user`), 'the answer is not a GitHub user (is the API URL right?)')
     login = parsed.login
     accountType = parsed.type
-  } else if (user.status === 403 && !isRateLimited(user)) {
+  } else if (user.status === 403 && !rateLimited(user)) {
     // Installation tokens cannot call /user; other 403s (a policy, SSO) still prove nothing about
     // the token itself. Ask endpoints any valid token of that kind may call.
     const integration = tokenKind === 'installation' || /not accessible by integration/i.test(messageOf(user.body) ?? '')
     if (integration) {
-      const repos = await get('/installation/repositories?per_page=1')
+      const repos = await get('/installation/repositories?per_page=1', 'GET /installation/repositories', {per_page: 1})
       decisive = repos
       status = verdictOf(repos)
       if (repos.status === 200) installationRepositories = totalCount(repos.body)
     }
 
-    if (decisive.status === 403 && !isRateLimited(decisive)) {
-      decisive = await get('/rate_limit')
+    if (decisive.status === 403 && !rateLimited(decisive)) {
+      decisive = await get('/rate_limit', 'GET /rate_limit')
       status = verdictOf(decisive)
     }
 
@@ -153,9 +160,9 @@ export async function introspectToken(deps: IntrospectDeps): Promise<TokenIntros
 
   if (status === 'unknown') notes.push(describeUndecided(decisive))
 
-  const expirationHeader = decisive.headers.get('github-authentication-token-expiration') ?? user.headers.get('github-authentication-token-expiration')
+  const expirationHeader = decisive.headers['github-authentication-token-expiration'] ?? user.headers['github-authentication-token-expiration'] ?? null
   const {expiresAt, expiry} = expiryOf(status, tokenKind, expirationHeader, deps.now, notes)
-  const scopesHeader = user.headers.get('x-oauth-scopes') ?? decisive.headers.get('x-oauth-scopes')
+  const scopesHeader = user.headers['x-oauth-scopes'] ?? decisive.headers['x-oauth-scopes']
 
   return {
     apiUrl,
@@ -166,7 +173,7 @@ export async function introspectToken(deps: IntrospectDeps): Promise<TokenIntros
     login,
     accountType,
     scopes: status === 'rejected' ? null : parseScopes(scopesHeader),
-    acceptedScopes: parseScopes(user.headers.get('x-accepted-oauth-scopes')),
+    acceptedScopes: parseScopes(user.headers['x-accepted-oauth-scopes']),
     expiresAt,
     expiry,
     rateLimit: parseRateLimit(decisive.headers),
@@ -182,18 +189,32 @@ function verdictOf(answer: ApiAnswer): TokenStatus {
   return 'unknown'
 }
 
-function isRateLimited(answer: ApiAnswer): boolean {
-  return (
-    answer.status === 429 ||
-    answer.headers.get('x-ratelimit-remaining') === '0' ||
-    answer.headers.get('retry-after') !== null ||
-    /rate limit/i.test(messageOf(answer.body) ?? '')
-  )
+function toAnswer(path: string, response: GitHubResponse): ApiAnswer {
+  return {path, status: response.status, headers: response.headers, body: jsonOf(response.data)}
+}
+
+/**
+ * The JSON document of a body. octokit parses JSON only under `application/json` and hands other
+ * bodies over as text or bytes; the text is parsed here whatever its declared type, and anything
+ * that is not JSON (an HTML error page) is no document, as is an empty body.
+ */
+function jsonOf(data: unknown): unknown {
+  if (typeof data !== 'string') return typeof data === 'object' && data !== null && !(data instanceof ArrayBuffer) ? data : undefined
+  if (data.trim() === '') return undefined
+  try {
+    return JSON.parse(data) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+function rateLimited(answer: ApiAnswer): boolean {
+  return isRateLimited(answer.status, answer.headers, messageOf(answer.body))
 }
 
 function describeUndecided(answer: ApiAnswer): string {
   const where = `GET ${answer.path.replace(/\?.*$/, '')} answered HTTP ${answer.status}`
-  if (isRateLimited(answer)) {
+  if (rateLimited(answer)) {
     const reset = parseRateLimit(answer.headers)?.reset
     return `${where}: rate limited${reset ? ` until ${reset}` : ''}; could not verify the token`
   }
@@ -229,73 +250,6 @@ function expiryOf(
   return {expiresAt: null, expiry: 'unknown'}
 }
 
-async function request(deps: IntrospectDeps, apiUrl: string, path: string, token: string): Promise<ApiAnswer> {
-  const url = `${apiUrl}${path}`
-  const shown = redactUrl(url)
-  const timeoutMs = deps.timeoutMs ?? 30_000
-  const timeout = AbortSignal.timeout(timeoutMs)
-  const doFetch = deps.fetch ?? (globalThis.fetch as FetchLike)
-  let response: Response
-  try {
-    response = await doFetch(url, {
-      method: 'GET',
-      headers: {
-        accept: 'application/vnd.github+json',
-        // `token` is accepted by github.com and every GitHub Enterprise Server version.
-        authorization: `token ${token}`,
-        'user-agent': deps.userAgent ?? 'regctl',
-        'x-github-api-version': GITHUB_API_VERSION,
-      },
-      // Never follow a redirect with the token: a 3xx is reported, not chased.
-      redirect: 'manual',
-      signal: timeout,
-    })
-  } catch (error) {
-    if (timeout.aborted) throw new TimeoutError(shown, timeoutMs)
-    throw new NetworkError(shown, describeTransportError(error), {cause: error})
-  }
-
-  let body: unknown
-  try {
-    body = await readJson(response)
-  } catch (error) {
-    if (timeout.aborted) throw new TimeoutError(shown, timeoutMs)
-    if (error instanceof ProtocolError) throw new ProtocolError(shown, error.message.replace(/^[^:]*: /, ''))
-    throw new NetworkError(shown, describeTransportError(error), {cause: error})
-  }
-
-  return {path, status: response.status, headers: response.headers, body}
-}
-
-/** The JSON body, `undefined` when there is none or it is not JSON (error pages). */
-async function readJson(response: Response): Promise<unknown> {
-  const declared = Number(response.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new ProtocolError('', `body of ${declared} bytes is over ${MAX_BODY_BYTES}`)
-  if (!response.body) return undefined
-  const chunks: Uint8Array[] = []
-  let size = 0
-  const reader = response.body.getReader()
-  for (;;) {
-    const {done, value} = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel()
-      throw new ProtocolError('', `body over ${MAX_BODY_BYTES} bytes`)
-    }
-
-    chunks.push(value)
-  }
-
-  const text = Buffer.concat(chunks).toString('utf8')
-  if (text.trim() === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
-}
-
 function parseUser(body: unknown): {login: string; type: string | null} | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
   const record = body as Record<string, unknown>
@@ -315,45 +269,6 @@ function messageOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined
   const message = (body as Record<string, unknown>)['message']
   return typeof message === 'string' && message !== '' ? redactText(message).slice(0, 200) : undefined
-}
-
-function describeTransportError(error: unknown): string {
-  if (!(error instanceof Error)) return redactText(String(error))
-  // undici puts the useful part (ECONNREFUSED, certificate errors) in `cause`.
-  const cause = error.cause
-  if (cause instanceof Error) {
-    const code = (cause as {code?: unknown}).code
-    return redactText(`${typeof code === 'string' ? `${code}: ` : ''}${cause.message}`)
-  }
-
-  return redactText(error.message)
-}
-
-/** `x-ratelimit-limit`, `-remaining` and `-reset` (epoch seconds), when all three are integers. */
-export function parseRateLimit(headers: Headers): GitHubRateLimit | null {
-  const read = (name: string): number | undefined => {
-    const value = headers.get(name)?.trim()
-    return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined
-  }
-
-  const limit = read('x-ratelimit-limit')
-  const remaining = read('x-ratelimit-remaining')
-  const reset = read('x-ratelimit-reset')
-  if (limit === undefined || remaining === undefined || reset === undefined) return null
-  return {limit, remaining, reset: new Date(reset * 1000).toISOString()}
-}
-
-/**
- * Splits an `X-OAuth-Scopes`-style header (`repo, read:packages`). Absent header → `null` (scopes
- * not reported); present but empty → `[]` (no scopes). Duplicates are dropped, order is kept.
- */
-export function parseScopes(header: string | null | undefined): string[] | null {
-  if (header === null || header === undefined) return null
-  const scopes = header
-    .split(',')
-    .map((scope) => scope.trim())
-    .filter((scope) => scope !== '')
-  return [...new Set(scopes)]
 }
 
 const inRange = (year: number, month: number, day: number, hour: number, minute: number, second: number): boolean =>
@@ -388,97 +303,4 @@ export function parseTokenExpiration(header: string | null | undefined): Date | 
   const check = new Date(utc)
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined
   return new Date(utc + Math.round(fraction) - offsetMinutes * 60_000)
-}
-
-/**
- * The expiry verdict at `now`: `null` → `no-expiry`, `undefined` or an invalid date → `unknown`,
- * at or before `now` → `expired`, within `soonDays` days → `expiring-soon`, else `ok`.
- */
-export function expiryStatus(expiresAt: Date | null | undefined, now: Date, soonDays: number = EXPIRING_SOON_DAYS): ExpiryStatus {
-  if (expiresAt === null) return 'no-expiry'
-  if (expiresAt === undefined || Number.isNaN(expiresAt.getTime())) return 'unknown'
-  const left = expiresAt.getTime() - now.getTime()
-  if (left <= 0) return 'expired'
-  if (left <= soonDays * 24 * 60 * 60 * 1000) return 'expiring-soon'
-  return 'ok'
-}
-
-/**
- * GitHub's scope hierarchy: each scope and the scopes it includes, from "Scopes for OAuth apps"
- * (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps), where
- * included scopes are listed indented under their parent. Notably `write:packages` includes
- * `read:packages` but `delete:packages` includes nothing, and `repo` does not include any
- * package scope.
- */
-export const SCOPE_INCLUDES: Readonly<Record<string, readonly string[]>> = {
-  repo: ['repo:status', 'repo_deployment', 'public_repo', 'repo:invite', 'security_events'],
-  'admin:repo_hook': ['write:repo_hook'],
-  'write:repo_hook': ['read:repo_hook'],
-  'admin:org': ['write:org', 'manage_runners:org'],
-  'write:org': ['read:org'],
-  'admin:public_key': ['write:public_key'],
-  'write:public_key': ['read:public_key'],
-  user: ['read:user', 'user:email', 'user:follow'],
-  project: ['read:project'],
-  'write:packages': ['read:packages'],
-  'admin:gpg_key': ['write:gpg_key'],
-  'write:gpg_key': ['read:gpg_key'],
-  codespace: ['codespace:secrets'],
-  'admin:enterprise': ['manage_runners:enterprise', 'manage_billing:enterprise', 'read:enterprise'],
-  audit_log: ['read:audit_log'],
-  copilot: ['manage_billing:copilot'],
-  'admin:ssh_signing_key': ['write:ssh_signing_key'],
-  'write:ssh_signing_key': ['read:ssh_signing_key'],
-  'write:discussion': ['read:discussion'],
-}
-
-/** The granted scopes plus every scope they include (transitively), granted ones first. */
-export function expandScopes(granted: readonly string[]): string[] {
-  const out = new Set<string>()
-  const queue = granted.map((scope) => scope.trim()).filter(Boolean)
-  // The table is a shallow tree; the bound only guards against a future cycle.
-  for (let index = 0; index < queue.length && index < 1000; index++) {
-    const scope = queue[index] as string
-    if (out.has(scope)) continue
-    out.add(scope)
-    queue.push(...(SCOPE_INCLUDES[scope] ?? []))
-  }
-
-  return [...out]
-}
-
-/** True when `granted` includes `required` directly or through {@link SCOPE_INCLUDES}. */
-export function scopeSatisfies(granted: readonly string[], required: string): boolean {
-  const wanted = required.trim()
-  if (wanted === '') return true
-  return expandScopes(granted).includes(wanted)
-}
-
-/** The `required` scopes that `granted` does not satisfy, in order. */
-export function missingScopes(granted: readonly string[], required: readonly string[]): string[] {
-  const have = new Set(expandScopes(granted))
-  return [...new Set(required.map((scope) => scope.trim()).filter((scope) => scope !== '' && !have.has(scope)))]
-}
-
-/**
- * Granted scopes that go beyond what a registry login needs: everything except `read:packages`,
- * `write:packages`, read-only scopes (`read:*`, `user:email`) and the scopes listed in `needed`
- * (e.g. `--require-scope delete:packages`). So `repo`, `public_repo`, every `admin:*` and other
- * `write:*`, `delete_repo`, `workflow`, `delete:packages` (unless needed), `site_admin`, `user`,
- * `gist`, `codespace`… are returned, in the order granted, without duplicates.
- */
-export function excessiveScopes(granted: readonly string[], needed: readonly string[] = []): string[] {
-  const wanted = new Set(needed.map((scope) => scope.trim()))
-  const seen = new Set<string>()
-  const out: string[] = []
-  for (const raw of granted) {
-    const scope = raw.trim()
-    if (scope === '' || seen.has(scope)) continue
-    seen.add(scope)
-    if (wanted.has(scope)) continue
-    if (scope === 'read:packages' || scope === 'write:packages' || scope === 'user:email' || scope.startsWith('read:')) continue
-    out.push(scope)
-  }
-
-  return out
 }

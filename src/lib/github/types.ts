@@ -23,6 +23,9 @@ export type ResolvedGitHubToken = {
   redacted: string
 }
 
+/** The token a GitHub client sends; `source` (for error messages) is absent when the caller has none. */
+export type GitHubClientToken = Omit<ResolvedGitHubToken, 'source'> & {source?: GitHubTokenSource}
+
 /** Which identity the API was called with, as reported in results (no secret). */
 export type GitHubAuthUsed =
   | {source: GitHubTokenSource; tokenKind: GitHubTokenKind; redacted: string}

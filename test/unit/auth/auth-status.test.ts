@@ -15,7 +15,7 @@ import {
   type VerifyCredential,
 } from '../../../src/lib/checks/auth-status.js'
 import {AuthError, NetworkError} from '../../../src/lib/errors.js'
-import {excessiveScopes, scopeSatisfies} from '../../../src/lib/github/introspect.js'
+import {excessiveScopes, scopeSatisfies} from '../../../src/lib/github/scopes.js'
 import {DOCKER, PODMAN_CFG, b64, fakeGather, type FakeHelpers} from './fakes.js'
 
 const NOW = Date.parse('2025-06-01T00:00:00Z')

@@ -8,19 +8,10 @@ import nock from 'nock'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {NetworkError, ProtocolError, TimeoutError} from '../../../src/lib/errors.js'
-import {
-  excessiveScopes,
-  expandScopes,
-  expiryStatus,
-  introspectToken,
-  missingScopes,
-  parseRateLimit,
-  parseScopes,
-  parseTokenExpiration,
-  scopeSatisfies,
-  type ExpiryStatus,
-  type IntrospectDeps,
-} from '../../../src/lib/github/introspect.js'
+import {expiryStatus, type ExpiryStatus} from '../../../src/lib/expiry.js'
+import {introspectToken, parseTokenExpiration, type IntrospectDeps} from '../../../src/lib/github/introspect.js'
+import {parseRateLimit} from '../../../src/lib/github/rate-limit.js'
+import {excessiveScopes, expandScopes, missingScopes, parseScopes, scopeSatisfies} from '../../../src/lib/github/scopes.js'
 import {githubSchema} from './openapi.js'
 
 const API = 'https://api.github.com'
@@ -389,8 +380,8 @@ describe('scopes', () => {
   })
 
   it('parses the rate limit only when all three headers are integers', () => {
-    expect(parseRateLimit(new Headers(rate(10, 1_780_000_000)))).toEqual({limit: 5000, remaining: 10, reset: new Date(1_780_000_000_000).toISOString()})
-    expect(parseRateLimit(new Headers({'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': 'x', 'x-ratelimit-reset': '1'}))).toBeNull()
-    expect(parseRateLimit(new Headers())).toBeNull()
+    expect(parseRateLimit(rate(10, 1_780_000_000))).toEqual({limit: 5000, remaining: 10, reset: new Date(1_780_000_000_000).toISOString()})
+    expect(parseRateLimit({'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': 'x', 'x-ratelimit-reset': '1'})).toBeNull()
+    expect(parseRateLimit({})).toBeNull()
   })
 })
