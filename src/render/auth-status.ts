@@ -3,7 +3,7 @@
  * lines, then each finding with its fix, and the login command when a login is missing or broken.
  * Pure: data in, string out. Holds no secret because the result holds none.
  */
-import type {AuthStatusResult, LiveCheck, RegistryStatus} from '../lib/checks/auth-status.js'
+import type {AuthStatusResult, LiveCheck, RegistryStatus} from '../lib/checks/auth-status-types.js'
 import type {Finding} from '../lib/checks/finding.js'
 import {describeTokenSource} from '../lib/github/token.js'
 

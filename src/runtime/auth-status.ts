@@ -3,7 +3,8 @@
  * the environment, the registry transport for live checks, GitHub introspection and the GitHub API
  * token. Shared by `auth status` and the credentials part of `audit`, so both check the same thing.
  */
-import {createCredentialVerifier, type AuthStatusOptions} from '../lib/checks/auth-status.js'
+import type {AuthStatusOptions} from '../lib/checks/auth-status.js'
+import {createCredentialVerifier} from '../lib/checks/live-verifier.js'
 import {UsageError} from '../lib/errors.js'
 import {isFile} from './files.js'
 import {createTransport, credentialSources} from './registry.js'

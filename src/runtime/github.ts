@@ -6,7 +6,7 @@
  */
 import {resolveApiBaseUrl, type GitHubEndpoint} from '../lib/github/api-url.js'
 import {createGitHubPort, type Introspect} from '../lib/checks/github-port.js'
-import type {GitHubPort} from '../lib/checks/auth-status.js'
+import type {GitHubPort} from '../lib/checks/auth-status-types.js'
 import type {CredentialLookup} from '../lib/credentials/types.js'
 import {ghcrRegistry, type GhcrLsDeps} from '../lib/github/ghcr-ls.js'
 import {introspectToken} from '../lib/github/introspect.js'

@@ -47,22 +47,19 @@ export function lazyCredentials(): CredentialLookup {
 /** Credentials + a registry client configured from flags and the environment. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const credentials = createCredentials()
-  const {createRegistryClient} = await import('../lib/registry/client.js')
-  const client = createRegistryClient({
-    credentials,
-    insecureRegistries: options.insecureRegistries,
-    timeoutMs: options.timeoutSeconds * 1000,
-    userAgent: userAgent(options.version),
-    ...proxyFromEnv(),
-  })
+  const [{RegistryClient}, transport] = await Promise.all([import('../lib/registry/client.js'), createTransport(options)])
+  const client = new RegistryClient({transport, credentials})
   return {client, credentials, close: async () => client.close()}
 }
 
-/** The registry client's bare transport (for live credential checks), configured like {@link createRuntime}'s. */
-export async function createTransport(options: RuntimeOptions): Promise<Transport> {
-  const {Transport: TransportClass} = await import('../lib/registry/transport.js')
-  return new TransportClass({
-    insecureRegistries: options.insecureRegistries,
+/**
+ * The registry transport of every registry client: the flags' timeout and insecure registries,
+ * the user agent, and the proxy variables. `auth status` shares one among its per-registry clients.
+ */
+export async function createTransport(options: Omit<RuntimeOptions, 'insecureRegistries'> & {insecureRegistries?: string[]}): Promise<Transport> {
+  const {createTransport: transportOf} = await import('../lib/registry/client.js')
+  return transportOf({
+    ...(options.insecureRegistries === undefined ? {} : {insecureRegistries: options.insecureRegistries}),
     timeoutMs: options.timeoutSeconds * 1000,
     userAgent: userAgent(options.version),
     ...proxyFromEnv(),
@@ -81,13 +78,14 @@ export function lazyRegistryClient(options: {credentials: CredentialLookup; time
   let client: RegistryClient | undefined
   return {
     async get() {
-      const {createRegistryClient} = await import('../lib/registry/client.js')
-      client ??= createRegistryClient({
-        credentials: options.credentials,
-        timeoutMs: options.timeoutSeconds * 1000,
-        userAgent: userAgent(options.version),
-        ...proxyFromEnv(),
-      })
+      if (client === undefined) {
+        const [{RegistryClient}, transport] = await Promise.all([
+          import('../lib/registry/client.js'),
+          createTransport({timeoutSeconds: options.timeoutSeconds, ...(options.version === undefined ? {} : {version: options.version})}),
+        ])
+        client ??= new RegistryClient({transport, credentials: options.credentials})
+      }
+
       return client
     },
     close: async () => client?.close(),

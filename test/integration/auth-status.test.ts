@@ -16,7 +16,7 @@ import {join} from 'node:path'
 import {Ajv} from 'ajv'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
-import type {AuthStatusResult, RegistryStatus} from '../../src/lib/checks/auth-status.js'
+import type {AuthStatusResult, RegistryStatus} from '../../src/lib/checks/auth-status-types.js'
 import {lookPath, runHelperProcess} from '../../src/runtime/credential-helper-process.js'
 import {fixtures} from '../fixtures/github/factory.js'
 import {connectEnvironment} from '../harness/client.js'

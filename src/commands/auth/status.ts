@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import type {AuthStatusResult} from '../../lib/checks/auth-status.js'
+import type {AuthStatusResult} from '../../lib/checks/auth-status-types.js'
 import {renderAuthStatus} from '../../render/auth-status.js'
 import {helpText} from '../../help-text.js'
 
-export type {AuthStatusResult, RegistryStatus} from '../../lib/checks/auth-status.js'
+export type {AuthStatusResult, RegistryStatus} from '../../lib/checks/auth-status-types.js'
 
 export default class AuthStatus extends BaseCommand {
   static override description = helpText(`Show every registry login, verified live and audited

@@ -8,7 +8,7 @@ import {isAbsolute, relative, resolve, sep} from 'node:path'
 import {UsageError} from '../errors.js'
 import {parseReferenceList} from '../reference-list.js'
 import type {AuditImage} from './audit.js'
-import type {AuthStatusResult} from './auth-status.js'
+import type {AuthStatusResult} from './auth-status-types.js'
 import type {Finding, FindingLocation} from './finding.js'
 
 /** `target` relative to `root` with `/` separators, or undefined when it lies outside. */

@@ -3,171 +3,32 @@
  * secret — and will it actually work for what I need?"
  *
  * One call, {@link authStatus}: gather every credential source (../credentials/sources.ts),
- * classify each registry's secret without printing it (../secret-kind.ts), verify it live — ping
- * `/v2/`, exchange it for a token asking for `push,pull` on a probe repository and read the JWT's
- * `access` claim (distribution docs/spec/auth/jwt.md), or a Basic `GET /v2/` — ask GitHub about
- * GHCR tokens, and turn what was found into findings (./auth-rules.ts). Everything that touches the
- * world is injected; nothing here prints, reads the process environment or writes a file.
+ * classify each registry's secret without printing it (../secret-kind.ts), verify it live
+ * (./live-verifier.ts), ask GitHub about GHCR tokens (./github-findings.ts), judge its expiry
+ * (./auth-expiry.ts), and turn what was found into findings (./auth-rules.ts). The result is the
+ * `--json` contract (./auth-status-types.ts). Everything that touches the world is injected;
+ * nothing here prints, reads the process environment or writes a file.
  */
 import {mapConcurrent} from '../concurrency.js'
 import {
   gatherCredentials,
   describeEntry,
   sameEntry,
-  type CredentialFile,
   type GatherOptions,
   type RegistryCredentials,
-  type SourceDescription,
   type SourcedCredential,
 } from '../credentials/sources.js'
-import type {Credential, ResolvedCredential} from '../credentials/types.js'
-import {ecrTokenExpiry} from '../ecr-token.js'
-import {AuthError, type CredentialHelperError, NetworkError, TimeoutError, isRegctlError, redactText} from '../errors.js'
+import type {Credential} from '../credentials/types.js'
+import {type CredentialHelperError, isRegctlError, redactText} from '../errors.js'
 import {type GitHubTokenResolution} from '../github/token.js'
-import type {GitHubTokenKind, GitHubTokenSource} from '../github/types.js'
 import {identifyProvider, loginCommand, type Provider} from '../providers.js'
-import {RegistryAuth, repositoryScope, type CredentialCheck} from '../registry/auth.js'
-import type {Transport} from '../registry/transport.js'
-import {classifySecret, type SecretField, type SecretKind, type SecretKindId} from '../secret-kind.js'
+import {classifySecret, type SecretField, type SecretKind} from '../secret-kind.js'
+import {expiryFindings, expiryOf} from './auth-expiry.js'
 import {AuthRuleId, authFinding, helperFinding, permissionsFinding, plaintextFinding, suggestedStore} from './auth-rules.js'
+import type {AuthStatusResult, GitHubApiTokenReport, GitHubPort, LiveCheck, RegistryStatus, VerifyCredential} from './auth-status-types.js'
 import {reachesThreshold, type Finding, type Severity} from './finding.js'
-
-/** Days before expiry at which a token is reported as expiring soon. */
-export const EXPIRY_WARNING_DAYS = 7
-
-/** The repository asked for `push,pull` when no `--repository` is given. */
-export const PROBE_REPOSITORY = 'regctl-auth-probe'
-
-/** What the live check concluded for the credential in use. */
-export type LiveResult = 'accepted' | 'rejected' | 'unreachable' | 'error' | 'not-required' | 'skipped'
-
-/** The live verification of one registry. */
-export type LiveCheck = {
-  result: LiveResult
-  /** How the registry authenticates (`bearer`, `basic`, `none`, `registry-token`). */
-  scheme?: CredentialCheck['scheme']
-  /** Why it was rejected, unreachable or failed (redacted). */
-  message?: string
-  /**
-   * Push rights on `repository`, read from the `access` claim of the token issued for
-   * `push,pull`: `true`/`false`, or `null` when the registry's token is not a JWT we can read.
-   */
-  push?: {repository: string; granted: boolean | null; via: 'jwt-access-claim' | 'none'}
-}
-
-/** What GitHub said about a token (`GET /user` headers). */
-export type GitHubTokenReport = {
-  /** The account the token belongs to. */
-  login?: string
-  /** False when the login differs from the configured username (GHCR ignores the username). */
-  loginMatchesUsername?: boolean
-  /** `X-OAuth-Scopes`; `null` when the header is absent (fine-grained and app tokens have none). */
-  scopes: string[] | null
-  /** Scopes of `--require-scope` the token lacks (`write:` implies `read:`). */
-  missingScopes: string[]
-  /** Scopes far beyond packages (`repo`, `admin:*`, …). */
-  excessiveScopes: string[]
-  /**
-   * `GitHub-Authentication-Token-Expiration` as ISO 8601; `null` when the token never expires;
-   * absent when GitHub did not say.
-   */
-  expiresAt?: string | null
-  /** `rejected` when GitHub answered 401; `error` when it could not be asked. */
-  status: 'valid' | 'rejected' | 'error'
-  message?: string
-}
-
-/** When the secret stops working. */
-export type ExpiryReport = {
-  /** ISO 8601; `null` when the token never expires. Absent when unknown. */
-  expiresAt?: string | null
-  /** Where it was read: GitHub's `GitHub-Authentication-Token-Expiration`, the ECR token, or nothing. */
-  source: 'github' | 'ecr' | 'unknown'
-  status: 'valid' | 'expiring' | 'expired' | 'never' | 'unknown'
-}
-
-/** The status of one registry: part of the `--json` contract (docs/json/auth-status.schema.json). */
-export type RegistryStatus = {
-  registry: string
-  provider: Omit<Provider, 'host'>
-  /**
-   * `ok`: a credential is configured (and, unless offline, accepted); `rejected`; `unreachable`;
-   * `error` (the check itself failed); `helper-error` (docker cannot read its credential);
-   * `no-credential` (only with `--registry` for a registry nothing holds).
-   */
-  status: 'ok' | 'rejected' | 'unreachable' | 'error' | 'helper-error' | 'no-credential'
-  /** The credential that was checked: docker's, or podman's when docker has none. */
-  credential?: {
-    usedBy: Array<'docker' | 'podman'>
-    source: string
-    kind: SourceDescription['kind']
-    key: string
-    path?: string
-    helper?: string
-    username?: string
-    /** Stable id of the secret's kind (`github-classic-pat`, `ecr-token`, `password`…). */
-    secretKind: SecretKindId
-    secretLabel: string
-    /** `ghp_…a1b2`; never the secret. */
-    secret: string
-  }
-  /** Every entry holding a credential for this registry, docker's precedence first. */
-  sources: SourceDescription[]
-  live: LiveCheck
-  github?: GitHubTokenReport
-  expiry: ExpiryReport
-  findings: Finding[]
-  /** How to log in again, when the login is missing or broken. */
-  loginCommand?: string
-}
-
-/** Which token `ghcr ls` (the GitHub API) would use. */
-export type GitHubApiTokenReport = {
-  source: GitHubTokenSource | 'none'
-  kind?: GitHubTokenKind
-  redacted?: string
-  notes: string[]
-}
-
-/** The `--json` contract of `regctl auth status`. */
-export type AuthStatusResult = {
-  offline: boolean
-  failOn: Severity | 'never'
-  requiredScopes: string[]
-  /** Every credential file looked at, with its mode as an octal string (`0600`). */
-  files: Array<Omit<CredentialFile, 'mode'> & {mode?: string}>
-  credsStore?: string
-  registries: RegistryStatus[]
-  /** Findings about files and helpers rather than one registry. */
-  findings: Finding[]
-  githubApi: GitHubApiTokenReport
-  summary: {
-    registries: number
-    accepted: number
-    rejected: number
-    unreachable: number
-    findings: Record<Severity, number>
-  }
-  /** The exit code this result maps to (also the process's, under `--json` too). */
-  exitCode: 0 | 1
-}
-
-/** Checks one registry credential live (see {@link createCredentialVerifier}). */
-export type VerifyCredential = (registry: string, credential: ResolvedCredential, scopes: string[]) => Promise<CredentialCheck>
-
-/** What GitHub's API says about a token (adapter over `introspectToken`). */
-export type GitHubIntrospection =
-  | {status: 'valid'; login?: string | undefined; scopes: string[] | null; expiresAt?: string | null | undefined}
-  | {status: 'rejected' | 'error'; message: string}
-
-/** The GitHub side, injected by the command (absent under `--offline`). */
-export type GitHubPort = {
-  introspect(token: string): Promise<GitHubIntrospection>
-  /** True when `granted` covers `required` (`write:packages` covers `read:packages`). */
-  scopeSatisfies(granted: readonly string[], required: string): boolean
-  /** The granted scopes beyond what a registry login needs, given the required ones. */
-  excessiveScopes(granted: readonly string[], required: readonly string[]): string[]
-}
+import {githubFindings, githubTokenReport} from './github-findings.js'
+import {defaultProbeRepository, verifyLive} from './live-verifier.js'
 
 /** Inputs of {@link authStatus}. */
 export type AuthStatusOptions = {
@@ -175,7 +36,7 @@ export type AuthStatusOptions = {
   offline: boolean
   /** `--require-scope` (GitHub scopes, for GHCR logins). */
   requiredScopes: string[]
-  /** `--repository`: the repository whose push right is probed (default {@link PROBE_REPOSITORY}). */
+  /** `--repository`: the repository whose push right is probed (default `regctl-auth-probe`, live-verifier.ts). */
   repository?: string | undefined
   failOn: Severity | 'never'
   concurrency: number
@@ -186,18 +47,6 @@ export type AuthStatusOptions = {
   github?: GitHubPort | undefined
   /** Resolves the GitHub API token the way `ghcr ls` does. */
   githubApiToken?: (() => Promise<GitHubTokenResolution>) | undefined
-}
-
-/**
- * A {@link VerifyCredential} over the registry client's transport: a fresh {@link RegistryAuth} per
- * registry, fed only the credential under test, so each check is independent of the others (and
- * of docker's own lookup order).
- */
-export function createCredentialVerifier(options: {transport: Transport; now: () => number}): VerifyCredential {
-  return async (registry, credential, scopes) => {
-    const auth = new RegistryAuth({transport: options.transport, credentials: async () => credential, now: options.now})
-    return auth.verifyCredentials(registry, scopes)
-  }
 }
 
 /**
@@ -374,8 +223,8 @@ async function checkRegistry(registry: RegistryCredentials, options: AuthStatusO
 
   const repository = options.repository ?? defaultProbeRepository(provider, credential.username)
   const [live, github] = await Promise.all([
-    verifyLive(registry.registry, chosen, repository, options),
-    kind.provider === 'github' && !options.offline && options.github ? introspect(options.github, secret, credential.username, options) : undefined,
+    verifyLive(registry.registry, chosen, repository, options.offline ? undefined : options.verify),
+    kind.provider === 'github' && !options.offline && options.github ? githubTokenReport(options.github, secret, credential.username, options.requiredScopes) : undefined,
   ])
 
   let status: RegistryStatus['status'] = 'ok'
@@ -411,7 +260,7 @@ async function checkRegistry(registry: RegistryCredentials, options: AuthStatusO
     )
   }
 
-  findings.push(...githubFindings(registry.registry, provider, kind, live, github, credential.username, options, login))
+  findings.push(...githubFindings(registry.registry, provider, kind, live, github, credential.username, options.requiredScopes, login))
   const expiry = expiryOf(kind, secret, github, options.now())
   findings.push(...expiryFindings(registry.registry, kind, expiry, login, options.now()))
 
@@ -435,200 +284,5 @@ async function checkRegistry(registry: RegistryCredentials, options: AuthStatusO
     expiry,
     findings,
     ...(NEEDS_LOGIN.has(status) || findings.some((f) => f.ruleId === AuthRuleId.expired || f.ruleId === AuthRuleId.ecrTokenExpired) ? {loginCommand: login} : {}),
-  }
-}
-
-/** GHCR probes under the user's namespace (where a classic PAT with write:packages may push). */
-function defaultProbeRepository(provider: Provider, username: string | undefined): string {
-  if (provider.id === 'ghcr' && username && /^[A-Za-z0-9-]+$/.test(username)) return `${username.toLowerCase()}/${PROBE_REPOSITORY}`
-  return PROBE_REPOSITORY
-}
-
-async function verifyLive(registry: string, chosen: SourcedCredential, repository: string, options: AuthStatusOptions): Promise<LiveCheck> {
-  if (options.offline || !options.verify || !chosen.credential) return {result: 'skipped'}
-  const resolved: ResolvedCredential = {
-    credential: chosen.credential,
-    source: chosen.path === undefined
-      ? {kind: 'docker-auth-config', label: chosen.label, key: chosen.key}
-      : {kind: 'config-auths', label: chosen.label, path: chosen.path, key: chosen.key},
-  }
-  try {
-    const check = await options.verify(registry, resolved, [repositoryScope(repository, ['push', 'pull'])])
-    if (check.scheme === 'none') return {result: 'not-required', scheme: 'none', message: 'the registry API needs no authentication: the credential is not checked'}
-    if (!check.withCredentials) return {result: 'skipped', scheme: check.scheme}
-    const granted = check.token === undefined ? null : pushGranted(check.token, repository)
-    return {
-      result: 'accepted',
-      scheme: check.scheme,
-      push: {repository, granted, via: granted === null ? 'none' : 'jwt-access-claim'},
-    }
-  } catch (error) {
-    if (error instanceof AuthError && error.details.reason === 'credentials-rejected') return {result: 'rejected', message: redactText(error.message)}
-    if (error instanceof NetworkError || error instanceof TimeoutError) return {result: 'unreachable', message: redactText(error.message)}
-    if (isRegctlError(error)) return {result: 'error', message: redactText(error.message)}
-    throw error
-  }
-}
-
-/**
- * Reads the JWT payload (without verifying the signature: we only read what the server granted to
- * us, over the TLS connection we made) and looks for `push` on `repository` in the `access` claim
- * (jwt.md: `[{type, name, actions}]`). `null` when the token is not a JWT with an `access` claim.
- */
-export function pushGranted(token: string, repository: string): boolean | null {
-  const payload = decodeJwtPayload(token)
-  if (!payload) return null
-  const access = payload['access']
-  if (!Array.isArray(access)) return null
-  return access.some((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null) return false
-    const record = entry as Record<string, unknown>
-    const actions = record['actions']
-    return record['type'] === 'repository' && record['name'] === repository && Array.isArray(actions) && actions.some((a) => a === 'push' || a === '*')
-  })
-}
-
-/** The payload of a compact JWS (RFC 7515 §7.1), parsed from `unknown`; `undefined` if it is not one. */
-export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
-  const parts = token.split('.')
-  if (parts.length !== 3 || !parts[1]) return undefined
-  try {
-    const value: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-async function introspect(github: GitHubPort, secret: string, username: string | undefined, options: AuthStatusOptions): Promise<GitHubTokenReport> {
-  const answer = await github.introspect(secret)
-  if (answer.status !== 'valid') return {status: answer.status, message: redactText(answer.message), scopes: null, missingScopes: [], excessiveScopes: []}
-  const scopes = answer.scopes
-  const missingScopes = scopes === null ? [] : options.requiredScopes.filter((s) => !github.scopeSatisfies(scopes, s))
-  const excessive = scopes === null ? [] : github.excessiveScopes(scopes, options.requiredScopes)
-  return {
-    status: 'valid',
-    ...(answer.login === undefined ? {} : {login: answer.login}),
-    ...(answer.login !== undefined && username ? {loginMatchesUsername: answer.login.toLowerCase() === username.toLowerCase()} : {}),
-    scopes,
-    missingScopes,
-    excessiveScopes: excessive,
-    ...(answer.expiresAt === undefined ? {} : {expiresAt: answer.expiresAt}),
-  }
-}
-
-/** GHCR-specific findings: token kind, scopes, the login behind the token. */
-function githubFindings(
-  registry: string,
-  provider: Provider,
-  kind: SecretKind,
-  live: LiveCheck,
-  github: GitHubTokenReport | undefined,
-  username: string | undefined,
-  options: AuthStatusOptions,
-  login: string,
-): Finding[] {
-  const out: Finding[] = []
-  const unsupported: ReadonlySet<SecretKindId> = new Set(['github-fine-grained-pat', 'github-oauth', 'github-app-user'])
-  if (provider.id === 'ghcr' && unsupported.has(kind.id)) {
-    // "unless the live check says otherwise": an accepted login is reported, but only as a note.
-    const accepted = live.result === 'accepted'
-    out.push(
-      authFinding(AuthRuleId.ghcrTokenKind, {
-        subject: registry,
-        severity: accepted ? 'note' : 'warning',
-        message: `${registry}: a ${kind.label} (${kind.redacted}) is configured; GHCR documents only classic PATs (and GITHUB_TOKEN in Actions)${accepted ? ', though the registry accepted it today' : ''}`,
-        fix: `create a classic token with read:packages (write:packages to push) at https://github.com/settings/tokens/new?scopes=write:packages, then: ${login}`,
-      }),
-    )
-  }
-
-  if (!github || github.status !== 'valid') return out
-  if (github.missingScopes.length > 0) {
-    out.push(
-      authFinding(AuthRuleId.missingScope, {
-        subject: registry,
-        message: `${registry}: the token lacks ${github.missingScopes.join(', ')} (it has ${github.scopes?.join(', ') || 'no scopes'})`,
-        fix: `create a classic token with ${options.requiredScopes.join(', ')}, then: ${login}`,
-      }),
-    )
-  }
-
-  if (github.excessiveScopes.length > 0) {
-    out.push(
-      authFinding(AuthRuleId.excessiveScopes, {
-        subject: registry,
-        message: `${registry}: the token carries ${github.excessiveScopes.join(', ')}, far beyond what a registry login needs`,
-        fix: `replace it with a token limited to read:packages (write:packages to push), then: ${login}`,
-      }),
-    )
-  }
-
-  if (github.loginMatchesUsername === false && github.login !== undefined) {
-    out.push(
-      authFinding(AuthRuleId.loginMismatch, {
-        subject: registry,
-        message: `${registry}: configured as ${username ?? '?'}, but the token belongs to ${github.login}`,
-        fix: `log in with the right name: docker login ${registry} -u ${github.login} --password-stdin`,
-      }),
-    )
-  }
-
-  return out
-}
-
-function expiryOf(kind: SecretKind, secret: string, github: GitHubTokenReport | undefined, now: number): ExpiryReport {
-  if (kind.provider === 'github' && github?.status === 'valid') {
-    const expiresAt = github.expiresAt
-    if (expiresAt === null) return {expiresAt: null, source: 'github', status: 'never'}
-    if (expiresAt !== undefined) return {expiresAt, source: 'github', status: statusAt(Date.parse(expiresAt), now)}
-  }
-
-  if (kind.id === 'ecr-token') {
-    const ecr = ecrTokenExpiry(secret, new Date(now))
-    if (ecr) return {expiresAt: ecr.expiresAt, source: 'ecr', status: statusAt(Date.parse(ecr.expiresAt), now)}
-  }
-
-  return {source: 'unknown', status: 'unknown'}
-}
-
-function statusAt(expiresAt: number, now: number): ExpiryReport['status'] {
-  if (Number.isNaN(expiresAt)) return 'unknown'
-  if (expiresAt <= now) return 'expired'
-  return expiresAt - now <= EXPIRY_WARNING_DAYS * 86_400_000 ? 'expiring' : 'valid'
-}
-
-function expiryFindings(registry: string, kind: SecretKind, expiry: ExpiryReport, login: string, now: number): Finding[] {
-  const when = expiry.expiresAt ? expiry.expiresAt : ''
-  switch (expiry.status) {
-    case 'never': {
-      return [
-        authFinding(AuthRuleId.noExpiry, {
-          subject: registry,
-          message: `${registry}: the ${kind.label} (${kind.redacted}) never expires`,
-          fix: `create a token with an expiry date, then: ${login}`,
-        }),
-      ]
-    }
-
-    case 'expired': {
-      const rule = expiry.source === 'ecr' ? AuthRuleId.ecrTokenExpired : AuthRuleId.expired
-      return [authFinding(rule, {subject: registry, message: `${registry}: the ${kind.label} expired at ${when}`, fix: login})]
-    }
-
-    case 'expiring': {
-      const days = Math.max(0, Math.ceil((Date.parse(when) - now) / 86_400_000))
-      return [
-        authFinding(AuthRuleId.expiringSoon, {
-          subject: registry,
-          message: `${registry}: the ${kind.label} expires at ${when} (in ${days} day${days === 1 ? '' : 's'})`,
-          fix: `rotate it, then: ${login}`,
-        }),
-      ]
-    }
-
-    default: {
-      return []
-    }
   }
 }

@@ -5,7 +5,7 @@
  */
 import type {TokenIntrospection} from '../github/introspect.js'
 import {excessiveScopes, scopeSatisfies} from '../github/scopes.js'
-import type {GitHubIntrospection, GitHubPort} from './auth-status.js'
+import type {GitHubIntrospection, GitHubPort} from './auth-status-types.js'
 
 /** Asks GitHub's API at `apiUrl` about `token` (`introspectToken` with the runtime's timeout and user agent). */
 export type Introspect = (apiUrl: string, token: string) => Promise<TokenIntrospection>

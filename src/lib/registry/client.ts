@@ -1,16 +1,22 @@
 /**
  * The OCI distribution client (distribution-spec "Pulling manifests", "Pulling blobs",
  * "Listing Tags") on top of {@link Transport} and {@link RegistryAuth}. Read-only: HEAD/GET of
- * manifests, HEAD of blobs, the tag list.
+ * manifests, HEAD of blobs, the tag list, and a live check of one credential.
+ *
+ * One seam: a client is made of an injected transport and credential lookup
+ * ({@link RegistryClientParts}). pull-check and `ghcr ls` build one client over the command's
+ * transport and docker's lookup; `auth status` builds one per registry over a shared transport and
+ * the one credential under test.
  */
 import {InvalidReferenceError, ProtocolError, RegistryHttpError, redactUrl} from '../errors.js'
 import {nextLink} from '../link-header.js'
-import {RegistryAuth, repositoryScope} from './auth.js'
+import {RegistryAuth, repositoryScope, type CredentialCheck} from './auth.js'
 import {MANIFEST_ACCEPT, baseMediaType, computeDigest, isDigest, parseManifest, verifyDigest} from './manifest.js'
 import {parseOciErrors} from './oci-errors.js'
 import {parseRateLimit} from './rate-limit.js'
 import {BodyLimit, Transport, type TransportResponse, flattenHeaders, header} from './transport.js'
 export {rateLimitOfError} from './rate-limit.js'
+import type {CredentialLookup} from '../credentials/types.js'
 import type {AuthUsed, ClientStats, Endpoint, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
 
 // distribution/reference regexp.go: path components, tags, and digests (any registered algorithm).
@@ -29,6 +35,14 @@ export type ListTagsOptions = {
   limit?: number
 }
 
+/** What a {@link RegistryClient} is made of: the transport and the credential lookup it uses. */
+export type RegistryClientParts = {
+  transport: Transport
+  credentials: CredentialLookup
+  /** Clock for token expiry, in ms since the epoch. Default `Date.now`. */
+  now?: (() => number) | undefined
+}
+
 /** The read-only OCI distribution client. Create one per command run; `close()` at the end. */
 export class RegistryClient {
   readonly #transport: Transport
@@ -36,17 +50,20 @@ export class RegistryClient {
   readonly #now: () => number
   #manifestRequests = 0
 
-  constructor(options: RegistryClientOptions) {
-    this.#now = options.now ?? Date.now
-    this.#transport = new Transport({
-      ...(options.insecureRegistries ? {insecureRegistries: options.insecureRegistries} : {}),
-      ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
-      ...(options.userAgent === undefined ? {} : {userAgent: options.userAgent}),
-      ...(options.dispatcher === undefined ? {} : {dispatcher: options.dispatcher}),
-      ...(options.proxy ? {proxy: options.proxy} : {}),
-      ...(options.ca ? {ca: options.ca} : {}),
-    })
-    this.#auth = new RegistryAuth({transport: this.#transport, credentials: options.credentials, now: this.#now})
+  constructor(parts: RegistryClientParts) {
+    this.#now = parts.now ?? Date.now
+    this.#transport = parts.transport
+    this.#auth = new RegistryAuth({transport: this.#transport, credentials: parts.credentials, now: this.#now})
+  }
+
+  /**
+   * Checks the client's credential for `registry` live, with a fresh token exchange for `scopes`
+   * (see {@link RegistryAuth.verifyCredentials}).
+   *
+   * @throws AuthError (`credentials-rejected`) when the registry or its token server refuses it.
+   */
+  async verifyCredentials(registry: string, scopes: readonly string[]): Promise<CredentialCheck> {
+    return this.#auth.verifyCredentials(registry, scopes)
   }
 
   /**
@@ -230,9 +247,21 @@ export class RegistryClient {
   }
 }
 
-/** Creates a {@link RegistryClient}. */
+/** A {@link Transport} configured from the client options (everything but credentials and clock). */
+export function createTransport(options: Omit<RegistryClientOptions, 'credentials' | 'now'>): Transport {
+  return new Transport({
+    ...(options.insecureRegistries ? {insecureRegistries: options.insecureRegistries} : {}),
+    ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+    ...(options.userAgent === undefined ? {} : {userAgent: options.userAgent}),
+    ...(options.dispatcher === undefined ? {} : {dispatcher: options.dispatcher}),
+    ...(options.proxy ? {proxy: options.proxy} : {}),
+    ...(options.ca ? {ca: options.ca} : {}),
+  })
+}
+
+/** Creates a {@link RegistryClient} over a transport of its own, made from `options`. */
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
-  return new RegistryClient(options)
+  return new RegistryClient({transport: createTransport(options), credentials: options.credentials, now: options.now})
 }
 
 function httpError(res: TransportResponse, method: string): RegistryHttpError {

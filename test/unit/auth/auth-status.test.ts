@@ -6,14 +6,10 @@
 import {describe, expect, it} from 'vitest'
 
 import {AUTH_RULES, AuthRuleId, permissionsFinding} from '../../../src/lib/checks/auth-rules.js'
-import {
-  authStatus,
-  decodeJwtPayload,
-  pushGranted,
-  type AuthStatusOptions,
-  type GitHubIntrospection,
-  type VerifyCredential,
-} from '../../../src/lib/checks/auth-status.js'
+import {authStatus, type AuthStatusOptions} from '../../../src/lib/checks/auth-status.js'
+import type {GitHubIntrospection, VerifyCredential} from '../../../src/lib/checks/auth-status-types.js'
+import {pushGranted} from '../../../src/lib/checks/live-verifier.js'
+import {decodeJwtPayload} from '../../../src/lib/jwt.js'
 import {AuthError, NetworkError} from '../../../src/lib/errors.js'
 import {excessiveScopes, scopeSatisfies} from '../../../src/lib/github/scopes.js'
 import {DOCKER, PODMAN_CFG, b64, fakeGather, type FakeHelpers} from './fakes.js'

@@ -1,23 +1,17 @@
 /**
- * RegistryAuth.verifyCredentials (the additive method auth status uses), against the scriptable
- * fake registry of the registry client tests: one fresh token exchange per call, Basic and
+ * The live verifier of auth status (RegistryClient.verifyCredentials, one client per check over a
+ * shared transport), against the scriptable fake registry of the registry client tests: one fresh token exchange per call, Basic and
  * registry-token checked with `GET /v2/`, rejections as AuthError, unreachable as NetworkError.
  */
 import {createServer} from 'node:net'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {createCredentialVerifier} from '../../../src/lib/checks/live-verifier.js'
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {AuthError, NetworkError} from '../../../src/lib/errors.js'
-import {RegistryAuth, type CredentialCheck} from '../../../src/lib/registry/auth.js'
 import {Transport} from '../../../src/lib/registry/transport.js'
 import {type FakeRegistryOptions, type TestServer, fakeRegistry, startServer, userPass} from '../registry/harness.js'
-
-/** One RegistryAuth per check, fed only the credential under test (as auth status does). */
-function createCredentialVerifier(options: {transport: Transport; now: () => number}) {
-  return async (registry: string, credential: ResolvedCredential, scopes: string[]): Promise<CredentialCheck> =>
-    new RegistryAuth({transport: options.transport, credentials: async () => credential, now: options.now}).verifyCredentials(registry, scopes)
-}
 
 let servers: TestServer[] = []
 let transports: Transport[] = []

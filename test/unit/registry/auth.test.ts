@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {AuthError, ConfigError, InsecureTransportError, ProtocolError} from '../../../src/lib/errors.js'
 import {parseTokenResponse, repositoryScope} from '../../../src/lib/registry/auth.js'
-import {RegistryClient} from '../../../src/lib/registry/client.js'
+import {createRegistryClient, type RegistryClient} from '../../../src/lib/registry/client.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
 import {type FakeRegistryOptions, type TestServer, basicOf, fakeRegistry, staticCredentials, startServer, userPass} from './harness.js'
 
@@ -34,7 +34,7 @@ async function setup(opts: Omit<FakeRegistryOptions, 'manifests'>, creds: Record
   fake.origin.value = server.origin
   servers.push(server)
   const lookup = staticCredentials(Object.fromEntries(Object.entries(creds).map(([k, v]) => [k === 'REG' ? server.host : k, v])))
-  const client = new RegistryClient({credentials: lookup, timeoutMs: 5000, userAgent: 'regctl/test', ...(now ? {now} : {})})
+  const client = createRegistryClient({credentials: lookup, timeoutMs: 5000, userAgent: 'regctl/test', ...(now ? {now} : {})})
   clients.push(client)
   const paths = (): string[] => server.requests.map((r) => `${r.method} ${new URL(r.url, server.origin).pathname}`)
   return {server, client, lookup, fake, paths}
@@ -119,7 +119,7 @@ describe('bearer token dance', () => {
     const server = await startServer(fake.handler)
     fake.origin.value = server.origin
     servers.push(server)
-    const client = new RegistryClient({credentials: staticCredentials({[server.host]: userPass('alice', 'pw')})})
+    const client = createRegistryClient({credentials: staticCredentials({[server.host]: userPass('alice', 'pw')})})
     clients.push(client)
     await Promise.all(repos.flatMap((r) => ['a', 'b', 'c', 'd', 'e'].map((t) => client.headManifest(server.host, r, t))))
     expect(server.requests.filter((r) => r.url === '/v2/').length).toBe(1)
@@ -211,7 +211,7 @@ describe('bearer token dance', () => {
     const server = await startServer((req, res, raw) => (req.url === '/v2/' ? void res.end('{}') : fake.handler(req, res, raw)))
     fake.origin.value = server.origin
     servers.push(server)
-    const client = new RegistryClient({credentials: staticCredentials({})})
+    const client = createRegistryClient({credentials: staticCredentials({})})
     clients.push(client)
     await client.headManifest(server.host, 'team/app', 'latest')
     await client.headManifest(server.host, 'team/app', 'latest')
@@ -295,7 +295,7 @@ describe('token responses', () => {
       res.end('<html>login</html>')
     })
     servers.push(server)
-    const client = new RegistryClient({credentials: staticCredentials({})})
+    const client = createRegistryClient({credentials: staticCredentials({})})
     clients.push(client)
     await expect(client.headManifest(server.host, 'a/b', 'latest')).rejects.toBeInstanceOf(ProtocolError)
   })

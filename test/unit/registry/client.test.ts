@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {InvalidReferenceError, NetworkError, ProtocolError, RegistryHttpError, TimeoutError} from '../../../src/lib/errors.js'
-import {RegistryClient, rateLimitOfError} from '../../../src/lib/registry/client.js'
+import {createRegistryClient, rateLimitOfError, type RegistryClient} from '../../../src/lib/registry/client.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
 import {type Handler, type TestServer, json, send, staticCredentials, startServer} from './harness.js'
 
@@ -31,7 +31,7 @@ afterEach(async () => {
 async function open(handler: Handler, now?: () => number, timeoutMs = 5000) {
   const server = await startServer((req, res, raw) => (req.url === '/v2/' ? json(res, 200, {}) : handler(req, res, raw)))
   servers.push(server)
-  const client = new RegistryClient({credentials: staticCredentials({}), timeoutMs, ...(now ? {now} : {})})
+  const client = createRegistryClient({credentials: staticCredentials({}), timeoutMs, ...(now ? {now} : {})})
   clients.push(client)
   return {server, client}
 }
@@ -165,7 +165,7 @@ describe('blobs', () => {
       return send(res, 307, {location: `${store.origin}/data?X-Amz-Signature=sig`})
     })
     servers.push(registry)
-    const client = new RegistryClient({credentials: staticCredentials({})})
+    const client = createRegistryClient({credentials: staticCredentials({})})
     clients.push(client)
     const digest = `sha256:${'c'.repeat(64)}`
     expect(await client.headBlob(registry.host, 'a/b', digest)).toEqual({size: 1234})
@@ -249,7 +249,7 @@ describe('reachability', () => {
     const server = await startServer(() => {})
     const host = server.host
     await server.close()
-    const client = new RegistryClient({credentials: staticCredentials({})})
+    const client = createRegistryClient({credentials: staticCredentials({})})
     clients.push(client)
     const error = await client.headManifest(host, 'a/b', 'latest').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NetworkError)

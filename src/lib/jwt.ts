@@ -1,0 +1,16 @@
+/**
+ * Reading (never verifying) a compact JWS/JWT payload (RFC 7515 §7.1, RFC 7519): for claims a
+ * server granted to us over a TLS connection we made, such as a registry token's `access` claim.
+ */
+
+/** The payload of a compact JWS (RFC 7515 §7.1), parsed from `unknown`; `undefined` if it is not one. */
+export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.')
+  if (parts.length !== 3 || !parts[1]) return undefined
+  try {
+    const value: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
