@@ -1,6 +1,8 @@
 import {Command, Errors, Flags, ux} from '@oclif/core'
 
 import {ExitCode, isRegctlError, redactText} from './lib/errors.js'
+import type {OutputStyle, RenderedOutput} from './render/output-style.js'
+import {outputStyle} from './runtime/terminal.js'
 
 /**
  * Every regctl command extends this. It owns the error → exit-code mapping so that commands stay
@@ -14,6 +16,28 @@ export abstract class BaseCommand extends Command {
       min: 1,
       helpGroup: 'GLOBAL',
     }),
+    color: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'Colour ✓ ✗ ! on a terminal (off with --no-color, NO_COLOR, TERM=dumb or when piped)',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /** How human output looks on this stdout (a terminal or a pipe), given `--[no-]color`. */
+  protected outputStyle(flags: {color: boolean}): OutputStyle {
+    return outputStyle(flags)
+  }
+
+  /**
+   * Prints a rendered report: the body on stdout; the footer (notes, summary, quota) on stdout on
+   * a terminal, on stderr in a pipe so that stdout holds only rows. Silent under `--json`.
+   */
+  protected printRendered(rendered: RenderedOutput, style: OutputStyle): void {
+    if (rendered.body !== '') this.log(rendered.body)
+    if (rendered.footer === '') return
+    if (style.tty) this.log(rendered.footer)
+    else this.logToStderr(rendered.footer)
   }
 
   /**

@@ -60,6 +60,7 @@ malformed config file.`)
     platform: Flags.string({description: 'Platform to resolve image indexes for, os/arch[/variant] (default: this machine)'}),
     'insecure-registry': Flags.string({description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS', multiple: true}),
     concurrency: Flags.integer({default: 8, min: 1, max: 64, description: 'Images checked at the same time'}),
+    quiet: Flags.boolean({char: 'q', description: 'Print only the findings, one per line: rule id, a tab, the location (instead of --format/--output)'}),
   }
 
   static override usage = 'audit [DIR] [--format table|json|sarif|markdown] [--output FILE] [--fail-on error|warning|never] [--images FILE] [--context DIR] [--exclude PATTERN]... [--offline]'
@@ -97,9 +98,17 @@ malformed config file.`)
     const {ci} = wiring
     const context = {rules: auditRules(AUTH_RULES), toolVersion: this.config.version, srcRoot: wiring.root, defaultLocation: ci.defaultLocation}
     const render = (format: AuditFormat): string => renderAuditReport(report, format, context)
-    if (flags.output === undefined) {
-      // this.log is silenced under --json, where oclif prints the returned report instead.
-      this.log(render(flags.format).replace(/\n$/, ''))
+    if (flags.quiet) {
+      const {renderAuditQuiet} = await import('../render/audit.js')
+      const lines = renderAuditQuiet(report)
+      if (lines !== '') this.log(lines)
+    } else if (flags.output === undefined) {
+      if (flags.format === 'table') {
+        this.log(renderAuditReport(report, 'table', {...context, style: this.outputStyle(flags)}).replace(/\n$/, ''))
+      } else {
+        // this.log is silenced under --json, where oclif prints the returned report instead.
+        this.log(render(flags.format).replace(/\n$/, ''))
+      }
     } else {
       await writeFile(flags.output, render(flags.format))
       this.logToStderr(renderAuditWritten(report, flags.format, flags.output))
@@ -110,7 +119,7 @@ malformed config file.`)
       if (failure !== undefined) this.logToStderr(`regctl audit: cannot append to GITHUB_STEP_SUMMARY: ${failure}`)
     }
 
-    if (ci.active && annotationsFitStdout({json: this.jsonEnabled(), format: flags.format, toFile: flags.output !== undefined})) {
+    if (ci.active && !flags.quiet && annotationsFitStdout({json: this.jsonEnabled(), format: flags.format, toFile: flags.output !== undefined})) {
       const annotations = renderAnnotations(report.findings)
       if (annotations !== '') this.log(annotations.replace(/\n$/, ''))
     }

@@ -6,7 +6,7 @@ import {pullCheckExitCode, type PullCheckResult} from '../lib/checks/pull-check.
 import {UsageError} from '../lib/errors.js'
 import {parsePlatform} from '../lib/platform.js'
 import {parseReferenceList} from '../lib/reference-list.js'
-import {renderPullCheck} from '../render/pull-check.js'
+import {pullCheckNotes, renderPullCheck, renderPullCheckQuiet} from '../render/pull-check.js'
 import {helpText} from '../help-text.js'
 
 export type {ImageCheck, PullCheckResult, Verdict} from '../lib/checks/pull-check.js'
@@ -30,6 +30,7 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
     '<%= config.bin %> pull-check ghcr.io/acme/api:1.4 ghcr.io/acme/web@sha256:0123…',
     '<%= config.bin %> pull-check --platform linux/arm64 node:20',
     '<%= config.bin %> pull-check --all-platforms --blobs registry.example.com/team/app:2.0',
+    {description: 'Pin an image for a FROM line', command: '<%= config.bin %> pull-check -q --digest node:24-slim'},
     'grep -h "^FROM" */Dockerfile | cut -d" " -f2 | <%= config.bin %> pull-check -f - --json',
   ]
 
@@ -42,6 +43,8 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
       description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS',
       multiple: true,
     }),
+    quiet: Flags.boolean({char: 'q', description: 'Print only the references that are pullable, one per line; problems go to stderr'}),
+    digest: Flags.boolean({description: 'With -q, print each reference pinned to its digest: REF@sha256:…', dependsOn: ['quiet']}),
     platform: Flags.string({
       description: 'Platform to resolve indexes for, os/arch[/variant] (default: this machine); when given, single-platform images must match it too',
     }),
@@ -49,7 +52,7 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
 
   static override strict = false
 
-  static override usage = 'pull-check IMAGE... [-f FILE] [--platform os/arch[/variant]] [--all-platforms] [--blobs] [--json]'
+  static override usage = 'pull-check IMAGE... [-f FILE] [--platform os/arch[/variant]] [--all-platforms] [--blobs] [-q [--digest]] [--json]'
 
   public async run(): Promise<PullCheckResult> {
     const {argv, flags} = await this.parse(PullCheck)
@@ -79,7 +82,17 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
         platform,
         platformExplicit: flags.platform !== undefined,
       })
-      if (!this.jsonEnabled()) this.log(renderPullCheck(result))
+      if (!this.jsonEnabled()) {
+        const style = this.outputStyle(flags)
+        if (flags.quiet) {
+          const references = renderPullCheckQuiet(result, flags.digest)
+          if (references !== '') this.log(references)
+          for (const line of pullCheckNotes(result)) this.logToStderr(line)
+        } else {
+          this.printRendered(renderPullCheck(result, style), style)
+        }
+      }
+
       process.exitCode = pullCheckExitCode(result)
       return result
     } finally {

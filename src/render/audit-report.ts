@@ -5,6 +5,7 @@
 import type {AuditReport} from '../lib/checks/audit.js'
 import type {FindingLocation, Rule} from '../lib/checks/finding.js'
 import {renderAuditTable} from './audit.js'
+import {PLAIN, type OutputStyle} from './output-style.js'
 import {renderMarkdown} from './markdown.js'
 import {renderSarif} from './sarif.js'
 
@@ -21,7 +22,11 @@ export type AuditRenderContext = {
   srcRoot: string
   /** Where SARIF results without a file go (the workflow file in GitHub Actions). */
   defaultLocation?: FindingLocation | undefined
+  /** Colour and width of the table format on a terminal (default: plain). */
+  style?: OutputStyle | undefined
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** The report as a document in `format`, ending with a newline. */
 export function renderAuditReport(report: AuditReport, format: AuditFormat, context: AuditRenderContext): string {
@@ -44,7 +49,7 @@ export function renderAuditReport(report: AuditReport, format: AuditFormat, cont
     }
 
     case 'table': {
-      return `${renderAuditTable(report)}\n`
+      return `${renderAuditTable(report, context.style ?? PLAIN)}\n`
     }
   }
 }
@@ -52,7 +57,7 @@ export function renderAuditReport(report: AuditReport, format: AuditFormat, cont
 /** The stderr line after `--output FILE`: the counts, and where the report went. */
 export function renderAuditWritten(report: AuditReport, format: AuditFormat, output: string): string {
   const {error, warning, note} = report.summary.findings
-  return `regctl audit: ${error} errors, ${warning} warnings, ${note} notes; ${format} report written to ${output}`
+  return `regctl audit: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}; ${format} report written to ${output}`
 }
 
 /**

@@ -7,10 +7,13 @@
 import type {AuditPart, AuditReport, PartReport} from '../lib/checks/audit.js'
 import type {Finding, Severity} from '../lib/checks/finding.js'
 import {redactText} from '../lib/errors.js'
-import {createTable} from './table.js'
+import {paint, type Mark, type OutputStyle} from './output-style.js'
+import {renderTable} from './table.js'
+import {oneLine} from './terminal-text.js'
 
 const PART_LABEL: Record<AuditPart, string> = {credentials: 'Credentials', images: 'Images', context: 'Build context'}
 const SEVERITY_LABEL: Record<Severity, string> = {error: '✗ error', warning: '! warning', note: 'i note'}
+const SEVERITY_MARK: Record<Severity, Mark | undefined> = {error: 'bad', warning: 'warn', note: undefined}
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -37,20 +40,28 @@ function where(finding: Finding): string {
   return line === undefined ? file : `${file}:${line}`
 }
 
-/** Renders the report (no trailing newline: the command prints it with `log`). */
-export function renderAuditTable(report: AuditReport): string {
+/** `-q`: one finding per line, `RULE<TAB>LOCATION` (the location may be empty). */
+export function renderAuditQuiet(report: AuditReport): string {
+  return report.findings.map((finding) => `${finding.ruleId}\t${oneLine(where(finding))}`).join('\n')
+}
+
+/**
+ * Renders the report (no trailing newline: the command prints it with `log`). A report, not a
+ * listing: its image table stays aligned in a pipe and a CI log too; `style` adds colour and the
+ * terminal width.
+ */
+export function renderAuditTable(report: AuditReport, style: OutputStyle): string {
   const lines = [`regctl audit ${report.root}`, '']
   for (const part of ['credentials', 'images', 'context'] as const) lines.push(partLine(part, report.parts[part], report))
 
   if (report.images.length > 0) {
-    const table = createTable(['IMAGE', 'VERDICT', 'WHERE'])
-    for (const image of report.images) {
+    const rows = report.images.map((image) => {
       const verdict = image.verdict === undefined ? '-' : `${image.verdict === 'pullable' ? '✓' : '✗'} ${image.verdict}`
       const at = image.location ? (image.location.line === undefined ? image.location.file : `${image.location.file}:${image.location.line}`) : ''
-      table.push([image.reference ?? image.image, verdict, at])
-    }
-
-    lines.push('', table.toString())
+      return [image.reference ?? image.image, verdict, at]
+    })
+    const verdictPaint = (text: string): string => (text === '-' ? text : paint(style, text.startsWith('✓') ? 'ok' : 'bad', text))
+    lines.push('', renderTable([{header: 'IMAGE'}, {header: 'VERDICT', paint: verdictPaint, keep: true}, {header: 'WHERE'}], rows, {...style, tty: true}))
   }
 
   lines.push('')
@@ -58,7 +69,10 @@ export function renderAuditTable(report: AuditReport): string {
     lines.push('No findings.')
   } else {
     for (const finding of report.findings) {
-      lines.push(`${SEVERITY_LABEL[finding.severity].padEnd(10)}${finding.ruleId}${where(finding) ? `  ${where(finding)}` : ''}`)
+      const label = SEVERITY_LABEL[finding.severity]
+      const severityMark = SEVERITY_MARK[finding.severity]
+      const painted = severityMark ? paint(style, severityMark, label) : label
+      lines.push(`${painted}${' '.repeat(10 - label.length)}${finding.ruleId}${where(finding) ? `  ${oneLine(where(finding))}` : ''}`)
       lines.push(`          ${redactText(finding.message)}`)
       if (finding.fix) lines.push(`          Fix: ${redactText(finding.fix)}`)
       lines.push('')

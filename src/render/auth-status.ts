@@ -6,10 +6,25 @@
 import type {AuthStatusResult, LiveCheck, RegistryStatus} from '../lib/checks/auth-status-types.js'
 import type {Finding} from '../lib/checks/finding.js'
 import {describeTokenSource} from '../lib/github/token.js'
+import {mark, PLAIN, type OutputStyle} from './output-style.js'
+import {printable} from './terminal-text.js'
+import {wrapText} from './wrap.js'
 
-const MARK = {ok: '✓', bad: '✗', warn: '!', info: '-'} as const
+type Marks = {ok: string; bad: string; warn: string; info: string}
 
-function liveLine(live: LiveCheck): string {
+const PLAIN_MARKS: Marks = {ok: '✓', bad: '✗', warn: '!', info: '-'}
+const MARK_AT_LINE_START = /^( *)([✓✗!]) /gm
+const KIND = {'✓': 'ok', '✗': 'bad', '!': 'warn'} as const
+
+/** Colours the mark that starts a line (after the text was made printable, so no escape gets in). */
+function colourMarks(text: string, style: OutputStyle): string {
+  if (!style.color) return text
+  return text.replace(MARK_AT_LINE_START, (_, indent: string, m: keyof typeof KIND) => `${indent}${mark(style, KIND[m])} `)
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+function liveLine(live: LiveCheck, MARK: Marks): string {
   switch (live.result) {
     case 'accepted': {
       return `${MARK.ok} Credentials accepted by the registry (${live.scheme === 'bearer' ? 'token exchange' : live.scheme === 'basic' ? 'Basic auth' : (live.scheme ?? 'auth')})`
@@ -37,7 +52,7 @@ function liveLine(live: LiveCheck): string {
   }
 }
 
-function pushLine(live: LiveCheck): string | undefined {
+function pushLine(live: LiveCheck, MARK: Marks): string | undefined {
   if (!live.push) return undefined
   if (live.push.granted === null) return `${MARK.info} Push rights: unknown (the registry's token does not say)`
   return live.push.granted
@@ -45,14 +60,14 @@ function pushLine(live: LiveCheck): string | undefined {
     : `${MARK.info} No push rights on ${live.push.repository} (pull only)`
 }
 
-function findingLines(finding: Finding, indent: string): string[] {
+function findingLines(finding: Finding, indent: string, MARK: Marks): string[] {
   const mark = finding.severity === 'error' ? MARK.bad : finding.severity === 'warning' ? MARK.warn : MARK.info
   const lines = [`${indent}${mark} ${finding.severity} ${finding.ruleId}: ${finding.message}`]
   if (finding.fix) lines.push(`${indent}  fix: ${finding.fix}`)
   return lines
 }
 
-function registryBlock(status: RegistryStatus): string[] {
+function registryBlock(status: RegistryStatus, MARK: Marks): string[] {
   const lines = [`${status.registry} (${status.provider.name}${status.provider.region ? `, ${status.provider.region}` : ''})`]
   const i = '  '
   const cred = status.credential
@@ -67,8 +82,8 @@ function registryBlock(status: RegistryStatus): string[] {
     lines.push(`${i}${MARK.bad} Not logged in`)
   }
 
-  if (cred) lines.push(`${i}${liveLine(status.live)}`)
-  const push = pushLine(status.live)
+  if (cred) lines.push(`${i}${liveLine(status.live, MARK)}`)
+  const push = pushLine(status.live, MARK)
   if (push) lines.push(`${i}${push}`)
 
   const gh = status.github
@@ -98,19 +113,23 @@ function registryBlock(status: RegistryStatus): string[] {
     lines.push(`${i}${MARK.info} Also in ${source.label}${source.path ? ` (${source.path})` : ''}${source.namespace ? ` for ${source.namespace}` : ''}${source.username ? ` as ${source.username}` : ''}${agreement ? ` — ${agreement}` : ''}`)
   }
 
-  for (const finding of status.findings) lines.push(...findingLines(finding, i))
+  for (const finding of status.findings) lines.push(...findingLines(finding, i, MARK))
   if (status.loginCommand) lines.push(`${i}${MARK.info} To log in: ${status.loginCommand}`)
   return lines
 }
 
-/** Renders the whole report. */
-export function renderAuthStatus(result: AuthStatusResult): string {
+/**
+ * Renders the whole report; on a terminal with a known width, long lines wrap with their
+ * indentation (never in a pipe).
+ */
+export function renderAuthStatus(result: AuthStatusResult, style: OutputStyle = PLAIN): string {
+  const MARK = PLAIN_MARKS
   const blocks: string[] = []
   if (result.registries.length === 0) blocks.push('No registry logins found.')
-  for (const registry of result.registries) blocks.push(registryBlock(registry).join('\n'))
+  for (const registry of result.registries) blocks.push(registryBlock(registry, MARK).join('\n'))
 
   const general: string[] = []
-  for (const finding of result.findings) general.push(...findingLines(finding, ''))
+  for (const finding of result.findings) general.push(...findingLines(finding, '', MARK))
   if (general.length > 0) blocks.push(general.join('\n'))
 
   const api = result.githubApi
@@ -125,7 +144,7 @@ export function renderAuthStatus(result: AuthStatusResult): string {
 
   const s = result.summary
   blocks.push(
-    `${s.registries} registr${s.registries === 1 ? 'y' : 'ies'}${result.offline ? ' (offline: not verified)' : `: ${s.accepted} accepted, ${s.rejected} rejected, ${s.unreachable} unreachable`}; findings: ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.note} note`,
+    `${s.registries} registr${s.registries === 1 ? 'y' : 'ies'}${result.offline ? ' (offline: not verified)' : `: ${s.accepted} accepted, ${s.rejected} rejected, ${s.unreachable} unreachable`}; ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${plural(s.findings.note, 'note')}`,
   )
-  return blocks.join('\n\n')
+  return colourMarks(wrapText(printable(blocks.join('\n\n')), style.tty ? style.columns : undefined), style)
 }

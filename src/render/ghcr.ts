@@ -1,4 +1,6 @@
-import {createTable, shortDigest} from './table.js'
+import {PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
+import {renderTable} from './table.js'
+import {oneLine} from './terminal-text.js'
 import type {GhcrLsResult, GhcrPackagesResult, GhcrTagsResult, GhcrVersionsResult} from '../lib/github/types.js'
 
 /** `2024-05-01T12:34:56Z` → `2024-05-01 12:34Z` (UTC, minutes): stable and sortable. */
@@ -10,59 +12,62 @@ export function formatTimestamp(iso: string): string {
 
 export {shortDigest} from './table.js'
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
 /**
- * The human output of `ghcr ls`: a table, then one summary line (count, truncation, source and
- * rate limit). Pure: data in, string out; stderr notes (fallback, warnings) are the command's.
+ * The human output of `ghcr ls`: a table (the body), then one summary line (count, truncation,
+ * source and rate limit: the footer, on stderr when piped). Pure: data in, strings out; stderr
+ * notes (fallback, warnings) are the command's.
  */
-export function renderGhcrLs(result: GhcrLsResult): string {
+export function renderGhcrLs(result: GhcrLsResult, style: OutputStyle = PLAIN): RenderedOutput {
   switch (result.kind) {
     case 'packages': {
-      return renderPackages(result)
+      return renderPackages(result, style)
     }
 
     case 'versions': {
-      return renderVersions(result)
+      return renderVersions(result, style)
     }
 
     case 'tags': {
-      return renderTags(result)
+      return renderTags(result, style)
     }
   }
 }
 
-function renderPackages(result: GhcrPackagesResult): string {
+/** `-q`: package names, version digests or tags, one per line (`crane ls` style). */
+export function renderGhcrLsQuiet(result: GhcrLsResult): string {
+  const items = result.kind === 'packages' ? result.packages.map((p) => p.name) : result.kind === 'versions' ? result.versions.map((v) => v.digest) : result.tags
+  return items.map((item) => oneLine(item)).join('\n')
+}
+
+function renderPackages(result: GhcrPackagesResult, style: OutputStyle): RenderedOutput {
   const withTags = result.packages.some((pkg) => pkg.newestTags !== undefined)
-  const table = createTable(['NAME', 'VISIBILITY', 'REPOSITORY', 'UPDATED', ...(withTags ? ['VERSIONS', 'NEWEST TAGS'] : [])])
-  for (const pkg of result.packages) {
-    table.push([
-      pkg.name,
-      pkg.visibility,
-      pkg.repository ?? '',
-      formatTimestamp(pkg.updatedAt),
-      ...(withTags ? [String(pkg.versionCount), (pkg.newestTags ?? []).join(', ')] : []),
-    ])
-  }
-
+  const columns = ['NAME', 'VISIBILITY', 'REPOSITORY', 'UPDATED', ...(withTags ? ['VERSIONS', 'NEWEST TAGS'] : [])].map((header) => ({header}))
+  const rows = result.packages.map((pkg) => [
+    pkg.name,
+    pkg.visibility,
+    pkg.repository ?? '',
+    formatTimestamp(pkg.updatedAt),
+    ...(withTags ? [String(pkg.versionCount), (pkg.newestTags ?? []).join(', ')] : []),
+  ])
   const who = result.owner ?? 'the authenticated user'
-  const count = `${result.packages.length} container package${result.packages.length === 1 ? '' : 's'} of ${who}`
-  return result.packages.length === 0 ? `${count}${footer(result)}` : `${table.toString()}\n${count}${footer(result)}`
+  return output(columns, rows, style, `${plural(result.packages.length, 'container package')} of ${who}${footer(result)}`)
 }
 
-function renderVersions(result: GhcrVersionsResult): string {
-  const table = createTable(['DIGEST', 'TAGS', 'CREATED', 'UPDATED'])
-  for (const version of result.versions) {
-    table.push([shortDigest(version.digest), version.tags.join(', '), formatTimestamp(version.createdAt), formatTimestamp(version.updatedAt)])
-  }
-
-  const count = `${result.versions.length} version${result.versions.length === 1 ? '' : 's'} of ${result.owner}/${result.package}`
-  return result.versions.length === 0 ? `${count}${footer(result)}` : `${table.toString()}\n${count}${footer(result)}`
+function renderVersions(result: GhcrVersionsResult, style: OutputStyle): RenderedOutput {
+  const columns = [{header: 'DIGEST', digest: true}, {header: 'TAGS'}, {header: 'CREATED'}, {header: 'UPDATED'}]
+  const rows = result.versions.map((version) => [version.digest, version.tags.join(', '), formatTimestamp(version.createdAt), formatTimestamp(version.updatedAt)])
+  return output(columns, rows, style, `${plural(result.versions.length, 'version')} of ${result.owner}/${result.package}${footer(result)}`)
 }
 
-function renderTags(result: GhcrTagsResult): string {
-  const table = createTable(['TAG'])
-  for (const tag of result.tags) table.push([tag])
-  const count = `${result.tags.length} tag${result.tags.length === 1 ? '' : 's'} of ${result.repository} (from the registry)`
-  return result.tags.length === 0 ? `${count}${footer(result)}` : `${table.toString()}\n${count}${footer(result)}`
+function renderTags(result: GhcrTagsResult, style: OutputStyle): RenderedOutput {
+  const rows = result.tags.map((tag) => [tag])
+  return output([{header: 'TAG'}], rows, style, `${plural(result.tags.length, 'tag')} of ${result.repository} (from the registry)${footer(result)}`)
+}
+
+function output(columns: Array<{header: string; digest?: boolean}>, rows: string[][], style: OutputStyle, summary: string): RenderedOutput {
+  return {body: rows.length === 0 ? '' : renderTable(columns, rows, style), footer: oneLine(summary)}
 }
 
 function footer(result: GhcrLsResult): string {

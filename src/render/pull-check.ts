@@ -1,53 +1,101 @@
 import type {ImageCheck, PullCheckResult} from '../lib/checks/pull-check.js'
-import {createTable, shortDigest} from './table.js'
+import {mark, paint, PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
+import {renderTable, shortDigest} from './table.js'
+import {oneLine} from './terminal-text.js'
+import {wrapText} from './wrap.js'
 
-const MARK: Record<string, string> = {pullable: '✓'}
-
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 function platformsCell(image: ImageCheck): string {
   if (!image.platforms) return image.mediaType ? 'single' : ''
   const chosen = image.platform?.digest ? ` (→ ${image.platform.requested})` : ''
-  return `${image.platforms.length} platforms${chosen}`
+  return `${plural(image.platforms.length, 'platform')}${chosen}`
 }
 
 function credentialCell(image: ImageCheck): string {
   return image.credential.username ? `${image.credential.source} (${image.credential.username})` : image.credential.source
 }
 
+/** The rate-limit note of an image without its reference, so equal notes collapse into one. */
+function rateLimitNote(image: ImageCheck): string | undefined {
+  const rl = image.rateLimit
+  if (rl?.remaining !== undefined) {
+    return `rate limit ${rl.remaining}${rl.limit === undefined ? '' : `/${rl.limit}`} remaining${rl.source ? ` (counted for ${rl.source})` : ''}${rl.resetAt ? `, resets ${rl.resetAt}` : ''}`
+  }
+
+  return rl?.resetAt ? `rate limited until ${rl.resetAt}` : undefined
+}
+
 /**
- * The human report: one table row per image, then one line per problem with its reason, then a
- * summary line. Pure: data in, string out.
+ * The lines under the table: each problem with its reason, then rate-limit notes, one per
+ * registry and note, with the count of images it applies to (six docker.io images share one quota).
  */
-export function renderPullCheck(result: PullCheckResult): string {
-  const table = createTable(['IMAGE', 'VERDICT', 'DIGEST', 'PLATFORMS', 'CREDENTIAL'])
+export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLAIN): string[] {
+  const lines: string[] = []
+  const rateLimits = new Map<string, string[]>()
   for (const image of result.images) {
-    table.push([
-      image.reference ?? image.input,
-      `${MARK[image.verdict] ?? '✗'} ${image.verdict}`,
-      shortDigest(image.digest),
-      platformsCell(image),
-      credentialCell(image),
-    ])
-  }
-
-  const lines = [table.toString()]
-  const notes: string[] = []
-  for (const image of result.images) {
-    if (image.message) notes.push(`${image.verdict === 'pullable' ? '!' : '✗'} ${image.reference ?? image.input}: ${image.message}`)
+    const name = oneLine(image.reference ?? image.input)
+    if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : 'bad')} ${name}: ${oneLine(image.message)}`)
     for (const p of image.platformChecks ?? []) {
-      if (p.verdict !== 'pullable') notes.push(`  ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${p.message}` : ''}`)
+      if (p.verdict !== 'pullable') lines.push(`  ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${oneLine(p.message)}` : ''}`)
     }
 
-    const rl = image.rateLimit
-    if (rl?.remaining !== undefined) {
-      notes.push(`  ${image.reference}: rate limit ${rl.remaining}${rl.limit === undefined ? '' : `/${rl.limit}`} remaining${rl.source ? ` (counted for ${rl.source})` : ''}${rl.resetAt ? `, resets ${rl.resetAt}` : ''}`)
-    } else if (rl?.resetAt) {
-      notes.push(`  ${image.reference}: rate limited until ${rl.resetAt}`)
+    const note = rateLimitNote(image)
+    if (note) {
+      const key = `${image.registry ?? name}: ${note}`
+      rateLimits.set(key, [...(rateLimits.get(key) ?? []), name])
     }
   }
 
-  if (notes.length > 0) lines.push('', ...notes)
+  for (const [note, images] of rateLimits) {
+    lines.push(`  ${note}${images.length === 1 ? ` (${images[0]})` : ` (${plural(images.length, 'image')})`}`)
+  }
+
+  return lines
+}
+
+/** The one summary line: `4/7 pullable for linux/arm64, 3 failed`. */
+function summaryLine(result: PullCheckResult): string {
   const {total, pullable, failed, indeterminate} = result.summary
-  lines.push('', `${pullable}/${total} pullable for ${result.platform}${failed ? `, ${failed} failed` : ''}${indeterminate ? `, ${indeterminate} undetermined` : ''}`)
+  return `${pullable}/${total} pullable for ${result.platform}${failed ? `, ${failed} failed` : ''}${indeterminate ? `, ${indeterminate} undetermined` : ''}`
+}
+
+/**
+ * The human report: one table row per image (the body), then one line per problem with its
+ * reason and a summary line (the footer: on stderr when piped, so stdout holds only rows).
+ * Pure: data in, strings out.
+ */
+export function renderPullCheck(result: PullCheckResult, style: OutputStyle = PLAIN): RenderedOutput {
+  const rows = result.images.map((image) => [
+    image.reference ?? image.input,
+    `${image.verdict === 'pullable' ? '✓' : '✗'} ${image.verdict}`,
+    image.digest ?? '',
+    platformsCell(image),
+    credentialCell(image),
+  ])
+  const verdictPaint = (text: string): string => paint(style, text.startsWith('✓') ? 'ok' : 'bad', text)
+  const body = renderTable(
+    [{header: 'IMAGE'}, {header: 'VERDICT', paint: verdictPaint, keep: true}, {header: 'DIGEST', digest: true}, {header: 'PLATFORMS'}, {header: 'CREDENTIAL'}],
+    rows,
+    style,
+  )
+  const noteLines = pullCheckNotes(result, style)
+  const footer = [...(noteLines.length > 0 ? [...(style.tty ? [''] : []), ...noteLines] : []), ...(style.tty ? [''] : []), summaryLine(result)]
+  return {body, footer: wrapText(footer.join('\n'), style.tty ? style.columns : undefined)}
+}
+
+/**
+ * `-q`: one reference per line for the images that are pullable — with `digest`, pinned as
+ * `REF@sha256:…` (the reference as given, so `FROM` lines keep their tag), ready for a Dockerfile.
+ */
+export function renderPullCheckQuiet(result: PullCheckResult, digest: boolean): string {
+  const lines: string[] = []
+  for (const image of result.images) {
+    if (image.verdict !== 'pullable') continue
+    const ref = oneLine(image.input.trim())
+    if (!digest || !image.digest) lines.push(ref)
+    else lines.push(ref.includes('@') ? `${ref.slice(0, ref.indexOf('@'))}@${image.digest}` : `${ref}@${image.digest}`)
+  }
+
   return lines.join('\n')
 }

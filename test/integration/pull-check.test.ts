@@ -256,13 +256,31 @@ describe('pull-check input handling and exit codes', () => {
     expect(doc.error.message).toMatch(/config\.json:2:\d+/)
   })
 
-  it('human output is a table with a summary line and no stack traces', async () => {
+  it('human output in a pipe: tab-separated rows on stdout, notes and the summary line on stderr, no stack traces', async () => {
     const result = await runCli(['pull-check', `${token}/public/single:1.0`, `${token}/private/app:1.0`], {caFile: env.caFile})
     expect(result.exitCode).toBe(1)
-    expect(result.stdout).toContain('✓ pullable')
-    expect(result.stdout).toContain('✗ unauthorized')
-    expect(result.stdout).toMatch(/1\/2 pullable for linux\/\w+, 1 failed/)
+    const rows = result.stdout.trimEnd().split('\n').map((line) => line.split('\t'))
+    expect(rows).toEqual([
+      [`${token}/public/single:1.0`, '✓ pullable', fixture('token:public/single:1.0').digest, 'single', 'anonymous'],
+      [`${token}/private/app:1.0`, '✗ unauthorized', '', '', 'anonymous'],
+    ])
+    expect(result.stderr).toMatch(/1\/2 pullable for linux\/\w+, 1 failed\n$/)
+    expect(result.stderr).toContain(`✗ ${token}/private/app:1.0: `)
     expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('-q prints the pullable references; -q --digest pins them as REF@sha256:… (skopeo agrees)', async () => {
+    const single = `${token}/public/single:1.0`
+    const multi = `${token}/public/multi:1.0`
+    const quiet = await runCli(['pull-check', '-q', single, `${token}/private/app:1.0`], {caFile: env.caFile})
+    expect(quiet.exitCode).toBe(1)
+    expect(quiet.stdout).toBe(`${single}\n`)
+    expect(quiet.stderr).toContain(`✗ ${token}/private/app:1.0: `)
+
+    const pinned = await runCli(['pull-check', '-q', '--digest', single, multi], {caFile: env.caFile})
+    expect(pinned.exitCode, pinned.stderr).toBe(0)
+    expect(pinned.stdout).toBe(`${single}@${fixture('token:public/single:1.0').digest}\n${multi}@${fixture('token:public/multi:1.0').digest}\n`)
+    expect(pinned.stderr).toBe('')
   })
 
   it('usage errors: no image, bad platform, unknown flag → exit 2', async () => {

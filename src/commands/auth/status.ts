@@ -61,7 +61,7 @@ Exit codes: 0 all good; 1 a login is rejected, a required scope is missing, or a
         failOn: flags['fail-on'],
         concurrency: flags.concurrency,
       })
-      if (!this.jsonEnabled()) this.log(renderAuthStatus(result))
+      if (!this.jsonEnabled()) this.log(renderAuthStatus(result, this.outputStyle(flags)))
       process.exitCode = result.exitCode
       return result
     } finally {

@@ -5,7 +5,7 @@ import {startSpinner} from '../../runtime/spinner.js'
 import {describeAuth, ghcrLs, type GhcrLsRequest} from '../../lib/github/ghcr-ls.js'
 import {parsePackagePath, type PackagePath} from '../../lib/github/package-path.js'
 import type {GhcrLsResult, PackageVisibility} from '../../lib/github/types.js'
-import {renderGhcrLs, renderGhcrProgress} from '../../render/ghcr.js'
+import {renderGhcrLs, renderGhcrLsQuiet, renderGhcrProgress} from '../../render/ghcr.js'
 import {helpText} from '../../help-text.js'
 
 export type {GhcrLsResult} from '../../lib/github/types.js'
@@ -47,6 +47,7 @@ Exit codes: 0 ok; 1 refused or not found (401/403/404); 2 usage; 3 unreachable, 
       options: ['api', 'registry'] as const,
       description: 'Where to list from (default: the API, falling back to the registry for OWNER/PACKAGE)',
     })(),
+    quiet: Flags.boolean({char: 'q', description: 'Print only package names, version digests or tags, one per line'}),
     token: Flags.string({description: 'GitHub token (prefer GH_TOKEN: flags show up in process lists)'}),
     hostname: Flags.string({description: 'GitHub host (GitHub Enterprise Server); default GH_HOST or github.com'}),
   }
@@ -75,7 +76,15 @@ Exit codes: 0 ok; 1 refused or not found (401/403/404); 2 usage; 3 unreachable, 
       })
       spinner?.stop('done')
       for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
-      if (!this.jsonEnabled()) this.log(renderGhcrLs(result))
+      if (!this.jsonEnabled()) {
+        const style = this.outputStyle(flags)
+        if (flags.quiet) {
+          const items = renderGhcrLsQuiet(result)
+          if (items !== '') this.log(items)
+        } else {
+          this.printRendered(renderGhcrLs(result, style), style)
+        }
+      }
       return result
     } finally {
       spinner?.stop('failed')

@@ -271,7 +271,7 @@ describe('audit --output', () => {
     const {stdout, stderr, exitCode} = await run([LEAKY, ...OFFLINE, '--format', fmt, '--output', file])
     expect(exitCode).toBe(1)
     expect(stdout).toBe('')
-    expect(stderr).toBe(`regctl audit: 6 errors, 1 warnings, 0 notes; ${fmt} report written to ${file}\n`)
+    expect(stderr).toBe(`regctl audit: 6 errors, 1 warning, 0 notes; ${fmt} report written to ${file}\n`)
     const text = readFileSync(file, 'utf8')
     if (fmt === 'json') parseReport(text)
     if (fmt === 'sarif') parseSarif(text)

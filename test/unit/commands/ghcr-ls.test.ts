@@ -37,7 +37,7 @@ afterEach(() => {
 })
 
 describe('ghcr ls (human output)', () => {
-  it('OWNER: a table of packages, the token source on stderr', async () => {
+  it('OWNER, piped: tab-separated rows on stdout; the token source and the summary on stderr', async () => {
     nock(API)
       .get('/users/acme')
       .reply(200, fixtures.organization)
@@ -46,16 +46,10 @@ describe('ghcr ls (human output)', () => {
       .reply(200, makePackages('acme', 2), rateLimitHeaders(4990))
     const {stdout, stderr, exitCode} = await run(['acme'], {GH_TOKEN: TOKEN})
     expect(exitCode).toBe(0)
-    expect(stdout).toBe(
-      [
-        'NAME      VISIBILITY   REPOSITORY   UPDATED',
-        'pkg-000   public       acme/app     2024-06-30 00:00Z',
-        'pkg-001   public                    2024-06-29 00:00Z',
-        '2 container packages of acme; API quota 4990/5000, resets 2030-03-17 17:46Z',
-        '',
-      ].join('\n'),
+    expect(stdout).toBe(['pkg-000\tpublic\tacme/app\t2024-06-30 00:00Z', 'pkg-001\tpublic\t\t2024-06-29 00:00Z', ''].join('\n'))
+    expect(stderr).toBe(
+      ['regctl: using the classic token from GH_TOKEN (ghp_…abcd)', '2 container packages of acme; API quota 4990/5000, resets 2030-03-17 17:46Z', ''].join('\n'),
     )
-    expect(stderr).toBe('regctl: using the classic token from GH_TOKEN (ghp_…abcd)\n')
     expect(stderr + stdout).not.toContain(TOKEN)
   })
 
@@ -72,8 +66,9 @@ describe('ghcr ls (human output)', () => {
     const {stdout, stderr, exitCode} = await run(['acme', '--user', '--token', other], {GH_TOKEN: TOKEN, GITHUB_API_URL: 'https://ghe.example.com/api/v3'})
     expect(exitCode).toBe(0)
     expect(auth).toBe(`token ${other}`)
-    expect(stdout).toBe('0 container packages of acme\n')
+    expect(stdout).toBe('')
     expect(stderr).toContain('from --token (ghp_…wxyz)')
+    expect(stderr).toContain('0 container packages of acme\n')
   })
 
   it('--hostname maps to the GHES API', async () => {
@@ -84,10 +79,15 @@ describe('ghcr ls (human output)', () => {
 
   it('OWNER/PACKAGE with --tagged --limit', async () => {
     nock(API).get('/users/acme/packages/container/tools%2Fcli/versions').query(true).reply(200, makeVersions('acme', 'tools/cli', 10))
-    const {stdout, exitCode} = await run(['acme/tools/cli', '--user', '--tagged', '--limit', '2'], {GH_TOKEN: TOKEN})
+    const {stdout, stderr, exitCode} = await run(['acme/tools/cli', '--user', '--tagged', '--limit', '2'], {GH_TOKEN: TOKEN})
     expect(exitCode).toBe(0)
-    expect(stdout.split('\n').at(-2)).toBe('2 versions of acme/tools/cli; more exist (raise --limit)')
-    expect(stdout).toContain('1.0.1000, latest')
+    expect(stderr.split('\n').at(-2)).toBe('2 versions of acme/tools/cli; more exist (raise --limit)')
+    expect(stdout.split('\n')).toHaveLength(3)
+    expect(stdout).toContain('\t1.0.1000, latest\t')
+
+    nock(API).get('/users/acme/packages/container/tools%2Fcli/versions').query(true).reply(200, makeVersions('acme', 'tools/cli', 10))
+    const quiet = await run(['acme/tools/cli', '--user', '--tagged', '--limit', '2', '-q'], {GH_TOKEN: TOKEN})
+    expect(quiet.stdout).toMatch(/^sha256:[0-9a-f]{64}\nsha256:[0-9a-f]{64}\n$/)
   })
 })
 

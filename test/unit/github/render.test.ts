@@ -1,7 +1,14 @@
 import {describe, expect, it} from 'vitest'
 
 import type {GhcrPackagesResult, GhcrTagsResult, GhcrVersionsResult} from '../../../src/lib/github/types.js'
-import {formatTimestamp, renderGhcrLs, shortDigest} from '../../../src/render/ghcr.js'
+import {formatTimestamp, renderGhcrLs as renderStyled, renderGhcrLsQuiet, shortDigest} from '../../../src/render/ghcr.js'
+import {TERMINAL} from '../../../src/render/output-style.js'
+
+/** The terminal rendering as one text (body, then footer), as a user sees it. */
+function renderGhcrLs(result: Parameters<typeof renderStyled>[0]): string {
+  const {body, footer} = renderStyled(result, TERMINAL)
+  return [body, footer].filter((part) => part !== '').join('\n')
+}
 
 const common = {auth: {source: 'none' as const}, warnings: [], truncated: false}
 
@@ -88,6 +95,25 @@ describe('renderGhcrLs', () => {
     )
     expect(renderGhcrLs({...versions, versions: [], truncated: false})).toBe('0 versions of acme/tools/cli')
     expect(renderGhcrLs({...tags, tags: []})).toBe('0 tags of ghcr.io/acme/app (from the registry)')
+  })
+})
+
+describe('renderGhcrLs in a pipe', () => {
+  it('rows only, tab-separated, full digests; the summary is the footer (stderr)', () => {
+    const {body, footer} = renderStyled(versions)
+    expect(body).toBe(
+      [
+        'sha256:08a44bab0bddaddd8837a8b381aebc2e4b933768b981685a9e088360af0d3dd9\t1.2, latest\t2024-06-01 10:00Z\t2024-06-02 10:00Z',
+        'sha256:b3a0e7e3f3b6cfd8b8a6f4b3c0e6e9bba6bde5a2d2c1a0f9e8d7c6b5a4938271\t\t2024-05-01 10:00Z\t2024-05-01 10:00Z',
+      ].join('\n'),
+    )
+    expect(footer).toBe('2 versions of acme/tools/cli; more exist (raise --limit)')
+  })
+
+  it('-q: names, full digests or tags, one per line', () => {
+    expect(renderGhcrLsQuiet(packages)).toBe('app\ntools/cli')
+    expect(renderGhcrLsQuiet(versions).split('\n')).toEqual(versions.versions.map((v) => v.digest))
+    expect(renderGhcrLsQuiet(tags)).toBe('1.0\nlatest')
   })
 })
 
