@@ -14,6 +14,8 @@ export abstract class BaseCommand extends Command {
       description: 'Per-request timeout in seconds',
       default: 30,
       min: 1,
+      // Node's timers hold at most 2^31-1 ms; above that every request would time out at once.
+      max: 2_147_483,
       helpGroup: 'GLOBAL',
     }),
     color: Flags.boolean({

@@ -117,7 +117,11 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
     const client = await registryClient.get()
     // n=100 per page, as the Packages API pages: a registry that would send thousands of tags in
     // one body pages instead, and --limit stops after the page that reaches it.
-    yield* client.listTags(registry, repository, {pageSize: TAG_PAGE_SIZE, ...(opts.limit === undefined ? {} : {limit: opts.limit})})
+    yield* client.listTags(registry, repository, {
+      pageSize: TAG_PAGE_SIZE,
+      ...(opts.limit === undefined ? {} : {limit: opts.limit}),
+      ...(opts.onTruncated ? {onTruncated: opts.onTruncated} : {}),
+    })
   }
 
   return {

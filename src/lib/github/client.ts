@@ -15,6 +15,7 @@
  * and time, before octokit parses it.
  */
 import {NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
+import {nextLink} from '../link-header.js'
 import {toGitHubError, type RequestContext} from './api-errors.js'
 import {createRateLimitTracker} from './rate-limit.js'
 import type {GitHubClientToken, GitHubRateLimit} from './types.js'
@@ -64,7 +65,11 @@ export type GitHubClient = {
    * NetworkError, TimeoutError, ProtocolError.
    */
   answer(route: string, params: Record<string, unknown>): Promise<GitHubResponse>
-  /** The pages of a list endpoint, following `Link: rel="next"` (`octokit.paginate.iterator`). */
+  /**
+   * The pages of a list endpoint, following `Link: rel="next"` only on the API's own origin (a
+   * link elsewhere is a {@link ProtocolError}: the token must not go there) and never to a URL
+   * already requested (a loop ends the listing).
+   */
   pages(route: string, params: Record<string, unknown>, context: RequestContext): AsyncIterator<GitHubResponse>
   /** The primary quota after the latest response seen, if any carried `x-ratelimit-*`. */
   rateLimit(): GitHubRateLimit | undefined
@@ -76,8 +81,18 @@ export type GitHubClient = {
 /** REST API version pinned in `X-GitHub-Api-Version`. */
 export const GITHUB_API_VERSION = '2022-11-28'
 
-/** Default bound on one response body (a page of 100 package versions is about 100 KB). */
-const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+/**
+ * Default bound on one response body (a page of 100 package versions is about 100 KB). Issue 12:
+ * a 300 MB array took 4.6 GB RSS, an endless body 2.6 GB.
+ */
+export const MAX_GITHUB_BODY_BYTES = 16 * 1024 * 1024
+
+/**
+ * Items one listing may span: GitHub's REST API serves at most the first 10,000 items of a list
+ * (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api), i.e.
+ * 100 pages of 100. A server that links further is cut there, and the listing says it was cut.
+ */
+export const MAX_GITHUB_ITEMS = 10_000
 
 /** Statuses whose Response must have a null body (fetch spec, "null body status"). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
@@ -94,7 +109,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   const tracker = createRateLimitTracker()
   const timeoutMs = options.timeoutMs ?? 30_000
   const baseFetch: FetchLike = options.fetch ?? globalThis.fetch
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_GITHUB_BODY_BYTES
   const unit = options.retryUnitMs ?? 1000
   const maxSecondaryWait = options.maxSecondaryWaitSeconds ?? 60
 
@@ -115,16 +130,18 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     try {
       response = await baseFetch(target, {...init, signal, ...(redirect === undefined ? {} : {redirect})})
       tracker.record(Object.fromEntries(response.headers))
-      body = NULL_BODY_STATUSES.has(response.status) ? null : await readBody(response, maxBodyBytes, url)
+      body = NULL_BODY_STATUSES.has(response.status) ? null : await readBody(response, maxBodyBytes, url, signal)
     } catch (error) {
       if (timeout.aborted) throw new TimeoutError(url, timeoutMs)
       if (error instanceof ProtocolError) throw error
       throw new NetworkError(url, describeTransportError(error), {cause: error})
     }
 
-    const copy = new Response(body, {status: response.status, statusText: response.statusText, headers: response.headers})
+    checkErrorBody(response, body, url)
+    if (response.status < 200 || response.status > 599) throw new ProtocolError(url, `HTTP status ${response.status} is not a final answer`)
+    const copy = new Response(body as Uint8Array<ArrayBuffer> | null, {status: response.status, statusText: response.statusText, headers: response.headers})
     // The page URL matters to pagination and messages; a constructed Response has none.
-    Object.defineProperty(copy, 'url', {value: response.url})
+    Object.defineProperty(copy, 'url', {value: response.url || target})
     return copy
   }
 
@@ -198,15 +215,41 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       }
     },
     pages(route, params, context) {
-      const iterator = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]()
+      // Like `octokit.paginate.iterator` (plugin-paginate-rest `iterator.ts`), plus the checks it
+      // lacks (issue 12): same origin as the API, no URL twice.
+      const origin = new URL(options.apiUrl).origin
+      const seen = new Set<string>()
+      let next: string | undefined
+      let started = false
       return {
         async next() {
+          if (started && next === undefined) return {done: true, value: undefined}
+          let response: GitHubResponse
           try {
-            const step = await iterator.next()
-            return step.done ? {done: true, value: undefined} : {done: false, value: normalise(step.value)}
+            // As the iterator does: the first URL is the route expanded, so hooks and messages see it.
+            const {method, url, headers} = octokit.request.endpoint(route, params)
+            response = normalise(await octokit.request({method, url: started ? (next as string) : url, headers}))
           } catch (error) {
             throw toGitHubError(error, context, options.token)
           }
+
+          started = true
+          const base = new URL(response.url || options.apiUrl)
+          seen.add(base.href)
+          const link = nextLink(response.headers['link'], base)
+          next = undefined
+          if (link) {
+            if (link.origin !== origin) {
+              throw new ProtocolError(
+                redactUrl(response.url),
+                `pagination link leads to another origin (${link.origin}); not followed, the token is only sent to ${origin}`,
+              )
+            }
+
+            if (!seen.has(link.href)) next = link.href
+          }
+
+          return {done: false, value: response}
         },
       }
     },
@@ -223,16 +266,51 @@ function httpAnswerOf(error: unknown): {status: number; url: string; headers: Re
   return {status, url: typeof url === 'string' ? url : '', headers: headers as Record<string, unknown>, data}
 }
 
-/** The body, bounded: the declared length is checked first, then the bytes as they arrive. */
-async function readBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array | null> {
+/**
+ * An error answer whose JSON body is not a JSON object is a protocol error: octokit would throw a
+ * foreign TypeError on it (`'message' in 5`, issue 12). A success body that is not JSON reaches
+ * the parsers as text, and they reject it as a ProtocolError.
+ */
+function checkErrorBody(response: Response, body: Uint8Array | null, url: string): void {
+  const type = response.headers.get('content-type') ?? ''
+  if (response.status < 400 || body === null || !/^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(type)) return
+  let value: unknown
+  try {
+    value = JSON.parse(new TextDecoder().decode(body))
+  } catch {
+    throw new ProtocolError(url, `HTTP ${response.status} with a body that is not valid JSON`)
+  }
+
+  if (typeof value !== 'object' || value === null) throw new ProtocolError(url, `HTTP ${response.status} with a JSON body that is not an object`)
+}
+
+/**
+ * The body, bounded: the declared length is checked first, then the bytes as they arrive. Every
+ * read races the request's signal, whatever fetch is in use: a stalled body ends at the deadline.
+ */
+async function readBody(response: Response, maxBytes: number, url: string, signal: AbortSignal): Promise<Uint8Array | null> {
   const declared = Number(response.headers.get('content-length'))
   if (Number.isFinite(declared) && declared > maxBytes) throw new ProtocolError(url, `body of ${declared} bytes is over ${maxBytes}`)
   if (!response.body) return null
   const chunks: Uint8Array[] = []
   let size = 0
   const reader = response.body.getReader()
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
+    if (signal.aborted) fail()
+    else signal.addEventListener('abort', fail, {once: true})
+  })
+  aborted.catch(() => undefined)
   for (;;) {
-    const {done, value} = await reader.read()
+    let step: Awaited<ReturnType<typeof reader.read>>
+    try {
+      step = await Promise.race([reader.read(), aborted])
+    } catch (error) {
+      await reader.cancel().catch(() => undefined)
+      throw error
+    }
+
+    const {done, value} = step
     if (done) break
     size += value.byteLength
     if (size > maxBytes) {

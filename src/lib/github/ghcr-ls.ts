@@ -129,6 +129,7 @@ async function listViaApi(
       })
     }
 
+    if (listing.cappedBy) warnings.push(listing.cappedBy)
     return {kind: 'packages', owner, ownerType, packages, truncated: listing.truncated, ...common()}
   }
 
@@ -141,6 +142,7 @@ async function listViaApi(
     ...(deps.pageConcurrency === undefined ? {} : {concurrency: deps.pageConcurrency}),
     ...(pageProgress ? {onProgress: pageProgress} : {}),
   })
+  if (listing.cappedBy) warnings.push(listing.cappedBy)
   return {
     kind: 'versions',
     owner: target.owner,
@@ -190,7 +192,12 @@ async function listTagsViaRegistry(
   let truncated = false
   // Ask for one more than the limit: that is how we know whether the limit cut the list.
   const wanted = request.limit === undefined ? undefined : request.limit + 1
-  for await (const tag of lister(registry, repository, wanted === undefined ? {} : {limit: wanted})) {
+  const onTruncated = (reason: string): void => {
+    truncated = true
+    warnings.push(reason)
+  }
+
+  for await (const tag of lister(registry, repository, wanted === undefined ? {onTruncated} : {limit: wanted, onTruncated})) {
     if (request.limit !== undefined && tags.length >= request.limit) {
       truncated = true
       break

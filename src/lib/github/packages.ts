@@ -38,8 +38,11 @@ export type ListPackagesOptions = {
   onProgress?: ProgressCallback
 }
 
-/** A listing and whether `limit` cut it short. */
-export type Listing<T> = {items: T[]; truncated: boolean}
+/**
+ * A listing and whether it was cut short: by `limit`, or by a bound (`cappedBy` says which, e.g.
+ * GitHub's 10,000-item window).
+ */
+export type Listing<T> = {items: T[]; truncated: boolean; cappedBy?: string}
 
 /** Lists the container packages of a user, an organisation or the authenticated user. */
 export async function listPackages(client: GitHubClient, options: ListPackagesOptions): Promise<Listing<PackageSummary>> {
@@ -127,12 +130,16 @@ async function collect<T>(
   options: {concurrency?: number; onProgress?: ProgressCallback},
 ): Promise<Listing<T>> {
   const items: T[] = []
+  let cappedBy: string | undefined
   // Without a filter the pages needed are known from the limit; with one, any page may be the last.
   const maxPages = limit !== undefined && keep === undefined ? Math.ceil(limit / MAX_PER_PAGE) : undefined
   const pages = paginate(client, route, params, context, {
     ...(maxPages === undefined ? {} : {maxPages}),
     ...(options.concurrency === undefined ? {} : {concurrency: options.concurrency}),
     ...(options.onProgress ? {onPage: options.onProgress} : {}),
+    onCapped: (message: string) => {
+      cappedBy = message
+    },
     sequential: limit !== undefined && keep !== undefined,
   })
   for await (const page of pages) {
@@ -155,7 +162,7 @@ async function collect<T>(
     }
   }
 
-  return {items, truncated: false}
+  return cappedBy === undefined ? {items, truncated: false} : {items, truncated: true, cappedBy}
 }
 
 function packagesRoute(owner: string | null, ownerType: OwnerType): {route: string; params: Record<string, unknown>} {

@@ -6,9 +6,9 @@
  * `rel="next"` one page at a time. Either way a consumer that stops early (`--limit`) stops the
  * fetching: no page beyond `maxPages` is requested.
  */
-import {lastPageOf} from '../link-header.js'
+import {lastPageOf, linksByRelation} from '../link-header.js'
 import type {RequestContext} from './api-errors.js'
-import type {GitHubClient, GitHubResponse} from './client.js'
+import {MAX_GITHUB_ITEMS, type GitHubClient, type GitHubResponse} from './client.js'
 import {mapOrdered} from '../concurrency.js'
 
 /** GitHub's largest page size. */
@@ -24,6 +24,11 @@ export type PaginateOptions = {
   concurrency?: number
   /** Do not fan out even if the last page is known (the consumer may stop at any item). */
   sequential?: boolean
+  /**
+   * Called when the listing stops at GitHub's 10,000-item window ({@link MAX_GITHUB_ITEMS}) while
+   * the server names more pages: the result is truncated, and the message says why.
+   */
+  onCapped?: (message: string) => void
   /** Called after each page with the count so far and the total when known. */
   onPage?: (fetched: number, total: number | undefined) => void
 }
@@ -37,12 +42,18 @@ export async function* paginate(
   options: PaginateOptions = {},
 ): AsyncGenerator<GitHubResponse, void, undefined> {
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, options.perPage ?? MAX_PER_PAGE))
-  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY
+  // GitHub serves the first 10,000 items of a list: never plan or follow pages beyond them.
+  const windowPages = Math.ceil(MAX_GITHUB_ITEMS / perPage)
+  const maxPages = Math.min(options.maxPages ?? Number.POSITIVE_INFINITY, windowPages)
   if (maxPages < 1) return
+  const capped = (): void =>
+    options.onCapped?.(`GitHub's API lists at most ${MAX_GITHUB_ITEMS} items (${windowPages} pages of ${perPage}); the listing stopped there and more exist`)
   const pageParams = {...params, per_page: perPage}
   const iterator = client.pages(route, pageParams, context)
   const first = await iterator.next()
   if (first.done) return
+  // `last` comes from the server: it is checked against the window before any work is planned
+  // from it (issue 12: page=999999999 exhausted the heap).
   const last = lastPageOf(first.value.headers['link'])
   let fetched = 1
   options.onPage?.(fetched, last === undefined ? undefined : Math.min(last, maxPages))
@@ -50,6 +61,7 @@ export async function* paginate(
 
   if (last !== undefined && !options.sequential) {
     const wanted = Math.min(last, maxPages)
+    if (last > windowPages && maxPages === windowPages) capped()
     const pageNumbers = Array.from({length: Math.max(0, wanted - 1)}, (_, i) => i + 2)
     for await (const response of mapOrdered(pageNumbers, options.concurrency ?? 4, (page) =>
       client.request(route, {...pageParams, page}, context),
@@ -62,13 +74,16 @@ export async function* paginate(
     return
   }
 
-  // Bounded by maxPages and by the server's Link chain; a server that links forever is cut at 10k pages.
-  const hardCap = Math.min(maxPages, 10_000)
-  while (fetched < hardCap) {
+  // Bounded by maxPages (at most the window) and by the client, which never requests a URL twice.
+  let latest = first.value
+  while (fetched < maxPages) {
     const step = await iterator.next()
     if (step.done) return
     fetched++
+    latest = step.value
     options.onPage?.(fetched, undefined)
     yield step.value
   }
+
+  if (maxPages === windowPages && linksByRelation(latest.headers['link']).has('next')) capped()
 }

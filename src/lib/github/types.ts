@@ -129,4 +129,4 @@ export type GhcrLsResult = GhcrPackagesResult | GhcrVersionsResult | GhcrTagsRes
  * (`GET /v2/<name>/tags/list`, following `Link` pagination). The registry client provides this;
  * it resolves its own credentials (anonymous for public packages).
  */
-export type TagLister = (registry: string, repository: string, opts: {limit?: number}) => AsyncIterable<string>
+export type TagLister = (registry: string, repository: string, opts: {limit?: number; onTruncated?: (reason: string) => void}) => AsyncIterable<string>

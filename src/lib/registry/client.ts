@@ -25,7 +25,8 @@ const TAG = /^\w[\w.-]{0,127}$/
 const ANY_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/
 
 /** Bound on tag-list pages (a registry looping on `Link` must not keep us forever). */
-const MAX_TAG_PAGES = 10_000
+/** Pages of a tag list followed at most (100,000 tags at `n=100`). */
+export const MAX_TAG_PAGES = 1000
 
 /** Options of {@link RegistryClient.listTags}. */
 export type ListTagsOptions = {
@@ -33,6 +34,11 @@ export type ListTagsOptions = {
   pageSize?: number
   /** Stop after this many tags (no further page is fetched). */
   limit?: number
+  /**
+   * Called when the listing stops at a bound ({@link MAX_TAG_PAGES} pages) or at a `Link` that
+   * points back to a page already read, with the reason: the list is then truncated.
+   */
+  onTruncated?: (reason: string) => void
 }
 
 /** What a {@link RegistryClient} is made of: the transport and the credential lookup it uses. */
@@ -215,8 +221,13 @@ export class RegistryClient {
 
       path = `${next.pathname}${next.search}`
       // A registry that points back to a page we have read would loop forever.
-      if (seen.has(path)) return
+      if (seen.has(path)) {
+        options.onTruncated?.(`the registry's tag list pagination points back to a page already read (${redactUrl(next)}); stopped there`)
+        return
+      }
     }
+
+    options.onTruncated?.(`the tag list has more than ${MAX_TAG_PAGES} pages; stopped there, more exist`)
   }
 
   /** The identity of the last successful request to `registry` (undefined before any). */

@@ -119,15 +119,27 @@ describe('--source registry', () => {
       auth: {source: 'GH_TOKEN', tokenKind: 'classic', redacted: 'ghp_…abcd'},
       warnings: [],
     })
-    expect(lister.calls).toEqual([['ghcr.io', 'acme/app', {}]])
+    expect(lister.calls).toEqual([['ghcr.io', 'acme/app', {onTruncated: expect.any(Function)}]])
     expect(createClient).not.toHaveBeenCalled()
   })
 
   it('--limit asks the registry for one more to tell whether it truncated', async () => {
     const lister = fakeLister(['a', 'b', 'c', 'd'])
     expect(await ghcrLs({...app, source: 'registry', limit: 3}, deps({tagLister: lister}))).toMatchObject({tags: ['a', 'b', 'c'], truncated: true})
-    expect(lister.calls[0]?.[2]).toEqual({limit: 4})
+    expect(lister.calls[0]?.[2]).toEqual({limit: 4, onTruncated: expect.any(Function)})
     expect(await ghcrLs({...app, source: 'registry', limit: 4}, deps({tagLister: lister}))).toMatchObject({tags: ['a', 'b', 'c', 'd'], truncated: false})
+  })
+})
+
+describe('--source registry, truncated by a bound', () => {
+  it('marks the listing truncated and says why when the lister stops at its bound', async () => {
+    const lister: TagLister = async function* (_registry, _repository, opts) {
+      yield 'a'
+      opts.onTruncated?.('the tag list has more than 1000 pages; stopped there, more exist')
+    }
+
+    const result = await ghcrLs({...app, source: 'registry'}, deps({tagLister: lister}))
+    expect(result).toMatchObject({tags: ['a'], truncated: true, warnings: ['the tag list has more than 1000 pages; stopped there, more exist']})
   })
 })
 

@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {InvalidReferenceError, NetworkError, ProtocolError, RegistryHttpError, TimeoutError} from '../../../src/lib/errors.js'
-import {createRegistryClient, rateLimitOfError, type RegistryClient} from '../../../src/lib/registry/client.js'
+import {createRegistryClient, MAX_TAG_PAGES, rateLimitOfError, type RegistryClient} from '../../../src/lib/registry/client.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
 import {type Handler, type TestServer, json, send, staticCredentials, startServer} from './harness.js'
 
@@ -232,8 +232,22 @@ describe('tags', () => {
   it('stops on a Link that points back to a page already read', async () => {
     const {server, client} = await open((_req, res) => json(res, 200, {tags: ['t']}, {link: '</v2/x/y/tags/list?n=1>; rel="next"'}))
     const tags: string[] = []
-    for await (const tag of client.listTags(server.host, 'x/y', {pageSize: 1})) tags.push(tag)
+    const reasons: string[] = []
+    for await (const tag of client.listTags(server.host, 'x/y', {pageSize: 1, onTruncated: (reason) => reasons.push(reason)})) tags.push(tag)
     expect(tags).toEqual(['t'])
+    expect(reasons).toEqual([expect.stringContaining('points back to a page already read')])
+  })
+
+  it('stops an endless page+1 chain at MAX_TAG_PAGES and reports the listing as truncated', {timeout: 60_000}, async () => {
+    const {server, client} = await open((req, res) => {
+      const page = Number(new URL(req.url, 'http://x').searchParams.get('last') ?? '0')
+      json(res, 200, {tags: [`t${page}`]}, {link: `</v2/x/y/tags/list?n=1&last=${page + 1}>; rel="next"`})
+    })
+    const reasons: string[] = []
+    let count = 0
+    for await (const tag of client.listTags(server.host, 'x/y', {pageSize: 1, onTruncated: (reason) => reasons.push(reason)})) count += tag.startsWith("t") ? 1 : 0
+    expect(count).toBe(MAX_TAG_PAGES)
+    expect(reasons).toEqual([`the tag list has more than ${MAX_TAG_PAGES} pages; stopped there, more exist`])
   })
 
   it('`"tags": null` is an empty list', async () => {
