@@ -1,8 +1,10 @@
 /**
  * `npm pack` produces a package that installs and runs: the tarball holds the built CLI and
- * nothing private; installed into a fresh prefix with production dependencies only (from the npm
- * cache when it has them), `regctl` answers --version and --help, loads its oclif plugins, and
- * runs an audit — which proves no dev dependency is needed at run time.
+ * nothing private or dangling (no bin/dev.js, which needs tsx; no source maps pointing at sources
+ * not shipped); installed the way a user does, `npm install -g` into a fresh prefix (production
+ * dependencies only, from the npm cache when it has them), both bins `regctl` and `regctl-audit`
+ * answer --version with the package name, load the oclif plugins, run an audit and a real
+ * pull-check against the suite's registry — which proves no dev dependency is needed at run time.
  *
  * Needs `npm run build` first (as every integration test). npm may reach the registry for a
  * dependency missing from the cache; every step is bounded in time.
@@ -12,10 +14,14 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+
+import {connectEnvironment} from '../harness/client.js'
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..')
-const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {version: string}).version
+const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {name: string; version: string; license: string}
+const VERSION = PACKAGE.version
+const env = connectEnvironment(inject('env'))
 
 type Result = {exitCode: number; stdout: string; stderr: string}
 
@@ -36,15 +42,25 @@ type PackEntry = {filename: string; size: number; unpackedSize: number; entryCou
 
 let dir: string
 let pack: PackEntry
-let regctlBin: string
+let prefix: string
 const timings: Record<string, number> = {}
 
-/** Runs the installed `regctl` (the bin link npm created) with a clean, private environment. */
-async function regctl(args: string[]): Promise<Result> {
+/**
+ * Runs an installed bin (`regctl` or `regctl-audit`, the links `npm install -g` made in
+ * PREFIX/bin) with a clean, private environment, PREFIX/bin first on PATH as a user would have it.
+ */
+async function regctl(args: string[], bin = 'regctl'): Promise<Result> {
   const home = join(dir, 'home')
-  return exec(regctlBin, args, {
+  return exec(join(prefix, 'bin', bin), args, {
     timeoutMs: 30_000,
-    env: {PATH: `${join(dir, 'prefix', 'node_modules', '.bin')}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, HOME: home, DOCKER_CONFIG: join(home, '.docker'), NO_COLOR: '1', REGCTL_NO_KEYRING: '1'},
+    env: {
+      PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
+      HOME: home,
+      DOCKER_CONFIG: join(home, '.docker'),
+      NO_COLOR: '1',
+      REGCTL_NO_KEYRING: '1',
+      NODE_EXTRA_CA_CERTS: env.caFile,
+    },
   })
 }
 
@@ -60,14 +76,14 @@ beforeAll(async () => {
   timings['pack'] = Date.now() - started
 
   started = Date.now()
+  prefix = join(dir, 'prefix')
   const installed = await exec(
     'npm',
-    ['install', '--prefix', join(dir, 'prefix'), '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, pack.filename)],
+    ['install', '--global', '--prefix', prefix, '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, pack.filename)],
     {cwd: dir, timeoutMs: 180_000},
   )
-  if (installed.exitCode !== 0) throw new Error(`npm install of the tarball failed:\n${installed.stderr}`)
+  if (installed.exitCode !== 0) throw new Error(`npm install -g of the tarball failed:\n${installed.stderr}`)
   timings['install'] = Date.now() - started
-  regctlBin = join(dir, 'prefix', 'node_modules', '.bin', 'regctl')
 }, 240_000)
 
 afterAll(() => {
@@ -76,19 +92,36 @@ afterAll(() => {
 })
 
 describe('npm pack', () => {
-  it('holds the built CLI, its manifest, package.json and the JSON Schemas — no sources, tests or secrets', () => {
+  it('is named regctl-audit (the npm name regctl belongs to someone else) and says where it comes from', () => {
+    expect(PACKAGE.name).toBe('regctl-audit')
+    expect(pack.filename).toBe(`regctl-audit-${VERSION}.tgz`)
+    const license = readFileSync(join(prefix, 'lib', 'node_modules', 'regctl-audit', 'LICENSE'), 'utf8')
+    expect(PACKAGE.license).toBe('MIT')
+    expect(license).toMatch(/^MIT License\n/)
+    const installed = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'regctl-audit', 'package.json'), 'utf8')) as Record<string, unknown>
+    for (const field of ['repository', 'homepage', 'bugs']) expect(installed[field], field).toBeDefined()
+  })
+
+  it('ships no bin/dev.js and no source maps or declaration files (they would point at sources not shipped)', () => {
     const paths = pack.files.map((f) => f.path)
-    for (const required of ['package.json', 'bin/run.js', 'oclif.manifest.json', 'dist/commands/audit.js', 'dist/commands/pull-check.js', 'dist/lib/checks/audit.js', 'docs/json/pull-check.schema.json', 'docs/json/error.schema.json']) {
+    expect(paths).not.toContain('bin/dev.js')
+    expect(paths.filter((p) => /\.(map|d\.ts)$/.test(p))).toEqual([])
+    expect(paths.filter((p) => p.endsWith('.js') && readFileSync(join(REPO_ROOT, p), 'utf8').includes('sourceMappingURL'))).toEqual([])
+  })
+
+  it('holds the built CLI, its manifest, package.json, LICENSE and the JSON Schemas — no sources, tests or secrets', () => {
+    const paths = pack.files.map((f) => f.path)
+    for (const required of ['package.json', 'LICENSE', 'bin/run.js', 'oclif.manifest.json', 'dist/commands/audit.js', 'dist/commands/pull-check.js', 'dist/lib/checks/audit.js', 'docs/json/pull-check.schema.json', 'docs/json/error.schema.json']) {
       expect(paths).toContain(required)
     }
 
-    const unexpected = paths.filter((p) => !/^(bin\/|dist\/|docs\/json\/[\w-]+\.schema\.json$|oclif\.manifest\.json$|package\.json$|README\.md$|LICENSE)/.test(p))
+    const unexpected = paths.filter((p) => !/^(bin\/run\.js$|dist\/|docs\/json\/[\w-]+\.schema\.json$|oclif\.manifest\.json$|package\.json$|README\.md$|LICENSE)/.test(p))
     expect(unexpected).toEqual([])
     expect(paths.filter((p) => /(^|\/)(\.env|\.npmrc|id_rsa)|\.(pem|key|p12|pfx)$/.test(p))).toEqual([])
   })
 
   it('the shipped manifest lists every command, each with examples', () => {
-    const manifest = JSON.parse(readFileSync(join(dir, 'prefix', 'node_modules', 'regctl', 'oclif.manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'regctl-audit', 'oclif.manifest.json'), 'utf8')) as {
       commands: Record<string, {examples?: unknown[]}>
     }
     const ids = Object.keys(manifest.commands).sort()
@@ -98,10 +131,24 @@ describe('npm pack', () => {
 })
 
 describe('the installed regctl', () => {
-  it('--version', async () => {
-    const {exitCode, stdout} = await regctl(['--version'])
-    expect(exitCode).toBe(0)
-    expect(stdout).toBe(`regctl/${VERSION} ${process.platform}-${process.arch} node-${process.version}\n`)
+  it('--version names the package, from both bins and from oclif itself', async () => {
+    const expected = `regctl-audit/${VERSION} ${process.platform}-${process.arch} node-${process.version}\n`
+    for (const bin of ['regctl', 'regctl-audit']) {
+      const {exitCode, stdout} = await regctl(['--version'], bin)
+      expect(exitCode, bin).toBe(0)
+      expect(stdout, bin).toBe(expected)
+    }
+
+    // `version` goes through oclif (bin/run.js answers only a lone --version itself).
+    const oclif = await regctl(['--version', '--help'])
+    expect(oclif.stdout).toContain(`regctl-audit/${VERSION}`)
+  })
+
+  it('runs a real pull-check against the suite registry, as regctl-audit too', async () => {
+    const image = `${env.registries.token.host}/public/single:1.0`
+    const {exitCode, stdout, stderr} = await regctl(['pull-check', '-q', '--digest', image], 'regctl-audit')
+    expect(exitCode, stderr).toBe(0)
+    expect(stdout).toBe(`${image}@${env.fixtures['token:public/single:1.0']?.digest}\n`)
   })
 
   it('pull-check --help and audit --help, with examples', async () => {

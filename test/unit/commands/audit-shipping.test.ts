@@ -1,8 +1,9 @@
 /**
  * The files that ship regctl, checked for the practices issue #5 asks for: the Dockerfile (pinned
  * slim base, manifests and `npm ci --omit=dev` before the code, multi-stage, non-root, exec-form
- * ENTRYPOINT), the composite action (Node 20, build from the action's checkout, SARIF upload even
- * on failure, inputs never spliced into scripts), and the oclif plugins in package.json.
+ * ENTRYPOINT, OCI labels, no keyring), the composite action (Node 24, the published package
+ * instead of a build per run, SARIF upload even on failure, inputs never spliced into scripts),
+ * and the oclif plugins in package.json (issues #5 and #13).
  * There is no Docker daemon here: the Dockerfile is parsed, not built.
  */
 import {readFileSync} from 'node:fs'
@@ -24,11 +25,11 @@ describe('Dockerfile', () => {
   const runtime = instructions.slice(stageStart)
   const indexOf = (predicate: (keyword: string, args: string) => boolean): number => runtime.findIndex((i) => predicate(i.keyword, i.args))
 
-  it('builds in one stage and runs from a second, both on the same pinned slim Node 20 base', () => {
+  it('builds in one stage and runs from a second, both on the same pinned slim Node 24 base', () => {
     expect(froms).toHaveLength(2)
     for (const from of froms) {
       expect(from.unresolved).toEqual([])
-      expect(from.image).toMatch(/^node:20\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}$/)
+      expect(from.image).toMatch(/^node:24\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}$/)
     }
 
     expect(froms[0]?.image).toBe(froms[1]?.image)
@@ -51,6 +52,19 @@ describe('Dockerfile', () => {
     // Nothing copies the whole context: the image gets what it needs and no more.
     expect(instructions.filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|\s)\.\s/.test(`${i.args} `))).toEqual([])
   })
+
+  it('runtime stage: OCI labels (source links the GHCR package; version and revision from build args), no keyring, one config path for any uid', () => {
+    const labels = runtime.filter((i) => i.keyword === 'LABEL').map((i) => i.args).join(' ')
+    for (const key of ['title', 'description', 'licenses', 'source', 'version', 'revision']) expect(labels).toContain(`org.opencontainers.image.${key}=`)
+    const pkg = JSON.parse(read('package.json')) as {repository: {url: string}; license: string}
+    expect(pkg.repository.url).toContain(/org\.opencontainers\.image\.source="([^"]+)"/.exec(labels)?.[1] ?? 'missing')
+    expect(labels).toContain('org.opencontainers.image.version="${VERSION}"')
+    expect(labels).toContain('org.opencontainers.image.revision="${REVISION}"')
+    expect(runtime.filter((i) => i.keyword === 'ARG').map((i) => i.args.split('=')[0])).toEqual(expect.arrayContaining(['VERSION', 'REVISION']))
+    const env = runtime.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ')
+    expect(env).toMatch(/\bREGCTL_NO_KEYRING=1\b/)
+    expect(env).toMatch(/\bDOCKER_CONFIG=\/home\/node\/\.docker\b/)
+  })
 })
 
 describe('action.yml', () => {
@@ -58,21 +72,24 @@ describe('action.yml', () => {
   const action = parse(read('action.yml')) as {inputs: Record<string, {default?: string}>; runs: {using: string; steps: Step[]}}
   const steps = action.runs.steps
 
-  it('is a composite action: Node 20, regctl built from the action checkout, audit to SARIF, uploaded even on failure', () => {
+  it('is a composite action: Node 24, the published package of its own version (no npm ci + tsc per run), audit to SARIF, uploaded even on failure', () => {
     expect(action.runs.using).toBe('composite')
-    expect(steps[0]).toMatchObject({uses: expect.stringMatching(/^actions\/setup-node@v\d+$/), with: {'node-version': 20}})
-    const install = steps.find((s) => s.run?.includes('npm run build'))
+    expect(steps[0]).toMatchObject({uses: 'actions/setup-node@v6', with: {'node-version': 24}})
+    const install = steps.find((s) => s.id === 'install')
     expect(install?.['working-directory']).toBe('${{ github.action_path }}')
-    expect(install?.run).toMatch(/npm ci/)
+    expect(install?.run).toContain('npm install --global --prefix "$prefix" --omit=dev')
+    expect(install?.run).toContain('"regctl-audit@$version"')
+    for (const step of steps) expect(step.run ?? '', step.name).not.toMatch(/npm ci|npm run build|\btsc\b/)
     const audit = steps.find((s) => s.id === 'audit')
     expect(audit?.run).toContain('--format sarif --output "$INPUT_SARIF_FILE" --fail-on "$INPUT_FAIL_ON"')
     expect(audit?.run).toContain('--require-scope "$scope"')
     expect(audit?.run).toContain('--images "$INPUT_IMAGES"')
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))
-    expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v3')
+    expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v4')
     expect(upload?.if).toMatch(/^always\(\)/)
     expect(upload?.with).toMatchObject({sarif_file: '${{ inputs.sarif-file }}'})
     expect(action.inputs['fail-on']?.default).toBe('error')
+    expect(Object.keys((action as unknown as {outputs: Record<string, unknown>}).outputs).sort()).toEqual(['errors', 'exit-code', 'sarif-file', 'warnings'])
   })
 
   it('never splices an input into a script (they arrive through env)', () => {
