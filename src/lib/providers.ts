@@ -4,6 +4,7 @@
  * (GHCR token kinds, ECR token expiry) and to print the login command when a login is missing or
  * broken.
  */
+import {DOCKER_HUB_HOSTNAMES} from './docker-hub.js'
 
 /** The registry services `auth status` knows by name. */
 export type ProviderId = 'ghcr' | 'docker-hub' | 'ecr' | 'ecr-public' | 'gar' | 'gcr' | 'acr' | 'other'
@@ -76,13 +77,17 @@ const GAR_HOST = /^([a-z0-9-]+)-docker\.pkg\.dev$/
 /** Container Registry: `gcr.io` and its regional hosts `us.gcr.io`, `eu.gcr.io`, `asia.gcr.io`. */
 const GCR_HOST = /^(?:([a-z0-9-]+)\.)?gcr\.io$/
 
-const HUB_HOSTS: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
-
 /** Strips a port: providers are recognised by host name alone. */
 function hostname(host: string): string {
   const lower = host.toLowerCase()
   if (lower.startsWith('[')) return lower
   return lower.replace(/:\d+$/, '')
+}
+
+/** True for an ECR registry host, private (every partition and endpoint form) or ECR Public. */
+export function isEcrHost(host: string): boolean {
+  const name = hostname(host)
+  return name === 'public.ecr.aws' || ECR_HOST.test(name)
 }
 
 /** Classifies a registry host (`ghcr.io`, `docker.io`, `123456789012.dkr.ecr.us-east-1.amazonaws.com`). */
@@ -92,7 +97,7 @@ export function identifyProvider(host: string): Provider {
   const base = (id: ProviderId): Provider => ({id, name: NAMES[id], host: lower})
 
   if (name === 'ghcr.io') return base('ghcr')
-  if (HUB_HOSTS.has(name)) return base('docker-hub')
+  if (DOCKER_HUB_HOSTNAMES.has(name)) return base('docker-hub')
   if (name === 'public.ecr.aws') return base('ecr-public')
 
   const ecr = ECR_HOST.exec(name)

@@ -25,6 +25,7 @@
  * and single-component Docker Hub names get the `library/` namespace. A reference with neither
  * tag nor digest gets the tag `latest`.
  */
+import {DOCKER_HUB_API_HOST, DOCKER_HUB_LEGACY_HOST, DOCKER_HUB_REGISTRY} from './docker-hub.js'
 import {InvalidReferenceError, redactText} from './errors.js'
 
 /** A parsed, normalised image reference. `formatReference` gives its canonical string. */
@@ -39,14 +40,9 @@ export type ImageReference = {
   digest?: string
 }
 
-/** Docker Hub's canonical registry name (`normalize.go` `defaultDomain`). */
-export const DOCKER_HUB_REGISTRY = 'docker.io'
-
 /** Maximum length of the repository path (distribution/reference `RepositoryNameTotalLengthMax`). */
 export const REPOSITORY_NAME_MAX_LENGTH = 255
 
-const LEGACY_DOCKER_HUB = 'index.docker.io'
-const DOCKER_HUB_API_HOST = 'registry-1.docker.io'
 const OFFICIAL_PREFIX = 'library/'
 const DEFAULT_TAG = 'latest'
 
@@ -202,7 +198,7 @@ function splitRegistry(name: string, fail: (reason: string) => never): {registry
     }
   }
 
-  if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB_REGISTRY
+  if (registry === DOCKER_HUB_LEGACY_HOST) registry = DOCKER_HUB_REGISTRY
 
   if (hostByCase && (repository.toLowerCase() !== repository || !anchoredDomain.test(registry))) {
     // "MyOrg/App": reporting only "App" would hide that "MyOrg" was taken for a host name.
@@ -271,6 +267,19 @@ function displayInput(input: string): string {
 }
 
 /**
+ * True for a repository path of the reference grammar: `/`-separated path components, at most
+ * {@link REPOSITORY_NAME_MAX_LENGTH} characters (the registry client guards its URL paths with it).
+ */
+export function isRepositoryName(repository: string): boolean {
+  return repository.length <= REPOSITORY_NAME_MAX_LENGTH && repository.split('/').every((component) => anchoredPathComponent.test(component))
+}
+
+/** True for a tag of the reference grammar (`[\w][\w.-]{0,127}`). */
+export function isTag(tag: string): boolean {
+  return anchoredTag.test(tag)
+}
+
+/**
  * The canonical string: `docker.io/library/alpine:latest`, `host:5000/repo:tag@sha256:…`.
  * Parsing it again yields the same reference.
  */
@@ -306,7 +315,7 @@ export function familiarReference(ref: ImageReference): string {
  * (see the `defaultDomain` comment in `normalize.go`); every other registry serves itself.
  */
 export function registryApiHost(registry: string): string {
-  return registry === DOCKER_HUB_REGISTRY || registry === LEGACY_DOCKER_HUB ? DOCKER_HUB_API_HOST : registry
+  return registry === DOCKER_HUB_REGISTRY || registry === DOCKER_HUB_LEGACY_HOST ? DOCKER_HUB_API_HOST : registry
 }
 
 /**

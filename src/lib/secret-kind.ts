@@ -16,6 +16,7 @@
  */
 import {parseEcrPassword} from './ecr-token.js'
 import {redactSecret} from './errors.js'
+import {isEcrHost} from './providers.js'
 import {SECRET_PATTERNS, type SecretPatternId} from './secrets/catalogue.js'
 
 /** Stable ids (part of `auth status --json`): never rename. */
@@ -108,10 +109,6 @@ function isLoginProvider(provider: string): provider is SecretProvider {
 /** The username `az acr login` writes (the null GUID): the password is an ACR refresh token. */
 export const ACR_TOKEN_USERNAME = '00000000-0000-0000-0000-000000000000'
 
-/** ECR registry hosts of every partition and endpoint form, and ECR Public. */
-const ECR_HOST =
-  /^(\d{12}\.dkr[.-]ecr(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|on\.aws|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)|public\.ecr\.aws)$/
-
 /** GitHub's container registries, where a 40-hex password is a pre-2021 GitHub token. */
 const GITHUB_REGISTRY = /^(ghcr\.io|docker\.pkg\.github\.com|[a-z0-9-]+\.pkg\.github\.com|containers\.[a-z0-9.-]+)$/
 
@@ -183,7 +180,7 @@ function classifyByUsername(username: string, secret: string, registry: string, 
   switch (username) {
     case 'AWS': {
       // The user name alone is not proof: a self-hosted registry may have a user called AWS.
-      if (parseEcrPassword(secret) === undefined && !ECR_HOST.test(registry)) return undefined
+      if (parseEcrPassword(secret) === undefined && !isEcrHost(registry)) return undefined
       return {id: 'ecr-token', label: 'AWS ECR authorization token', short: 'ECR token', redacted: redactSecret(secret), provider: 'aws', jwt: false}
     }
 

@@ -8,6 +8,7 @@ import {renderAuditTable} from './audit.js'
 import {PLAIN, type OutputStyle} from './output-style.js'
 import {renderMarkdown} from './markdown.js'
 import {renderSarif} from './sarif.js'
+import {plural} from '../lib/grammar.js'
 
 /** The values of `audit --format`. */
 export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'markdown'] as const
@@ -26,7 +27,6 @@ export type AuditRenderContext = {
   style?: OutputStyle | undefined
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** The report as a document in `format`, ending with a newline. */
 export function renderAuditReport(report: AuditReport, format: AuditFormat, context: AuditRenderContext): string {

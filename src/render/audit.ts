@@ -10,12 +10,12 @@ import {redactText} from '../lib/errors.js'
 import {paint, type Mark, type OutputStyle} from './output-style.js'
 import {renderTable} from './table.js'
 import {oneLine} from './terminal-text.js'
+import {plural} from '../lib/grammar.js'
 
 const PART_LABEL: Record<AuditPart, string> = {credentials: 'Credentials', images: 'Images', context: 'Build context'}
 const SEVERITY_LABEL: Record<Severity, string> = {error: '✗ error', warning: '! warning', note: 'i note'}
 const SEVERITY_MARK: Record<Severity, Mark | undefined> = {error: 'bad', warning: 'warn', note: undefined}
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 function partLine(part: AuditPart, status: PartReport, report: AuditReport): string {
   const label = PART_LABEL[part].padEnd(14)

@@ -9,6 +9,7 @@ import {describeTokenSource} from '../lib/github/token.js'
 import {mark, PLAIN, type OutputStyle} from './output-style.js'
 import {printable} from './terminal-text.js'
 import {wrapText} from './wrap.js'
+import {plural} from '../lib/grammar.js'
 
 type Marks = {ok: string; bad: string; warn: string; info: string}
 
@@ -22,7 +23,6 @@ function colourMarks(text: string, style: OutputStyle): string {
   return text.replace(MARK_AT_LINE_START, (_, indent: string, m: keyof typeof KIND) => `${indent}${mark(style, KIND[m])} `)
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 function liveLine(live: LiveCheck, MARK: Marks): string {
   switch (live.result) {
@@ -144,7 +144,7 @@ export function renderAuthStatus(result: AuthStatusResult, style: OutputStyle = 
 
   const s = result.summary
   blocks.push(
-    `${s.registries} registr${s.registries === 1 ? 'y' : 'ies'}${result.offline ? ' (offline: not verified)' : `: ${s.accepted} accepted, ${s.rejected} rejected, ${s.unreachable} unreachable`}; ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${plural(s.findings.note, 'note')}`,
+    `${plural(s.registries, 'registry', 'registries')}${result.offline ? ' (offline: not verified)' : `: ${s.accepted} accepted, ${s.rejected} rejected, ${s.unreachable} unreachable`}; ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${plural(s.findings.note, 'note')}`,
   )
   return colourMarks(wrapText(printable(blocks.join('\n\n')), style.tty ? style.columns : undefined), style)
 }

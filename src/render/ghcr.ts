@@ -2,6 +2,7 @@ import {PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
 import {renderTable} from './table.js'
 import {oneLine} from './terminal-text.js'
 import type {GhcrLsResult, GhcrPackagesResult, GhcrTagsResult, GhcrVersionsResult} from '../lib/github/types.js'
+import {plural} from '../lib/grammar.js'
 
 /** `2024-05-01T12:34:56Z` → `2024-05-01 12:34Z` (UTC, minutes): stable and sortable. */
 export function formatTimestamp(iso: string): string {
@@ -12,7 +13,6 @@ export function formatTimestamp(iso: string): string {
 
 export {shortDigest} from './table.js'
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /**
  * The human output of `ghcr ls`: a table (the body), then one summary line (count, truncation,

@@ -5,6 +5,7 @@
  */
 import type {Finding, FindingLocation, Rule, Severity} from '../lib/checks/finding.js'
 import {redactText} from '../lib/errors.js'
+import {plural} from '../lib/grammar.js'
 
 export type MarkdownReport = {
   findings: readonly Finding[]
@@ -55,7 +56,6 @@ function locationCell(finding: Finding): string {
   return codeSpan(line === undefined ? file : `${file}:${line}`)
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** Renders the report (newline-terminated). */
 export function renderMarkdown(report: MarkdownReport): string {

@@ -3,8 +3,8 @@ import {mark, paint, PLAIN, type OutputStyle, type RenderedOutput} from './outpu
 import {renderTable, shortDigest} from './table.js'
 import {oneLine} from './terminal-text.js'
 import {wrapText} from './wrap.js'
+import {plural} from '../lib/grammar.js'
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 function platformsCell(image: ImageCheck): string {
   if (!image.platforms) return image.mediaType ? 'single' : ''

@@ -17,7 +17,7 @@ import {isAbsolute, relative, resolve, sep} from 'node:path'
 import {BadPatternError, newPatternMatcher} from '../dockerignore.js'
 import {redactText, UsageError} from '../errors.js'
 import {IMAGE_RULES, imageFinding} from './image-rules.js'
-import {pullCheck, type ImageCheck, type PullCheckOptions, type PullCheckSummary} from './pull-check.js'
+import {INDETERMINATE_VERDICTS, pullCheck, type ImageCheck, type PullCheckOptions, type PullCheckSummary} from './pull-check.js'
 import type {RepoFs} from '../repo-fs.js'
 import {scanRepository, type ScanOptions, type ScanResult} from './repo-images.js'
 import {RULES} from './rules.js'
@@ -220,7 +220,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const count = (severity: Severity): number => findings.filter((f) => f.severity === severity).length
   const checks = images?.value.checks ?? []
   const pullable = checks.filter((c) => c.verdict === 'pullable').length
-  const indeterminate = checks.filter((c) => ['rate-limited', 'registry-error', 'unreachable'].includes(c.verdict) && !c.deprecated).length
+  const indeterminate = checks.filter((c) => INDETERMINATE_VERDICTS.has(c.verdict) && !c.deprecated).length
   return {
     root: options.root,
     offline: options.offline,

@@ -4,6 +4,7 @@
  */
 import {ecrTokenExpiry} from '../ecr-token.js'
 import {daysUntil, expiryStatus, type ExpiryStatus} from '../expiry.js'
+import {plural} from '../grammar.js'
 import type {SecretKind} from '../secret-kind.js'
 import {AuthRuleId, authFinding} from './auth-rules.js'
 import type {ExpiryReport, GitHubTokenReport} from './auth-status-types.js'
@@ -58,7 +59,7 @@ export function expiryFindings(registry: string, kind: SecretKind, expiry: Expir
       return [
         authFinding(AuthRuleId.expiringSoon, {
           subject: registry,
-          message: `${registry}: the ${kind.label} expires at ${when} (in ${days} day${days === 1 ? '' : 's'})`,
+          message: `${registry}: the ${kind.label} expires at ${when} (in ${plural(days, 'day')})`,
           fix: `rotate it, then: ${login}`,
         }),
       ]

@@ -14,6 +14,7 @@ import {BadPatternError, newPatternMatcher, parseIgnoreEntries, PatternBoundErro
 import {findContextCopies, type ContextCopy, type ParsedDockerfile} from '../dockerfile.js'
 import type {Finding, Severity} from './finding.js'
 import {joinPath, type RepoFs} from '../repo-fs.js'
+import {plural} from '../grammar.js'
 
 /** Files larger than this are not read for content checks (`.npmrc`, `*.pem`…). */
 export const MAX_CONTENT_BYTES = 256 * 1024
@@ -305,7 +306,7 @@ export async function checkBuildContexts(input: BuildContextInput): Promise<Find
       const contextDir = within(dir)
       if (contextDir === undefined) continue
       const leaked = input.files.filter((file) => file.startsWith(`${dir}/`) && !excluded(within(file) ?? file))
-      if (leaked.length > 0) report(dir, contextDir, `secrets directory, ${leaked.length} file${leaked.length === 1 ? '' : 's'} not excluded`, contextDir)
+      if (leaked.length > 0) report(dir, contextDir, `secrets directory, ${plural(leaked.length, 'file')} not excluded`, contextDir)
     }
 
     for (const dir of input.gitDirs) {

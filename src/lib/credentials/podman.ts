@@ -15,6 +15,7 @@
  */
 import {posix} from 'node:path'
 
+import {DOCKER_HUB_HOSTNAMES, DOCKER_HUB_REGISTRY} from '../docker-hub.js'
 import {type DockerConfig, loadDockerConfig, type ReadTextFile} from './docker-config.js'
 
 /** Which rule put a file on the list. */
@@ -94,5 +95,5 @@ export async function loadPodmanAuthFile(path: string, readFile: ReadTextFile): 
 export function podmanKeyRegistry(key: string): string {
   const stripped = key.replace(/^https?:\/\//, '')
   const host = (stripped.split('/', 1)[0] ?? '').toLowerCase()
-  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host
+  return DOCKER_HUB_HOSTNAMES.has(host) ? DOCKER_HUB_REGISTRY : host
 }

@@ -5,29 +5,14 @@
  * up* for a registry domain, and `fileStore.Get` + `ConvertToHostname`
  * (cli/config/credentials/file_store.go) decide which *stored* `auths` key matches it.
  */
-
-/**
- * The key Docker Hub credentials live under, in `auths`, in credential helpers and in
- * `DOCKER_AUTH_CONFIG`. A copy of moby's `registry.IndexServer`; `docker login` and `docker login
- * docker.io` both store under it.
- */
-export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/'
-
-/** The canonical registry domain of Docker Hub, as image references spell it. */
-export const DOCKER_HUB_REGISTRY = 'docker.io'
+import {DOCKER_HUB_AUTH_KEY, DOCKER_HUB_HOSTNAMES, DOCKER_HUB_LEGACY_HOST, DOCKER_HUB_REGISTRY} from '../docker-hub.js'
+import {joinHostPort, splitHostPort} from '../host-port.js'
 
 /**
  * Domains docker maps to {@link DOCKER_HUB_AUTH_KEY} when it looks a credential up
  * (`getAuthConfigKey`: `docker.io` and `index.docker.io`).
  */
-const HUB_LOOKUP_DOMAINS: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io'])
-
-/**
- * Hostnames that name Docker Hub. `registry-1.docker.io` is Hub's API endpoint: docker does *not*
- * map it to the Hub key (an image named `registry-1.docker.io/x` looks up `registry-1.docker.io`),
- * but a stored key with that host is still a Hub credential for people reading `auth status`.
- */
-const HUB_HOSTNAMES: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
+const HUB_LOOKUP_DOMAINS: ReadonlySet<string> = new Set([DOCKER_HUB_REGISTRY, DOCKER_HUB_LEGACY_HOST])
 
 /**
  * The key docker looks up for a registry domain (the domain of a normalised image reference:
@@ -67,36 +52,17 @@ export function convertToHostname(maybeUrl: string): string {
   return maybeUrl.split('/', 1)[0] ?? ''
 }
 
-function splitHostPort(hostPort: string): {hostname: string; port: string} | undefined {
-  if (hostPort.startsWith('[')) {
-    const close = hostPort.indexOf(']')
-    if (close === -1) return undefined
-    const rest = hostPort.slice(close + 1)
-    if (rest !== '' && !/^:\d*$/.test(rest)) return undefined
-    return {hostname: hostPort.slice(1, close), port: rest.slice(1)}
-  }
-
-  const colon = hostPort.lastIndexOf(':')
-  if (colon === -1) return {hostname: hostPort, port: ''}
-  const port = hostPort.slice(colon + 1)
-  // Go's url.Parse rejects a non-numeric port; ConvertToHostname then falls back to the cut.
-  if (!/^\d*$/.test(port)) return undefined
-  return {hostname: hostPort.slice(0, colon), port}
-}
-
-function joinHostPort(hostname: string, port: string): string {
-  return hostname.includes(':') ? `[${hostname}]:${port}` : `${hostname}:${port}`
-}
-
 /**
  * The registry a stored key is meant for, for people: `https://index.docker.io/v1/`,
  * `index.docker.io`, `docker.io` and `registry-1.docker.io` all read as `docker.io`; any other key
- * is its {@link convertToHostname}.
+ * is its {@link convertToHostname}. (`registry-1.docker.io` is Hub's API endpoint: docker does
+ * *not* look it up under the Hub key, but a stored key with that host is still a Hub credential
+ * for people reading `auth status`.)
  */
 export function registryForKey(key: string): string {
   if (key === DOCKER_HUB_AUTH_KEY) return DOCKER_HUB_REGISTRY
   const hostname = convertToHostname(key)
-  return HUB_HOSTNAMES.has(hostname) ? DOCKER_HUB_REGISTRY : hostname
+  return DOCKER_HUB_HOSTNAMES.has(hostname) ? DOCKER_HUB_REGISTRY : hostname
 }
 
 /**

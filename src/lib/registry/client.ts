@@ -11,18 +11,14 @@
 import {InvalidReferenceError, ProtocolError, RegistryHttpError, redactUrl} from '../errors.js'
 import {nextLink} from '../link-header.js'
 import {RegistryAuth, repositoryScope, type CredentialCheck} from './auth.js'
-import {MANIFEST_ACCEPT, baseMediaType, computeDigest, isDigest, parseManifest, verifyDigest} from './manifest.js'
+import {isRepositoryName, isTag} from '../reference.js'
+import {MANIFEST_ACCEPT, baseMediaType, computeDigest, isDigest, isOciDigest, parseManifest, verifyDigest} from './manifest.js'
 import {parseOciErrors} from './oci-errors.js'
 import {parseRateLimit} from './rate-limit.js'
 import {BodyLimit, Transport, type TransportResponse, flattenHeaders, header} from './transport.js'
 export {rateLimitOfError} from './rate-limit.js'
 import type {CredentialLookup} from '../credentials/types.js'
 import type {AuthUsed, ClientStats, Endpoint, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
-
-// distribution/reference regexp.go: path components, tags, and digests (any registered algorithm).
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
-const TAG = /^\w[\w.-]{0,127}$/
-const ANY_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/
 
 /** Bound on tag-list pages (a registry looping on `Link` must not keep us forever). */
 /** Pages of a tag list followed at most (100,000 tags at `n=100`). */
@@ -156,7 +152,7 @@ export class RegistryClient {
   /** `HEAD /v2/NAME/blobs/DIGEST`, following redirects to blob stores (without `Authorization`). */
   async headBlob(registry: string, repository: string, digest: string): Promise<{size: number}> {
     checkName(repository, digest)
-    if (!isDigest(digest) && !ANY_DIGEST.test(digest)) throw new InvalidReferenceError(digest, 'not a digest')
+    if (!isDigest(digest) && !isOciDigest(digest)) throw new InvalidReferenceError(digest, 'not a digest')
     const res = await this.#auth.send(
       registry,
       `/v2/${repository}/blobs/${digest}`,
@@ -279,13 +275,13 @@ function httpError(res: TransportResponse, method: string): RegistryHttpError {
   return new RegistryHttpError(res.status, method, redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
 }
 
-/** Guards the URL path: the repository and reference go into it verbatim. */
+/** Guards the URL path (the reference grammar of ../reference.ts): the repository and reference go into it verbatim. */
 function checkName(repository: string, reference?: string): void {
-  if (repository.length > 255 || !repository.split('/').every((c) => PATH_COMPONENT.test(c))) {
+  if (!isRepositoryName(repository)) {
     throw new InvalidReferenceError(repository, 'invalid repository name')
   }
 
-  if (reference !== undefined && !TAG.test(reference) && !ANY_DIGEST.test(reference)) {
+  if (reference !== undefined && !isTag(reference) && !isOciDigest(reference)) {
     throw new InvalidReferenceError(reference, 'not a tag or a digest')
   }
 }

@@ -3,14 +3,8 @@
  * src/lib/reference.ts (docker's `registry/config.go`: loopback registries are insecure by
  * default; `docker.io` is served by `registry-1.docker.io`).
  */
+import {splitHostPort} from '../host-port.js'
 import {isLoopbackRegistry, registryApiHost} from '../reference.js'
-
-/** Splits `host[:port]` (IPv6 in brackets) into hostname (brackets kept) and port. */
-export function splitHostPort(host: string): {hostname: string; port?: string} {
-  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(host)
-  if (!m?.[1]) return {hostname: host}
-  return m[2] === undefined ? {hostname: m[1]} : {hostname: m[1], port: m[2]}
-}
 
 /** True for `localhost`, 127.0.0.0/8 and `[::1]`, with or without a port (name only, no DNS). */
 export function isLoopbackHost(host: string): boolean {
@@ -28,10 +22,12 @@ export function apiHost(registry: string): string {
  */
 export function isListedHost(host: string, insecure: readonly string[]): boolean {
   const lower = host.toLowerCase()
-  const {hostname} = splitHostPort(lower)
+  const target = splitHostPort(lower)
   return insecure.some((entry) => {
     const e = entry.toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '')
     if (e === lower) return true
-    return splitHostPort(e).port === undefined && e === hostname
+    const listed = splitHostPort(e)
+    // `reg:` names a port (an empty one), so it is not a port-less entry.
+    return listed !== undefined && target !== undefined && listed.port === '' && !e.endsWith(':') && listed.hostname === target.hostname
   })
 }

@@ -31,6 +31,17 @@ export function isDigest(value: string): boolean {
   return DIGEST.test(value)
 }
 
+/**
+ * The digest grammar of OCI descriptors (image-spec `descriptor.md`, "Digests"): any registered or
+ * future algorithm, so a blob of an unknown algorithm can still be asked for by name.
+ */
+const OCI_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/
+
+/** True for a digest of the OCI descriptor grammar (`sha256:…`, `multihash+base58:…`). */
+export function isOciDigest(value: string): boolean {
+  return OCI_DIGEST.test(value)
+}
+
 /** The digest of `body` with the given algorithm (`sha256` by default). */
 export function computeDigest(body: Uint8Array, algorithm: 'sha256' | 'sha512' = 'sha256'): string {
   return `${algorithm}:${createHash(algorithm).update(body).digest('hex')}`

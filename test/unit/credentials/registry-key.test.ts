@@ -1,13 +1,13 @@
 import {describe, expect, it} from 'vitest'
 
 import {
-  DOCKER_HUB_AUTH_KEY,
   convertToHostname,
   findAuthKey,
   isDockerHubDomain,
   lookupKey,
   registryForKey,
 } from '../../../src/lib/credentials/registry-key.js'
+import {DOCKER_HUB_AUTH_KEY} from '../../../src/lib/docker-hub.js'
 
 describe('lookupKey (docker/cli getAuthConfigKey)', () => {
   it.each([
