@@ -61,6 +61,9 @@ malformed config file.`)
     'insecure-registry': Flags.string({description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS', multiple: true}),
     concurrency: Flags.integer({default: 8, min: 1, max: 64, description: 'Images checked at the same time'}),
     quiet: Flags.boolean({char: 'q', description: 'Print only the findings, one per line: rule id, a tab, the location (instead of --format/--output)'}),
+    baseline: Flags.string({description: 'Findings recorded in FILE (by --write-baseline) are reported as baselined and do not fail the run'}),
+    'write-baseline': Flags.string({description: 'Record today\'s findings in FILE (by stable fingerprint) and exit 0'}),
+    'no-config': Flags.boolean({default: false, description: 'Ignore the repository config file (.regctl.yaml)'}),
   }
 
   static override usage = 'audit [DIR] [--format table|json|sarif|markdown] [--output FILE] [--fail-on error|warning|never] [--images FILE] [--context DIR] [--exclude PATTERN]... [--offline]'
@@ -68,10 +71,11 @@ malformed config file.`)
   public async run(): Promise<AuditReport> {
     const {args, flags} = await this.parse(Audit)
     // Heavy modules (undici, the credential store) load only when there is work to do.
-    const [{createAuditWiring}, {audit, auditRules}, {appendText}] = await Promise.all([
+    const [{createAuditWiring}, {audit, auditRules}, {appendText}, {renderBaseline}] = await Promise.all([
       import('../runtime/audit.js'),
       import('../lib/checks/audit.js'),
       import('../runtime/files.js'),
+      import('../lib/checks/baseline.js'),
     ])
     const wiring = await createAuditWiring({
       dir: args.dir,
@@ -87,6 +91,8 @@ malformed config file.`)
       requiredScopes: flags['require-scope'] ?? [],
       timeoutSeconds: flags.timeout,
       version: this.config.version,
+      baselineFile: flags.baseline,
+      noConfig: flags['no-config'],
     })
     let report: AuditReport
     try {
@@ -96,7 +102,7 @@ malformed config file.`)
     }
 
     const {ci} = wiring
-    const context = {rules: auditRules(AUTH_RULES), toolVersion: this.config.version, srcRoot: wiring.root, defaultLocation: ci.defaultLocation}
+    const context = {rules: auditRules(AUTH_RULES), toolVersion: this.config.version, srcRoot: ci.repoRoot, pathPrefix: ci.pathPrefix, defaultLocation: ci.defaultLocation}
     const render = (format: AuditFormat): string => renderAuditReport(report, format, context)
     if (flags.quiet) {
       const {renderAuditQuiet} = await import('../render/audit.js')
@@ -120,8 +126,16 @@ malformed config file.`)
     }
 
     if (ci.active && !flags.quiet && annotationsFitStdout({json: this.jsonEnabled(), format: flags.format, toFile: flags.output !== undefined})) {
-      const annotations = renderAnnotations(report.findings)
+      const annotations = renderAnnotations(report.findings, {pathPrefix: ci.pathPrefix})
       if (annotations !== '') this.log(annotations.replace(/\n$/, ''))
+    }
+
+    const baselineFile = flags['write-baseline']
+    if (baselineFile !== undefined) {
+      await writeFile(baselineFile, renderBaseline(report.findings))
+      this.logToStderr(`regctl audit: baseline of ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} written to ${baselineFile}`)
+      // Recording the baseline is the purpose of the run: it succeeds.
+      report.exitCode = 0
     }
 
     process.exitCode = report.exitCode

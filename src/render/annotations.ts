@@ -19,12 +19,23 @@ export function escapeProperty(value: string): string {
   return escapeData(value).replaceAll(':', '%3A').replaceAll(',', '%2C')
 }
 
-/** One workflow command per finding (`note` → `::notice`), newline-terminated; empty for none. */
-export function renderAnnotations(findings: readonly Finding[]): string {
-  const lines = findings.map((finding) => {
+/** Options of {@link renderAnnotations}. */
+export type AnnotationOptions = {
+  /** The audited root relative to the repository root (`api`): GitHub resolves `file=` from the root. */
+  pathPrefix?: string
+}
+
+/**
+ * One workflow command per finding (`note` → `::notice`), newline-terminated; empty for none.
+ * Baselined findings (`audit --baseline`) are not annotated: they are not new.
+ */
+export function renderAnnotations(findings: readonly Finding[], options: AnnotationOptions = {}): string {
+  const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '')
+  const lines = findings.filter((finding) => finding.baselineState !== 'unchanged').map((finding) => {
     const properties: string[] = []
     if (finding.location) {
-      properties.push(`file=${escapeProperty(finding.location.file)}`)
+      const file = prefix === '' ? finding.location.file : `${prefix}/${finding.location.file}`
+      properties.push(`file=${escapeProperty(file)}`)
       if (finding.location.line !== undefined && finding.location.line >= 1) properties.push(`line=${finding.location.line}`)
       if (finding.location.column !== undefined && finding.location.column >= 1) properties.push(`col=${finding.location.column}`)
     }

@@ -19,8 +19,10 @@ export type AuditRenderContext = {
   /** Every rule the report can name (`auditRules(AUTH_RULES)`). */
   rules: readonly Rule[]
   toolVersion: string
-  /** The audited root: SARIF's `%SRCROOT%`. */
+  /** The repository root: SARIF's `%SRCROOT%`. */
   srcRoot: string
+  /** The audited root relative to {@link srcRoot}, prefixed to SARIF URIs. */
+  pathPrefix?: string
   /** Where SARIF results without a file go (the workflow file in GitHub Actions). */
   defaultLocation?: FindingLocation | undefined
   /** Colour and width of the table format on a terminal (default: plain). */
@@ -37,7 +39,12 @@ export function renderAuditReport(report: AuditReport, format: AuditFormat, cont
 
     case 'sarif': {
       const {defaultLocation} = context
-      return renderSarif(report.findings, context.rules, {toolVersion: context.toolVersion, srcRoot: context.srcRoot, ...(defaultLocation ? {defaultLocation} : {})})
+      return renderSarif(report.findings, context.rules, {
+        toolVersion: context.toolVersion,
+        srcRoot: context.srcRoot,
+        ...(context.pathPrefix ? {pathPrefix: context.pathPrefix} : {}),
+        ...(defaultLocation ? {defaultLocation} : {}),
+      })
     }
 
     case 'markdown': {

@@ -72,7 +72,8 @@ export function renderAuditTable(report: AuditReport, style: OutputStyle): strin
       const label = SEVERITY_LABEL[finding.severity]
       const severityMark = SEVERITY_MARK[finding.severity]
       const painted = severityMark ? paint(style, severityMark, label) : label
-      lines.push(`${painted}${' '.repeat(10 - label.length)}${finding.ruleId}${where(finding) ? `  ${oneLine(where(finding))}` : ''}`)
+      const baselined = finding.baselineState === 'unchanged' ? '  (baselined)' : ''
+      lines.push(`${painted}${' '.repeat(10 - label.length)}${finding.ruleId}${where(finding) ? `  ${oneLine(where(finding))}` : ''}${baselined}`)
       lines.push(`          ${redactText(finding.message)}`)
       if (finding.fix) lines.push(`          Fix: ${redactText(finding.fix)}`)
       lines.push('')
@@ -88,6 +89,7 @@ export function renderAuditTable(report: AuditReport, style: OutputStyle): strin
       : report.exitCode === 1
         ? `fails: findings at or above ${report.failOn} (exit 1)`
         : `passes --fail-on ${report.failOn}`
-  lines.push('', `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}: ${verdict}`)
+  const baselined = report.summary.baselined === undefined ? '' : ` (${report.summary.baselined} baselined not counted)`
+  lines.push('', `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}${baselined}: ${verdict}`)
   return lines.join('\n')
 }

@@ -4,11 +4,14 @@
  * (`id`, `name`, `shortDescription`, `fullDescription`, `help.text`/`help.markdown`,
  * `defaultConfiguration.level`, `properties.security-severity` for the severity label), results
  * with `ruleId`, `ruleIndex`, `level`, `message.text` and `physicalLocation` relative to
- * `%SRCROOT%`, `region.startLine` ≥ 1, and `partialFingerprints` so alerts survive line moves.
+ * `%SRCROOT%` (the repository root), `region.startLine` ≥ 1, `partialFingerprints` so alerts
+ * survive line moves, and `baselineState` under `audit --baseline`. Every result has a location:
+ * findings without a file go to `defaultLocation` (the workflow file in GitHub Actions) or are left
+ * out with a note in `invocations[0].toolExecutionNotifications` (GitHub rejects results without
+ * `locations`: multitool rule GH1015).
  * Pure: data in, string out.
  */
-import {createHash} from 'node:crypto'
-
+import {FINGERPRINT_KEY, findingFingerprint} from '../lib/checks/fingerprint.js'
 import type {Finding, FindingLocation, Rule, Severity} from '../lib/checks/finding.js'
 import {redactText} from '../lib/errors.js'
 
@@ -17,14 +20,24 @@ export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/
 export type SarifOptions = {
   /** regctl's version (`tool.driver.version`). */
   toolVersion: string
-  /** Absolute path of the audited root, declared as `originalUriBaseIds['%SRCROOT%']`. */
+  /**
+   * Absolute path of the repository root (GITHUB_WORKSPACE, else the git top level, else the
+   * audited root), declared as `originalUriBaseIds['%SRCROOT%']`.
+   */
   srcRoot?: string
+  /**
+   * The audited root relative to {@link srcRoot} (`api` for `regctl audit api`), prefixed to every
+   * finding's file so code scanning pins it on the right file. Default: none.
+   */
+  pathPrefix?: string
   /** `tool.driver.informationUri`: where users learn about regctl (omitted when not given). */
   informationUri?: string
   /**
    * Where findings without a file are attached. GitHub displays only results with a location; a
    * finding about a registry login has none, so the command can attach it to, say, the workflow
-   * file. Without this, such results carry no `locations` (valid SARIF, stored but not shown).
+   * file. Without this, such results are left out of `results` (GitHub's ingestion rejects a
+   * result without `locations`, multitool rule GH1015) and counted in a note of the run's
+   * invocation, which points at the JSON or table report where they are listed.
    */
   defaultLocation?: FindingLocation
 }
@@ -73,14 +86,6 @@ function sarifLocation(location: FindingLocation): Record<string, unknown> {
   }
 }
 
-/** A stable id for an alert: rule, file, subject and message without line numbers. */
-function fingerprint(finding: Finding): string {
-  const message = finding.message.replace(/\bline \d+\b/g, 'line')
-  return createHash('sha256')
-    .update([finding.ruleId, finding.location?.file ?? '', finding.subject ?? '', message].join('\u0000'))
-    .digest('hex')
-}
-
 function ruleDescriptor(rule: Rule): Record<string, unknown> {
   const firstParagraph = rule.help.split(/\n\s*\n/)[0] ?? rule.help
   return {
@@ -108,19 +113,42 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
     catalogue.push({id: finding.ruleId, name: finding.ruleId, defaultSeverity: finding.severity, shortDescription: finding.ruleId, help: finding.ruleId})
   }
 
-  const results = findings.map((finding) => {
-    const location = finding.location ?? options.defaultLocation
-    const text = redactText(finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message)
-    return {
-      ruleId: finding.ruleId,
-      ruleIndex: index.get(finding.ruleId) as number,
-      level: finding.severity,
-      message: {text},
-      ...(location ? {locations: [sarifLocation(location)]} : {}),
-      partialFingerprints: {'regctlFinding/v1': fingerprint(finding)},
-      ...(finding.subject ? {properties: {subject: redactText(finding.subject)}} : {}),
+  const prefix = (options.pathPrefix ?? '').replace(/^\.?\/?$/, '').replace(/\/+$/, '')
+  const placed = (location: FindingLocation): FindingLocation => (prefix === '' ? location : {...location, file: `${prefix}/${location.file.replace(/^\.\//, '')}`})
+  const unplaced: Finding[] = []
+  const results = findings.flatMap((finding) => {
+    const location = finding.location ? placed(finding.location) : options.defaultLocation
+    if (!location) {
+      unplaced.push(finding)
+      return []
     }
+
+    const text = redactText(finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message)
+    return [
+      {
+        ruleId: finding.ruleId,
+        ruleIndex: index.get(finding.ruleId) as number,
+        level: finding.severity,
+        message: {text},
+        locations: [sarifLocation(location)],
+        partialFingerprints: {[FINGERPRINT_KEY]: finding.fingerprint ?? findingFingerprint(finding)},
+        ...(finding.baselineState ? {baselineState: finding.baselineState} : {}),
+        ...(finding.subject ? {properties: {subject: redactText(finding.subject)}} : {}),
+      },
+    ]
   })
+
+  const notes =
+    unplaced.length === 0
+      ? []
+      : [
+          {
+            level: 'note',
+            message: {
+              text: `${unplaced.length} finding${unplaced.length === 1 ? '' : 's'} without a file (${[...new Set(unplaced.map((f) => f.ruleId))].sort().join(', ')}) ${unplaced.length === 1 ? 'is' : 'are'} not in this SARIF log: GitHub code scanning accepts only results with a location. They are listed in the table and JSON reports (regctl audit --format json).`,
+            },
+          },
+        ]
 
   const log = {
     $schema: SARIF_SCHEMA_URI,
@@ -136,6 +164,7 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
             rules: catalogue.map(ruleDescriptor),
           },
         },
+        invocations: [{executionSuccessful: true, ...(notes.length > 0 ? {toolExecutionNotifications: notes} : {})}],
         ...(options.srcRoot ? {originalUriBaseIds: {'%SRCROOT%': {uri: fileUriOfDirectory(options.srcRoot)}}} : {}),
         columnKind: 'utf16CodeUnits',
         results,

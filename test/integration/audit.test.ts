@@ -4,9 +4,12 @@
  * Compose file name images there (test/fixtures/audit/registry-repo/); the credentials part with
  * a real login; the GitHub Actions outputs; and the self-audit of this repository.
  */
+import {execFile} from 'node:child_process'
 import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {promisify} from 'node:util'
 
 import {Ajv} from 'ajv'
 import {Ajv2020} from 'ajv/dist/2020.js'
@@ -134,6 +137,41 @@ describe('regctl audit against the real registries', () => {
     expect(markdown).toMatch(/^## regctl audit\n\n\*\*2 errors\*\* · \*\*0 warnings\*\* · \*\*0 notes\*\*/)
     expect(markdown).toContain('| `image/not-found` | `Dockerfile:7` |')
   })
+})
+
+/** The native SARIF multitool (the npm package's index exports its path). */
+const MULTITOOL = createRequire(import.meta.url)('@microsoft/sarif-multitool-linux') as string
+
+type ValidationLog = {runs: Array<{results?: Array<{ruleId?: string; level?: string; message?: {text?: string}}>}>}
+
+describe('SARIF that GitHub code scanning accepts (official validator)', () => {
+  it('a real audit with a login finding (no file) and build-context findings: no error from sarif-multitool validate --rule-kind Gh;Sarif', async () => {
+    const dir = fixtureRepo()
+    // A leak and a token so that context and Dockerfile rules appear too.
+    writeFileSync(join(dir, 'id_rsa'), `-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl${'A'.repeat(60)}\n-----END OPENSSH PRIVATE KEY-----\n`)
+    const sarifFile = join(dir, 'regctl.sarif')
+    const {exitCode} = await audit([dir, '--offline', '--fail-on', 'never', '--format', 'sarif', '--output', sarifFile], {dockerConfig: authsConfig({[token]: puller})})
+    expect(exitCode).toBe(0)
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as {runs: Array<{results: unknown[]; invocations: Array<{toolExecutionNotifications?: unknown[]}>}>}
+    // The plaintext-login finding has no file: left out, with a note in the invocation.
+    expect(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications).toHaveLength(1)
+    expect(sarif.runs[0]?.results.length).toBeGreaterThan(0)
+
+    const outFile = join(dir, 'validation.sarif')
+    await promisify(execFile)(MULTITOOL, ['validate', '--rule-kind', 'Gh;Sarif', sarifFile, '-o', outFile], {timeout: 120_000, env: {...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1'}})
+    const validation = JSON.parse(readFileSync(outFile, 'utf8')) as ValidationLog
+    const errors = (validation.runs[0]?.results ?? []).filter((r) => r.level === 'error').map((r) => `${r.ruleId}: ${r.message?.text ?? ''}`)
+    expect(errors).toEqual([])
+  }, 150_000)
+
+  it('the validator does catch a result without locations (so the check above can fail)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regctl-it-sarif-'))
+    const broken = {version: '2.1.0', $schema: 'https://json.schemastore.org/sarif-2.1.0.json', runs: [{tool: {driver: {name: 'x', rules: [{id: 'a/b'}]}}, results: [{ruleId: 'a/b', level: 'error', message: {text: 'm'}}]}]}
+    writeFileSync(join(dir, 'broken.sarif'), JSON.stringify(broken))
+    await promisify(execFile)(MULTITOOL, ['validate', '--rule-kind', 'Gh;Sarif', join(dir, 'broken.sarif'), '-o', join(dir, 'out.sarif')], {timeout: 120_000})
+    const validation = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')) as ValidationLog
+    expect((validation.runs[0]?.results ?? []).filter((r) => r.level === 'error').map((r) => r.ruleId)).toContain('GH1015')
+  }, 150_000)
 })
 
 describe('regctl audit of this repository (self-audit, offline)', () => {

@@ -21,6 +21,8 @@ import {INDETERMINATE_VERDICTS, pullCheck, type ImageCheck, type PullCheckOption
 import type {RepoFs} from '../repo-fs.js'
 import {scanRepository, type ScanOptions, type ScanResult} from './repo-images.js'
 import {RULES} from './rules.js'
+import type {RuleSetting} from './audit-config.js'
+import {applyBaseline} from './baseline.js'
 import {reachesThreshold, SEVERITY_RANK, type Finding, type FindingLocation, type Rule, type Severity} from './finding.js'
 
 /** The three parts of an audit, in report order. */
@@ -66,7 +68,10 @@ export type AuditReport = {
   /** All findings: errors first, then by file, line and rule. */
   findings: Finding[]
   summary: {
+    /** Findings per severity, baselined ones left out. */
     findings: Record<Severity, number>
+    /** With `--baseline`: findings the baseline records (still listed in `findings`). */
+    baselined?: number
     images: PullCheckSummary & {unchecked: number}
   }
   /** 1 when a finding reaches `failOn`, else 0. */
@@ -92,6 +97,10 @@ export type AuditOptions = {
   /** The credentials part; when absent (and enabled) the part is reported `unavailable`. */
   credentials?: CredentialsAudit | undefined
   failOn: Severity | 'never'
+  /** Rule severities of the repository config file (`off` drops the rule's findings). */
+  ruleSettings?: ReadonlyMap<string, RuleSetting> | undefined
+  /** Fingerprints of `--baseline FILE`: those findings are `unchanged` and out of the exit code. */
+  baseline?: ReadonlySet<string> | undefined
   now?: (() => number) | undefined
 }
 
@@ -216,8 +225,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     return {status: 'ran', durationMs: ran.durationMs, findings: findings.length}
   }
 
-  const findings = [...partFindings.credentials, ...partFindings.images, ...partFindings.context].sort(compareFindings)
-  const count = (severity: Severity): number => findings.filter((f) => f.severity === severity).length
+  const tuned = applyRuleSettings([...partFindings.credentials, ...partFindings.images, ...partFindings.context], options.ruleSettings)
+  const findings = applyBaseline(tuned, options.baseline).sort(compareFindings)
+  const count = (severity: Severity): number => findings.filter((f) => f.severity === severity && f.baselineState !== 'unchanged').length
   const checks = images?.value.checks ?? []
   const pullable = checks.filter((c) => c.verdict === 'pullable').length
   const indeterminate = checks.filter((c) => INDETERMINATE_VERDICTS.has(c.verdict) && !c.deprecated).length
@@ -235,6 +245,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     findings,
     summary: {
       findings: Object.fromEntries(SEVERITIES.map((s) => [s, count(s)])) as Record<Severity, number>,
+      ...(options.baseline ? {baselined: findings.filter((f) => f.baselineState === 'unchanged').length} : {}),
       images: {
         total: audited.length,
         pullable,
@@ -246,6 +257,16 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     exitCode: reachesThreshold(findings, options.failOn) ? 1 : 0,
     durationMs: now() - started,
   }
+}
+
+/** The config file's rule severities: a finding's severity replaced, `off` dropped. */
+function applyRuleSettings(findings: readonly Finding[], settings: ReadonlyMap<string, RuleSetting> | undefined): Finding[] {
+  if (!settings || settings.size === 0) return [...findings]
+  return findings.flatMap((finding) => {
+    const setting = settings.get(finding.ruleId)
+    if (setting === undefined) return [finding]
+    return setting === 'off' ? [] : [{...finding, severity: setting}]
+  })
 }
 
 /**

@@ -27,6 +27,13 @@ export type Finding = {
   fix?: string
   /** The registry or image the finding is about, when it is about one. */
   subject?: string
+  /** Stable identity across runs (./fingerprint.ts): SARIF `partialFingerprints`, baseline key. */
+  fingerprint?: string
+  /**
+   * With `audit --baseline`: `unchanged` when the baseline records this finding (reported, but out
+   * of the exit code), `new` otherwise. SARIF `result.baselineState`.
+   */
+  baselineState?: 'new' | 'unchanged'
 }
 
 /** A rule's fixed metadata (SARIF `tool.driver.rules[]`, the help text of `--format markdown`). */
@@ -38,8 +45,11 @@ export type Rule = {
   help: string
 }
 
-/** True when `findings` contain one at or above `threshold` (`never` never fails). */
+/**
+ * True when `findings` contain one at or above `threshold` (`never` never fails). Baselined
+ * findings (`baselineState: 'unchanged'`) never count.
+ */
 export function reachesThreshold(findings: readonly Finding[], threshold: Severity | 'never'): boolean {
   if (threshold === 'never') return false
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold])
+  return findings.some((f) => f.baselineState !== 'unchanged' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold])
 }

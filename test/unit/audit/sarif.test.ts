@@ -23,6 +23,7 @@ type SarifLog = {
   runs: Array<{
     tool: {driver: {name: string; version: string; informationUri?: string; rules: Array<Record<string, unknown> & {id: string}>}}
     originalUriBaseIds?: Record<string, {uri: string}>
+    invocations?: Array<{executionSuccessful: boolean; toolExecutionNotifications?: Array<{message: {text: string}}>}>
     results: Array<{
       ruleId: string
       ruleIndex: number
@@ -86,12 +87,20 @@ describe('renderSarif', () => {
       }
     }
 
-    // A finding outside the catalogue gets a descriptor; one with no file gets no location.
-    const login = run.results.find((r) => r.ruleId === 'credentials/plaintext')
-    expect(login?.locations).toBeUndefined()
+    // Every result has a location (GitHub rejects one without: GH1015); one with no file is left
+    // out, with a note in the invocation.
+    for (const result of run.results) expect(result.locations?.length).toBe(1)
+    expect(run.results.find((r) => r.ruleId === 'credentials/plaintext')).toBeUndefined()
+    expect(run.invocations?.[0]?.toolExecutionNotifications?.[0]?.message.text).toMatch(/^1 finding without a file \(credentials\/plaintext\) is not in this SARIF log/)
     // Line 0 is not a valid region: the location keeps the file only; the path is percent-encoded.
     const odd = run.results.find((r) => r.message.text === 'odd path')
     expect(odd?.locations?.[0]?.physicalLocation).toEqual({artifactLocation: {uri: 'dir%20with%20space/%23hash%25.env', uriBaseId: '%SRCROOT%'}})
+  })
+
+  it('prefixes the audited root\'s path in the repository (regctl audit api)', () => {
+    const log = expectValid(renderSarif([{ruleId: 'x/y', severity: 'error', message: 'm', location: {file: '.env'}}], [], {toolVersion: 'dev', srcRoot: '/repo', pathPrefix: 'api'}))
+    expect(log.runs[0]?.results[0]?.locations?.[0]?.physicalLocation.artifactLocation.uri).toBe('api/.env')
+    expect(log.runs[0]?.originalUriBaseIds?.['%SRCROOT%']?.uri).toBe('file:///repo/')
   })
 
   it('attaches location-less findings to defaultLocation when given', () => {

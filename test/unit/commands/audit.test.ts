@@ -243,7 +243,8 @@ describe('audit --format json / --json', () => {
 
 describe('audit --format sarif / markdown', () => {
   it('SARIF validates against the official 2.1.0 schema and carries every audit rule', async () => {
-    const {stdout, exitCode} = await run([LEAKY, ...OFFLINE, '--format', 'sarif'])
+    // The repository root is GITHUB_WORKSPACE here (else the git top level): URIs are relative to it.
+    const {stdout, exitCode} = await run([LEAKY, ...OFFLINE, '--format', 'sarif'], {GITHUB_WORKSPACE: ROOT})
     expect(exitCode).toBe(1)
     const log = parseSarif(stdout)
     const sarifRun = log.runs[0]
@@ -251,7 +252,10 @@ describe('audit --format sarif / markdown', () => {
     for (const rule of IMAGE_RULES) expect(ruleIds).toContain(rule.id)
     expect(ruleIds).toContain('credentials/plaintext')
     expect(ruleIds).toContain('context/secret-not-ignored')
-    expect(sarifRun?.originalUriBaseIds?.['%SRCROOT%']?.uri).toBe(`file://${LEAKY}/`)
+    expect(sarifRun?.originalUriBaseIds?.['%SRCROOT%']?.uri).toBe(`file://${ROOT}/`)
+    const uris = sarifRun?.results.map((r) => (r as {locations?: Array<{physicalLocation: {artifactLocation: {uri: string}}}>}).locations?.[0]?.physicalLocation.artifactLocation.uri)
+    expect(uris).toContain('test/fixtures/repos/leaky/Dockerfile')
+    expect(uris).toContain('test/fixtures/repos/leaky/.env')
     expect(sarifRun?.results.map((r) => r.level)).toEqual(['error', 'error', 'error', 'error', 'error', 'error', 'warning'])
     expect(stdout).toContain('ghp_…0000')
   })
@@ -281,7 +285,7 @@ describe('audit --output', () => {
 })
 
 describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
-  const actionsEnv = (summary: string): Record<string, string> => ({GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary})
+  const actionsEnv = (summary: string): Record<string, string> => ({GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_WORKSPACE: LEAKY})
 
   it('table: appends the markdown report to the step summary and prints annotations after the report', async () => {
     const summary = join(tmp, 'summary-table.md')
@@ -301,6 +305,13 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
       '::error file=Dockerfile,line=2,title=dockerfile/secret-in-env::Dockerfile line 2: the default of ARG GH looks like a GitHub classic personal access token (ghp_…0000); it is stored in the image history and in version control%0AFix: Remove the value and revoke the GitHub classic personal access token; pass it at build time with RUN --mount=type=secret,id=gh and docker build --secret id=gh,env=GH.',
     )
     expect(annotations.filter((a) => a.startsWith('::warning file=Dockerfile,line=5,title=context/no-dockerignore::'))).toHaveLength(1)
+  })
+
+  it('auditing a subdirectory: annotations are relative to the repository root (GITHUB_WORKSPACE), not the audited folder', async () => {
+    const {stdout} = await run([LEAKY, ...OFFLINE], {...actionsEnv(join(tmp, 'summary-sub.md')), GITHUB_WORKSPACE: ROOT})
+    const annotations = stdout.split('\n').filter((line) => line.startsWith('::'))
+    expect(annotations.filter((a) => a.startsWith('::error file=test/fixtures/repos/leaky/.env,'))).toHaveLength(1)
+    expect(annotations.some((a) => a.startsWith('::error file=.env,'))).toBe(false)
   })
 
   it.each(['json', 'sarif'] as const)('--format %s on stdout: no annotation corrupts the document; the summary is still written', async (fmt) => {
