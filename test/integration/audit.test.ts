@@ -184,7 +184,7 @@ describe('regctl audit of this repository (self-audit, offline)', () => {
       (f) => f.location?.file === 'Dockerfile' || f.location?.file === '.dockerignore' || / of Dockerfile\b/.test(f.message),
     )
     expect(aboutRootImage).toEqual([])
-    expect(r.images.filter((i) => i.location?.file === 'Dockerfile').map((i) => i.location?.line)).toEqual([13, 25])
+    expect(r.images.filter((i) => i.location?.file === 'Dockerfile').map((i) => i.location?.line)).toEqual([19, 31])
     expect(r.parts.context).toMatchObject({status: 'ran'})
     expect(exitCode).toBe(0)
     console.log(`[audit self] ${r.parts.context.status === 'ran' ? r.parts.context.durationMs : '?'} ms scan, ${elapsed} ms wall clock`)

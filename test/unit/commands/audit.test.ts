@@ -491,7 +491,7 @@ describe('audit of this repository (self-audit)', () => {
     expect(rootDockerfile).toEqual([])
     const base = report.images.filter((i) => i.location?.file === 'Dockerfile')
     expect(base.length).toBe(2)
-    for (const image of base) expect(image.image).toMatch(/^node:20\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}$/)
+    for (const image of base) expect(image.image).toMatch(/^node:24\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}$/)
   })
 
   it('the .dockerignore keeps every kind of secret, .git, node_modules, coverage and test fixtures out of the context', async () => {
