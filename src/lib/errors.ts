@@ -142,8 +142,16 @@ export class AuthError extends RegctlError {
 export type OciError = {code: string; message: string}
 
 /**
+ * Which request of the distribution protocol a registry answered: the `/v2/` ping, the token
+ * exchange (token.md), a manifest, a blob, or the tag list. A failure of `ping` or `token` is a
+ * failure of the auth machinery, never a verdict about the image (issue 12).
+ */
+export type RegistryRequestKind = 'blob' | 'manifest' | 'ping' | 'tags' | 'token'
+
+/**
  * Thrown when a registry answers with an HTTP status we cannot proceed from (404, 429, 5xx, an
  * unexpected 3xx…). `url` is redacted. A transport failure is a {@link NetworkError}, never this.
+ * The message names the request and its host, and the `Retry-After` a 429/5xx carried.
  */
 export class RegistryHttpError extends RegctlError {
   readonly code = 'REGISTRY_HTTP'
@@ -155,10 +163,24 @@ export class RegistryHttpError extends RegctlError {
     readonly url: string,
     readonly errors: OciError[] = [],
     readonly headers: Record<string, string> = {},
+    readonly request?: RegistryRequestKind,
   ) {
     const first = errors[0]
-    super(`${method} ${url}: HTTP ${status}${first ? ` ${first.code}: ${first.message}` : ''}`)
-    this.exitCode = status >= 500 || status === 429 ? ExitCode.indeterminate : ExitCode.failure
+    const retryAfter = headers['retry-after']?.trim().slice(0, 40)
+    super(
+      `${request ? `${request} request ` : ''}${method} ${url}: HTTP ${status}${first ? ` ${first.code}: ${first.message}` : ''}` +
+        (retryAfter && (status >= 500 || status === 429) ? ` (Retry-After: ${retryAfter})` : ''),
+    )
+    this.exitCode = status >= 500 || status === 429 || request === 'ping' || request === 'token' ? ExitCode.indeterminate : ExitCode.failure
+  }
+
+  /** The host the failing request went to (`registry.example.com:5000`), or the URL when unparsable. */
+  get host(): string {
+    try {
+      return new URL(this.url).host
+    } catch {
+      return this.url
+    }
   }
 }
 

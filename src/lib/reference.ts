@@ -214,6 +214,9 @@ function splitRegistry(name: string, fail: (reason: string) => never): {registry
     fail(`invalid registry host ${quote(registry)}${hint}`)
   }
 
+  // The grammar takes any digits as a port; no host can listen past 65535 (issue 12: `localhost:99999/x`).
+  const port = /:(\d+)$/.exec(registry)?.[1]
+  if (port !== undefined && Number(port) > 65_535) fail(`invalid registry port ${port} in ${quote(registry)} (ports are 0 to 65535)`)
   if (repository === '') fail(`missing repository path after registry ${quote(registry)}`)
   if (repository.toLowerCase() !== repository) fail(`repository name must be lowercase: ${repository}`)
 

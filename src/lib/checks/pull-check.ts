@@ -220,7 +220,28 @@ async function resolveImage(ref: ImageReference, base: ImageCheck, options: Pull
     const requested = formatPlatform(options.platform)
 
     if (options.allPlatforms) {
-      out.platformChecks = await mapConcurrent(manifests, 4, async (d) => checkChild(ref, d, options))
+      // One HEAD per distinct digest (an index may list one manifest many times), and a bound on
+      // how many: an index of 20,000 entries sent 20,000 HEADs for a minute (issue 12).
+      const count = new Set(manifests.map((d) => d.digest)).size
+      if (count > MAX_PLATFORM_CHECKS) {
+        return {
+          ...out,
+          verdict: 'registry-error',
+          message: `the index lists ${count} distinct platform manifests, over the bound of ${MAX_PLATFORM_CHECKS} that --all-platforms checks`,
+        }
+      }
+
+      const distinct = new Map<string, Promise<PlatformCheck>>()
+      const checks = await mapConcurrent(manifests, 4, async (d) => {
+        let check = distinct.get(d.digest)
+        if (!check) {
+          check = checkChild(ref, d, options)
+          distinct.set(d.digest, check)
+        }
+
+        return {...(await check), platform: formatPlatform(d.platform as Platform)}
+      })
+      out.platformChecks = checks
       const failing = out.platformChecks.filter((p) => p.verdict !== 'pullable')
       imageDigests.push(...out.platformChecks.filter((p) => p.verdict === 'pullable').map((p) => p.digest))
       if (failing.length > 0) {
@@ -323,6 +344,9 @@ function platformManifests(manifest: Manifest): Array<Descriptor & {platform: Pl
   )
 }
 
+/** Distinct platform manifests `--all-platforms` checks at most (real indexes list a few dozen). */
+export const MAX_PLATFORM_CHECKS = 1000
+
 async function checkChild(ref: ImageReference, d: Descriptor & {platform: Platform}, options: PullCheckOptions): Promise<PlatformCheck> {
   const platform = formatPlatform(d.platform)
   try {
@@ -385,11 +409,17 @@ export function verdictForError(error: unknown): {verdict: Verdict; message: str
   if (error instanceof RegistryHttpError) {
     const codes = error.errors.map((e) => e.code)
     const detail = error.errors[0] ? `${error.errors[0].code}: ${error.errors[0].message}` : `HTTP ${error.status}`
+    // The auth machinery failing (a token endpoint answering 404 or NAME_UNKNOWN, a ping that
+    // fails) says nothing about the image: undetermined, naming the request and its host.
+    if (error.request === 'ping' || error.request === 'token') {
+      return {verdict: 'registry-error', message: `the ${error.request === 'ping' ? '/v2/ ping' : 'token request'} to ${error.host} failed: HTTP ${error.status}${error.errors[0] ? ` ${detail}` : ''}${retryAfterNote(error)}`}
+    }
+
     if (error.status === 404) return {verdict: 'not-found', message: codes.includes('NAME_UNKNOWN') ? `repository not found (${detail})` : `manifest not found (${detail})`}
     if (error.status === 403) return {verdict: 'denied', message: detail}
     if (error.status === 401) return {verdict: 'unauthorized', message: detail}
-    if (error.status === 429 || codes.includes('TOOMANYREQUESTS')) return {verdict: 'rate-limited', message: detail}
-    return {verdict: 'registry-error', message: detail}
+    if (error.status === 429 || codes.includes('TOOMANYREQUESTS')) return {verdict: 'rate-limited', message: `${detail}${retryAfterNote(error)}`}
+    return {verdict: 'registry-error', message: `${error.request ?? 'the'} request to ${error.host} failed: HTTP ${error.status}${error.errors[0] ? ` ${detail}` : ''}${retryAfterNote(error)}`}
   }
 
   if (error instanceof CredentialHelperError) return {verdict: 'unauthorized', message: error.message}
@@ -402,4 +432,10 @@ export function verdictForError(error: unknown): {verdict: Verdict; message: str
   if (isRegctlError(error)) return {verdict: 'registry-error', message: error.message}
   // A bug, not a registry answer: surface it instead of disguising it as a verdict.
   throw error
+}
+
+/** ` (Retry-After: 30)` when the answer carried one (cut: it is server text). */
+function retryAfterNote(error: RegistryHttpError): string {
+  const value = error.headers['retry-after']?.trim()
+  return value ? ` (Retry-After: ${value.slice(0, 40)})` : ''
 }

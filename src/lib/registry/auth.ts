@@ -156,7 +156,7 @@ export class RegistryAuth {
       return challenges
     }
 
-    throw new RegistryHttpError(res.status, 'GET', redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
+    throw new RegistryHttpError(res.status, 'GET', redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers), 'ping')
   }
 
   /**
@@ -202,7 +202,7 @@ export class RegistryAuth {
     }
 
     if (res.status < 200 || res.status >= 300) {
-      throw new RegistryHttpError(res.status, 'GET', redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
+      throw new RegistryHttpError(res.status, 'GET', redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers), 'ping')
     }
 
     return {scheme, withCredentials: true}
@@ -419,7 +419,7 @@ export class RegistryAuth {
     }
 
     if (res.status < 200 || res.status >= 300) {
-      throw new RegistryHttpError(res.status, method, redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
+      throw new RegistryHttpError(res.status, method, redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers), 'token')
     }
 
     let data: unknown

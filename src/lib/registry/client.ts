@@ -8,7 +8,7 @@
  * transport and docker's lookup; `auth status` builds one per registry over a shared transport and
  * the one credential under test.
  */
-import {InvalidReferenceError, ProtocolError, RegistryHttpError, redactUrl} from '../errors.js'
+import {InvalidReferenceError, ProtocolError, RegistryHttpError, redactUrl, type RegistryRequestKind} from '../errors.js'
 import {nextLink} from '../link-header.js'
 import {RegistryAuth, repositoryScope, type CredentialCheck} from './auth.js'
 import {isRepositoryName, isTag} from '../reference.js'
@@ -82,7 +82,7 @@ export class RegistryClient {
       [repositoryScope(repository)],
       () => this.#manifestRequests++,
     )
-    if (res.status < 200 || res.status >= 300) throw httpError(res, 'HEAD')
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'HEAD', 'manifest')
     const digest = header(res.headers, 'docker-content-digest')?.trim()
     const length = Number(header(res.headers, 'content-length'))
     if (digest === undefined || !isDigest(digest) || !Number.isSafeInteger(length)) {
@@ -122,7 +122,7 @@ export class RegistryClient {
       [repositoryScope(repository)],
       () => this.#manifestRequests++,
     )
-    if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET')
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET', 'manifest')
     const source = redactUrl(res.url)
     const claimed = header(res.headers, 'docker-content-digest')?.trim()
     let digest: string
@@ -159,7 +159,7 @@ export class RegistryClient {
       {method: 'HEAD', maxBodyBytes: 0},
       [repositoryScope(repository)],
     )
-    if (res.status < 200 || res.status >= 300) throw httpError(res, 'HEAD')
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'HEAD', 'blob')
     const size = Number(header(res.headers, 'content-length'))
     if (!Number.isSafeInteger(size) || size < 0) throw new ProtocolError(redactUrl(res.url), 'blob HEAD without Content-Length')
     return {size}
@@ -178,7 +178,7 @@ export class RegistryClient {
       {method: 'GET', maxBodyBytes: maxBytes},
       [repositoryScope(repository)],
     )
-    if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET')
+    if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET', 'blob')
     verifyDigest(res.body, digest, redactUrl(res.url))
     return res.body
   }
@@ -201,7 +201,7 @@ export class RegistryClient {
         {method: 'GET', headers: {accept: 'application/json'}, maxBodyBytes: BodyLimit.tags},
         [repositoryScope(repository)],
       )
-      if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET')
+      if (res.status < 200 || res.status >= 300) throw httpError(res, 'GET', 'tags')
       for (const tag of parseTagList(res.body, redactUrl(res.url))) {
         if (limit !== undefined && yielded >= limit) return
         yield tag
@@ -271,8 +271,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   return new RegistryClient({transport: createTransport(options), credentials: options.credentials, now: options.now})
 }
 
-function httpError(res: TransportResponse, method: string): RegistryHttpError {
-  return new RegistryHttpError(res.status, method, redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers))
+function httpError(res: TransportResponse, method: string, request: RegistryRequestKind): RegistryHttpError {
+  return new RegistryHttpError(res.status, method, redactUrl(res.url), parseOciErrors(res.body), flattenHeaders(res.headers), request)
 }
 
 /** Guards the URL path (the reference grammar of ../reference.ts): the repository and reference go into it verbatim. */

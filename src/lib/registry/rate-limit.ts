@@ -25,6 +25,14 @@ function quota(value: string | undefined): {count?: number; window?: number} {
 }
 
 /**
+ * An ISO date for `ms`, or undefined when it is not a date JavaScript can hold (a server's
+ * `Retry-After: 99999999999999999999` is garbage to ignore, not a crash: issue 12).
+ */
+function isoDate(ms: number): string | undefined {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined
+}
+
+/**
  * Reads the rate-limit headers of a response. `now` (ms) turns a relative `retry-after` into an
  * ISO date. Returns undefined when the registry sent none of them.
  */
@@ -42,14 +50,15 @@ export function parseRateLimit(get: HeaderGetter, now: number): RateLimit | unde
   const retryAfter = get('retry-after')?.trim()
   const reset = get('x-ratelimit-reset')?.trim()
   if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) out.resetAt = new Date(now + Number(retryAfter) * 1000).toISOString()
-    else {
-      const date = Date.parse(retryAfter)
-      if (!Number.isNaN(date)) out.resetAt = new Date(date).toISOString()
-    }
+    const at = /^\d+$/.test(retryAfter) ? isoDate(now + Number(retryAfter) * 1000) : isoDate(Date.parse(retryAfter))
+    if (at !== undefined) out.resetAt = at
   }
 
-  if (out.resetAt === undefined && reset && /^\d+$/.test(reset)) out.resetAt = new Date(Number(reset) * 1000).toISOString()
+  if (out.resetAt === undefined && reset && /^\d+$/.test(reset)) {
+    const at = isoDate(Number(reset) * 1000)
+    if (at !== undefined) out.resetAt = at
+  }
+
   return Object.keys(out).length > 0 ? out : undefined
 }
 

@@ -215,6 +215,8 @@ export class Transport {
    */
   async sendToRegistry(registry: string, path: string, req: Omit<TransportRequest, 'url'>): Promise<TransportResponse> {
     const host = apiHost(registry)
+    // A host the URL parser refuses (a port past 65535…) is the caller's input, not a bug.
+    if (!URL.canParse(`https://${host}${path}`)) throw new ProtocolError(redactText(host), 'not a valid registry host')
     const known = this.#schemes.get(host)
     if (known) return this.send({...req, url: new URL(`${known}://${host}${path}`)})
     try {

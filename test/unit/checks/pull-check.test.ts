@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 
-import {pullCheck, pullCheckExitCode, verdictForError, type PullCheckClient} from '../../../src/lib/checks/pull-check.js'
+import {MAX_PLATFORM_CHECKS, pullCheck, pullCheckExitCode, verdictForError, type PullCheckClient} from '../../../src/lib/checks/pull-check.js'
 import type {CredentialLookup} from '../../../src/lib/credentials/types.js'
 import {
   AuthError,
@@ -157,6 +157,34 @@ describe('pullCheck', () => {
     ])
   })
 
+  it('with --all-platforms sends one HEAD per distinct digest, however often the index lists it', async () => {
+    const repeated: Manifest = {
+      kind: 'index',
+      mediaType: MediaType.ociIndex,
+      manifests: Array.from({length: 5000}, (_, i) => ({mediaType: MediaType.ociManifest, digest: amd64, size: 10, platform: {os: 'linux', architecture: i % 2 ? 'amd64' : 'arm64'}})),
+    }
+    const entries = {...registryEntries, 'library/rep@latest': {head: head(digestOf('rep'), MediaType.ociIndex), manifest: repeated}, [`library/rep@${digestOf('rep')}`]: {head: head(digestOf('rep'), MediaType.ociIndex), manifest: repeated}, [`library/rep@${amd64}`]: {head: head(amd64, MediaType.ociManifest)}}
+    const {calls, client} = fakeClient(entries)
+    const result = await pullCheck(['rep'], {client, credentials: anonymous, platform: linuxAmd64, allPlatforms: true})
+    expect(result.images[0]?.verdict).toBe('pullable')
+    expect(calls.filter((c) => c === `HEAD docker.io/library/rep@${amd64}`)).toHaveLength(1)
+    expect(result.images[0]?.platformChecks?.[1]).toEqual({platform: 'linux/amd64', digest: amd64, verdict: 'pullable'})
+  })
+
+  it('with --all-platforms refuses an index over the bound of distinct manifests, sending no HEAD for them', async () => {
+    const huge: Manifest = {
+      kind: 'index',
+      mediaType: MediaType.ociIndex,
+      manifests: Array.from({length: MAX_PLATFORM_CHECKS + 1}, (_, i) => ({mediaType: MediaType.ociManifest, digest: digestOf(`m${i}`), size: 10, platform: {os: 'linux', architecture: 'amd64'}})),
+    }
+    const entries = {...registryEntries, 'library/huge@latest': {head: head(digestOf('huge'), MediaType.ociIndex), manifest: huge}, [`library/huge@${digestOf('huge')}`]: {head: head(digestOf('huge'), MediaType.ociIndex), manifest: huge}}
+    const {calls, client} = fakeClient(entries)
+    const result = await pullCheck(['huge'], {client, credentials: anonymous, platform: linuxAmd64, allPlatforms: true})
+    expect(result.images[0]).toMatchObject({verdict: 'registry-error', message: `the index lists ${MAX_PLATFORM_CHECKS + 1} distinct platform manifests, over the bound of ${MAX_PLATFORM_CHECKS} that --all-platforms checks`})
+    expect(calls.length).toBeLessThanOrEqual(2)
+    expect(pullCheckExitCode(result)).toBe(3)
+  })
+
   it('with --blobs reports missing blobs of the chosen manifest', async () => {
     const {client} = fakeClient(registryEntries, {}, new Set([digestOf('cfg')]))
     const result = await pullCheck(['multi'], {client, credentials: anonymous, platform: linuxAmd64, blobs: true})
@@ -232,6 +260,24 @@ describe('verdictForError', () => {
     [new TimeoutError(url, 5000), 'unreachable'],
   ])('%s → %s', (error, verdict) => {
     expect(verdictForError(error).verdict).toBe(verdict)
+  })
+
+  it.each([
+    [new RegistryHttpError(404, 'GET', 'https://auth.example/token?scope=x', [], {}, 'token'), 'the token request to auth.example failed: HTTP 404'],
+    [
+      new RegistryHttpError(404, 'GET', 'https://auth.example/token', [{code: 'NAME_UNKNOWN', message: 'repository name not known'}], {}, 'token'),
+      'the token request to auth.example failed: HTTP 404 NAME_UNKNOWN: repository name not known',
+    ],
+    [new RegistryHttpError(404, 'GET', 'https://r.example/v2/', [], {}, 'ping'), 'the /v2/ ping to r.example failed: HTTP 404'],
+  ])('a failure of the auth machinery is registry-error (exit 3), never not-found: %s', (error, message) => {
+    expect(verdictForError(error)).toEqual({verdict: 'registry-error', message})
+    expect(error.exitCode).toBe(3)
+  })
+
+  it('a 5xx names the request, its host and Retry-After', () => {
+    const error = new RegistryHttpError(503, 'HEAD', 'https://r.example:5000/v2/x/manifests/1', [], {'retry-after': '30'}, 'manifest')
+    expect(verdictForError(error)).toEqual({verdict: 'registry-error', message: 'manifest request to r.example:5000 failed: HTTP 503 (Retry-After: 30)'})
+    expect(error.message).toBe('manifest request HEAD https://r.example:5000/v2/x/manifests/1: HTTP 503 (Retry-After: 30)')
   })
 
   it('rethrows bugs instead of hiding them in a verdict', () => {
