@@ -1,21 +1,62 @@
 #!/usr/bin/env node
 // Production entry point: runs the compiled commands in dist/.
 //
-// `--version` is answered without loading oclif: it is what scripts and shells call most often,
-// and importing @oclif/core alone costs several times node's own start-up. The output is the same
-// string oclif prints: the npm package's name, so this regctl is told apart from regclient's Go
-// binary of the same command name (`regctl-audit/0.1.0 linux-x64 node-v24.22.3`).
-//
-// Node's on-disk compile cache (22.1+) keeps the V8 code of every module loaded after this line:
-// later runs skip parsing and compiling them (about a third of start-up). Older Nodes lack it.
+// Start-up is most of a one-image check's time, so this file keeps it short:
+// - Node's on-disk compile cache (22.1+) keeps the V8 code of every module loaded after it is
+//   enabled: later runs skip parsing and compiling them.
+// - `--version` is answered without loading oclif: the same string oclif prints, with the npm
+//   package's name, so this regctl is told apart from regclient's Go binary of the same command
+//   name (`regctl-audit/0.1.0 linux-x64 node-v24.22.3`).
+// - A command (`pull-check`, `auth status`, …) without a help flag runs from its bundle
+//   (dist/bundle/, scripts/bundle.mjs): the command and the @oclif/core modules it needs (config,
+//   command, parser, errors) in a few files, not oclif's index (help, the plugin system); the
+//   plugins (autocomplete, not-found) are not loaded: they add no hooks and no behaviour to a
+//   command run. After it, the process exits at once. Everything else (help, `help X`, completion,
+//   unknown commands and their suggestions) goes through oclif's `execute` as before.
+import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
 
 module.enableCompileCache?.()
 const args = process.argv.slice(2)
+
+/**
+ * The command id (topic separator ' ') and its argv when `argv` names a command that has a bundle
+ * (dist/bundle/<topic>/<command>.js, scripts/bundle.mjs) and asks for no help; else undefined.
+ */
+function directCommand(argv) {
+  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
+  if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) return undefined
+  for (const words of [2, 1]) {
+    const parts = argv.slice(0, words)
+    if (parts.length !== words || parts[0] === 'chunks' || !parts.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
+    const bundle = new URL(`../dist/bundle/${parts.join('/')}.js`, import.meta.url)
+    if (existsSync(bundle)) return {id: parts.join(':'), argv: argv.slice(words), bundle}
+  }
+
+  return undefined
+}
+
+const direct = directCommand(args)
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  const {readFileSync} = await import('node:fs')
   const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else if (direct) {
+  // dist/bundle/<command>.js (scripts/bundle.mjs): the command with the parts of @oclif/core it
+  // needs, in a few files instead of hundreds. Its `main` loads the config, runs, flushes, and
+  // hands errors to oclif's handler, as `execute` does.
+  const {fileURLToPath} = await import('node:url')
+  const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  const {main} = await import(direct.bundle.href)
+  await main(direct.id, direct.argv, {
+    root: fileURLToPath(new URL('..', import.meta.url)),
+    pjson: {...pjson, oclif: {...pjson.oclif, plugins: []}},
+  })
+  // The command is done and its output written: exit now. Left to itself, Node would first tear
+  // down the whole V8 heap (and wait for whatever handle a library left open), 100 ms and more
+  // after the last response. Save the compile cache first, which a normal exit would have done.
+  module.flushCompileCache?.()
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))))
+  process.exit()
 } else {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})

@@ -1,4 +1,7 @@
-import {Command, Errors, Flags, ux} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
+import {ux} from '@oclif/core/ux'
 
 import {ExitCode, isRegctlError, redactText} from './lib/errors.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'

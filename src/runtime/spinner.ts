@@ -1,5 +1,5 @@
 /** A progress spinner on stderr (oclif's `ux.action`), for long listings on a terminal. */
-import {ux} from '@oclif/core'
+import {ux} from '@oclif/core/ux'
 
 /** A running spinner. `stop` is idempotent: stopping a stopped spinner does nothing. */
 export type Spinner = {

@@ -1,4 +1,6 @@
-import {Args, Flags, ux} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+import {ux} from '@oclif/core/ux'
 
 import {BaseCommand} from '../../base-command.js'
 import {startSpinner} from '../../runtime/spinner.js'
