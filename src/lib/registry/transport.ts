@@ -6,7 +6,7 @@
  */
 import {rootCertificates} from 'node:tls'
 
-import {Agent, type Dispatcher, EnvHttpProxyAgent, request} from 'undici'
+import {Agent, type Dispatcher, EnvHttpProxyAgent} from 'undici'
 
 import {
   InsecureTransportError,
@@ -289,11 +289,14 @@ export class Transport {
     this.requests++
     let res: Dispatcher.ResponseData
     try {
-      res = await request(url, {
+      // The dispatcher's own request() (not undici's top-level helper): the build bundles only the
+      // dispatchers from undici (scripts/bundle.mjs), not its fetch, cache and mock modules.
+      res = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: req.method,
         headers,
         ...(req.body === undefined ? {} : {body: req.body}),
-        dispatcher,
         signal: deadline.controller.signal,
         // undici closes the connection after every HEAD unless told otherwise (undici#258, for
         // servers that wrongly send a HEAD body). Registries answer HEAD correctly, and a new TLS
@@ -321,12 +324,23 @@ export class Transport {
       throw classify(error, url, deadline)
     }
 
+    // undici frees the connection for the next request (its pool's `drain`) just after the body
+    // ends; a request sent in the same tick — the token exchange right after the ping, the
+    // manifest right after the token — would open a second connection to the same host (the
+    // issue 10 trace showed two TLS handshakes per registry). One turn of the event loop lets the
+    // next request reuse the kept-alive one.
+    await new Promise((resolve) => setImmediate(resolve))
     return {status, url, headers: responseHeaders, body}
   }
 
-  /** Closes the dispatchers this transport created (not an injected one). */
+  /**
+   * Ends the keep-alive connections of the dispatchers this transport created (not an injected
+   * one). Called when a command is done, so nothing is in flight: `destroy()` drops the idle
+   * sockets at once, where undici's graceful `close()` waits for each peer to close its side
+   * (tens of milliseconds of a one-image check, after its last response).
+   */
   async close(): Promise<void> {
-    await Promise.all(this.#owned.map((d) => d.close()))
+    await Promise.all(this.#owned.map((d) => d.destroy()))
   }
 }
 

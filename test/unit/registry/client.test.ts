@@ -1,11 +1,11 @@
 import {createHash} from 'node:crypto'
 
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, onTestFinished} from 'vitest'
 
 import {InvalidReferenceError, NetworkError, ProtocolError, RegistryHttpError, TimeoutError} from '../../../src/lib/errors.js'
 import {createRegistryClient, MAX_TAG_PAGES, rateLimitOfError, type RegistryClient} from '../../../src/lib/registry/client.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
-import {type Handler, type TestServer, json, send, staticCredentials, startServer} from './harness.js'
+import {type Handler, type TestServer, json, makeCert, send, staticCredentials, startServer} from './harness.js'
 
 const sha256 = (s: string | Buffer): string => `sha256:${createHash('sha256').update(s).digest('hex')}`
 
@@ -283,5 +283,27 @@ describe('reachability', () => {
     expect(client.endpoint(server.host)).toBeUndefined()
     await client.headManifest(server.host, 'a/b', 'latest')
     expect(client.endpoint(server.host)).toEqual({registry: server.host, baseUrl: `http://${server.host}`, insecure: true})
+  })
+})
+
+describe('connections (issue 10)', () => {
+  it('a token realm on the registry host reuses the kept-alive connection: ping, token and manifests over one socket', async () => {
+    // GHCR and Docker Hub's own registries answer `/token` on the registry host; the harness's
+    // integration registry has its realm on another port, so this is pinned here.
+    const cert = makeCert()
+    const registry = await startServer((req, res) => {
+      if (req.url === '/v2/') return send(res, 401, {'www-authenticate': `Bearer realm="https://${req.headers.host ?? ''}/token",service="x"`}, '{"errors":[]}')
+      if (req.url.startsWith('/token')) return json(res, 200, {token: 'same-host-token'})
+      if (req.headers.authorization !== 'Bearer same-host-token') return send(res, 401)
+      return manifestHandler(INDEX, MediaType.ociIndex)(req, res, undefined as never)
+    }, {tls: cert})
+    servers.push(registry)
+    onTestFinished(() => cert.cleanup())
+    const client = new RegistryClient({credentials: staticCredentials({})})
+    clients.push(client)
+    for (let i = 0; i < 5; i++) await client.headManifest(registry.host, `team/app${i}`, 'latest')
+    // 1 ping + 5 token exchanges (one scope per repository) + 5 HEADs.
+    expect(registry.requests).toHaveLength(11)
+    expect(registry.connections).toBe(1)
   })
 })
