@@ -103,6 +103,9 @@ function rateLimitHeaders(remaining: number): Record<string, string> {
  */
 export async function startFront(options: FrontOptions): Promise<Front> {
   let entries: RequestEntry[] = []
+  // Sockets that carried a request since the last reset (keep-alive reuse shows as fewer).
+  let usedSockets = new WeakSet<Socket>()
+  let connections = 0
   let hits: BlobHit[] = []
   let publicRemaining: number = RATE_LIMIT.limit
   const timers = new Set<NodeJS.Timeout>()
@@ -178,6 +181,11 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     const method = request.method ?? 'GET'
     const requestPath = request.url ?? '/'
     const {kind, repository} = classifyPath(requestPath)
+    if (!usedSockets.has(request.socket)) {
+      usedSockets.add(request.socket)
+      connections++
+    }
+
     response.on('finish', () => entries.push({method, path: requestPath, status: response.statusCode, kind, repository}))
     const fail = (): void => {
       if (!response.headersSent) response.writeHead(502, {'content-type': 'application/json'}).end(registryError('UNKNOWN', 'front: upstream unreachable'))
@@ -258,9 +266,11 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     host: frontHost,
     url: `https://${frontHost}`,
     blobServer: {host: blobHost, url: blobUrl},
-    requestCounts: () => countRequests(entries.map((e) => ({...e}))),
+    requestCounts: () => ({...countRequests(entries.map((e) => ({...e}))), connections}),
     resetRequestCounts() {
       entries = []
+      usedSockets = new WeakSet<Socket>()
+      connections = 0
       publicRemaining = RATE_LIMIT.limit
     },
     blobHits: () => hits.map((h) => ({...h})),

@@ -30,6 +30,11 @@ export type RequestCounts = {
   byMethodKind: Record<string, number>
   byKind: Partial<Record<PathKind, number>>
   entries: RequestEntry[]
+  /**
+   * Connections that carried these requests (the front only: it is a Node server and sees its
+   * sockets; the docker-registry processes do not log theirs). Pins keep-alive reuse.
+   */
+  connections?: number
 }
 
 /** Registry authentication mode. */

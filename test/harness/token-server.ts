@@ -58,6 +58,8 @@ export type TokenStats = {
   /** `"<user|anonymous> <scope>"` → number of requests (a request without scope counts as `"<user> "`). */
   byUserScope: Record<string, number>
   requests: TokenRequestRecord[]
+  /** Connections that carried `/token` requests (keep-alive reuse shows as fewer than `total`). */
+  connections: number
 }
 
 /** A running token server. */
@@ -289,11 +291,19 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     sendJson(response, 200, body)
   }
 
+  // Sockets that carried a /token request since the last reset.
+  let tokenSockets = new WeakSet<object>()
+  let tokenConnections = 0
   const server = https.createServer({cert: options.certPem, key: options.keyPem}, (request, response) => {
     void (async () => {
       const body = await readBody(request)
       const url = new URL(request.url ?? '/', 'https://127.0.0.1')
       if (options.extraRoutes !== undefined && (await options.extraRoutes(request, response, body))) return
+      if (url.pathname === '/token' && !tokenSockets.has(request.socket)) {
+        tokenSockets.add(request.socket)
+        tokenConnections++
+      }
+
       if (url.pathname !== '/token') {
         sendJson(response, 404, {error: 'not found'})
       } else if (request.method === 'GET') {
@@ -325,10 +335,12 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
         const keys = r.scopes.length === 0 ? [`${who} `] : r.scopes.map((s) => `${who} ${s}`)
         for (const key of keys) byUserScope[key] = (byUserScope[key] ?? 0) + 1
       }
-      return {total: records.length, byUserScope, requests: records.map((r) => structuredClone(r))}
+      return {total: records.length, byUserScope, requests: records.map((r) => structuredClone(r)), connections: tokenConnections}
     },
     reset() {
       records = []
+      tokenSockets = new WeakSet<object>()
+      tokenConnections = 0
     },
     mint(user, scopes) {
       return mint(user, TOKEN_SERVICE, grant(rulesFor(user), scopes))

@@ -179,6 +179,41 @@ describe('pull-check verdicts against the token-auth registry', () => {
     expect(counts.byMethodKind['HEAD manifest']).toBe(2)
     expect(counts.byMethodKind['GET manifest']).toBe(1)
   })
+
+  it('--platform: one manifest GET per reference and no HEAD before it; an image\'s config read once per repository (issue 10)', async () => {
+    await env.resetRequestCounts()
+    const single = fixture('token:public/single:1.0')
+    const multi = fixture('token:public/multi:1.0')
+    const refs = [
+      `${token}/public/single:1.0`,
+      `${token}/public/single@${single.digest}`,
+      `${token}/public/multi:1.0`,
+      `${token}/public/multi@${multi.digest}`,
+      `${token}/private/app:1.0`,
+    ]
+    const {report} = await check(['--platform', 'linux/amd64', ...refs], {dockerConfig: authsConfig({[token]: puller})})
+    expect(report.images.map((i) => i.verdict)).toEqual(['pullable', 'pullable', 'pullable', 'pullable', 'pullable'])
+    const counts = await env.requestCounts('token')
+    expect(counts.byMethodKind['GET manifest']).toBe(refs.length)
+    // The only HEAD: the linux/amd64 manifest of the index, shared by both references to it.
+    expect(counts.byMethodKind['HEAD manifest']).toBe(1)
+    // One config per image and repository: public/single's once for its two references.
+    expect(counts.byMethodKind['GET blob']).toBe(2)
+  })
+
+  it('one kept-alive connection per host: every request to the registry over one socket, every token over one more (issue 10)', async () => {
+    await env.resetRequestCounts()
+    const refs = ['public/single:1.0', 'public/multi:1.0', 'private/app:1.0', 'team/list:1.0'].map((r) => `${front}/${r}`)
+    const {report} = await check(['--concurrency', '1', '--platform', 'linux/amd64', ...refs], {dockerConfig: authsConfig({[front]: pusher})})
+    expect(report.images.map((i) => i.verdict)).toEqual(['pullable', 'pullable', 'pullable', 'pullable'])
+    const counts = await env.requestCounts('front')
+    // ping + 4 manifest GETs + 2 platform-manifest HEADs + 2 config GETs, all on one connection.
+    expect(counts.total).toBe(9)
+    expect(counts.connections).toBe(1)
+    const tokens = await env.tokenServer.stats()
+    expect(tokens.total).toBe(4)
+    expect(tokens.connections).toBe(1)
+  })
 })
 
 describe('pull-check against basic auth, plain HTTP and broken registries', () => {

@@ -22,6 +22,7 @@ import type {Descriptor, Manifest, ManifestGet, ManifestHead, Platform, RateLimi
 import {MediaType} from '../registry/types.js'
 import {mapConcurrent} from '../concurrency.js'
 import {rateLimitOfError} from '../registry/rate-limit.js'
+import {isDigest} from '../registry/manifest.js'
 
 /** Every answer pull-check can give. `pullable` is the only success. */
 export type Verdict =
@@ -113,7 +114,8 @@ const SCHEMA1_TYPES = new Set<string>([MediaType.dockerSchema1, MediaType.docker
  */
 export async function pullCheck(inputs: string[], options: PullCheckOptions): Promise<PullCheckResult> {
   const unique = [...new Set(inputs)]
-  const checked = await mapConcurrent(unique, options.concurrency ?? 8, async (input) => checkImage(input, options))
+  const shared = {...options, client: sharedByDigest(options.client)}
+  const checked = await mapConcurrent(unique, options.concurrency ?? 8, async (input) => checkImage(input, shared))
   const byInput = new Map(unique.map((input, i) => [input, checked[i] as ImageCheck]))
   const images = inputs.map((input) => byInput.get(input) as ImageCheck)
   return {platform: formatPlatform(options.platform), images, summary: summarize(images)}
@@ -186,9 +188,20 @@ function manifestReference(ref: ImageReference): string {
 
 async function resolveImage(ref: ImageReference, base: ImageCheck, options: PullCheckOptions): Promise<ImageCheck> {
   const {client} = options
-  const head = await headOrExplain(client, ref)
   // One GET per manifest per check: the platform check and --blobs may both need the same body.
   const bodies = new Map<string, Promise<ManifestGet>>()
+  let head: ManifestHead
+  if (options.platformExplicit || options.blobs) {
+    // The answer needs the body whatever the manifest is (an index to choose from, an image's
+    // config or layers): GET it at once instead of HEAD + GET. Quota-wise the same: the old path
+    // made that GET too. A 404 GET has its error body, so no second request explains it.
+    const got = await client.getManifest(ref.registry, ref.repository, manifestReference(ref))
+    bodies.set(got.digest, Promise.resolve(got))
+    head = got
+  } else {
+    head = await headOrExplain(client, ref)
+  }
+
   const getManifest: GetManifest = async (digest) => {
     let got = bodies.get(digest)
     if (!got) {
@@ -330,6 +343,34 @@ async function imagePlatform(client: PullCheckClient, ref: ImageReference, got: 
   const {os, architecture, variant} = config as Record<string, unknown>
   if (typeof os !== 'string' || typeof architecture !== 'string' || !os || !architecture) return undefined
   return {os, architecture, ...(typeof variant === 'string' && variant ? {variant} : {})}
+}
+
+/**
+ * The client with its digest-addressed requests shared across the whole run: a manifest or blob
+ * named by digest is immutable, so the tags of one repository that point at the same image cost
+ * one HEAD of its platform manifest and one GET of its config, not one per tag. Keyed by
+ * registry and repository too: access is granted per repository.
+ */
+function sharedByDigest(client: PullCheckClient): PullCheckClient {
+  const memo = new Map<string, Promise<unknown>>()
+  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    let pending = memo.get(key) as Promise<T> | undefined
+    if (!pending) {
+      pending = load()
+      memo.set(key, pending)
+    }
+
+    return pending
+  }
+
+  return {
+    headManifest: async (registry, repository, reference) =>
+      isDigest(reference) ? once(`HEAD ${registry}/${repository}@${reference}`, () => client.headManifest(registry, repository, reference)) : client.headManifest(registry, repository, reference),
+    getManifest: async (registry, repository, reference) =>
+      isDigest(reference) ? once(`GET ${registry}/${repository}@${reference}`, () => client.getManifest(registry, repository, reference)) : client.getManifest(registry, repository, reference),
+    headBlob: async (registry, repository, digest) => once(`HEAD blob ${registry}/${repository}@${digest}`, () => client.headBlob(registry, repository, digest)),
+    getBlob: async (registry, repository, digest) => once(`GET blob ${registry}/${repository}@${digest}`, () => client.getBlob(registry, repository, digest)),
+  }
 }
 
 /** A manifest body of the repository being checked, by digest (fetched once per check). */

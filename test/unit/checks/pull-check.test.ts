@@ -78,7 +78,7 @@ const registryEntries: Record<string, Entry> = {
   'library/multi@latest': {head: head(indexDigest, MediaType.ociIndex), manifest: index},
   [`library/multi@${indexDigest}`]: {head: head(indexDigest, MediaType.ociIndex), manifest: index},
   [`library/multi@${amd64}`]: {head: head(amd64, MediaType.ociManifest), manifest: image(digestOf('cfg'), [digestOf('l1')])},
-  'library/single@1.0': {head: head(amd64, MediaType.dockerManifest)},
+  'library/single@1.0': {head: head(amd64, MediaType.dockerManifest), manifest: image(digestOf('single-config'), [digestOf('l1')])},
   [`library/single@${amd64}`]: {head: head(amd64, MediaType.dockerManifest), manifest: image(digestOf('single-config'), [digestOf('l1')])},
   'library/old@1': {head: head(digestOf('old'), MediaType.dockerSchema1Signed)},
 }
@@ -125,7 +125,8 @@ describe('pullCheck', () => {
     const wrong = await pullCheck(['single:1.0'], {client: arm.client, credentials: anonymous, platform: {os: 'linux', architecture: 'arm64'}, platformExplicit: true})
     expect(wrong.images[0]).toMatchObject({verdict: 'platform-missing', platforms: ['linux/amd64'], platform: {requested: 'linux/arm64'}})
     expect(wrong.images[0]?.message).toBe('single-platform image for linux/amd64, not linux/arm64')
-    expect(arm.calls).toEqual(['HEAD docker.io/library/single@1.0', `GET docker.io/library/single@${amd64}`, `GET blob ${digestOf('single-config')}`])
+    // The answer needs the manifest body: one GET, no HEAD before it (issue 10).
+    expect(arm.calls).toEqual(['GET docker.io/library/single@1.0', `GET blob ${digestOf('single-config')}`])
 
     const right = await pullCheck(['single:1.0'], {client: fakeClient(registryEntries, {}, new Set(), configs).client, credentials: anonymous, platform: linuxAmd64, platformExplicit: true})
     expect(right.images[0]).toMatchObject({verdict: 'pullable', platforms: ['linux/amd64'], platform: {requested: 'linux/amd64', digest: amd64}})
@@ -136,7 +137,27 @@ describe('pullCheck', () => {
     const {calls, client} = fakeClient(registryEntries, {}, new Set([digestOf('single-config'), digestOf('l1')]), configs)
     const result = await pullCheck(['single:1.0'], {client, credentials: anonymous, platform: linuxAmd64, platformExplicit: true, blobs: true})
     expect(result.images[0]).toMatchObject({verdict: 'pullable', blobs: {checked: 2, missing: []}})
-    expect(calls.filter((c) => c === `GET docker.io/library/single@${amd64}`)).toHaveLength(1)
+    expect(calls.filter((c) => c.startsWith('GET docker.io/'))).toEqual(['GET docker.io/library/single@1.0'])
+    expect(calls.filter((c) => c.startsWith('HEAD docker.io/'))).toEqual([])
+  })
+
+  it('--platform over many tags of one image: one manifest GET per tag, the config read once per repository', async () => {
+    const configs = {[digestOf('single-config')]: {os: 'linux', architecture: 'amd64'}}
+    const tags = Array.from({length: 10}, (_, i) => `v${i}`)
+    const entries: Record<string, Entry> = {...registryEntries}
+    for (const tag of tags) {
+      entries[`library/single@${tag}`] = {head: head(amd64, MediaType.dockerManifest), manifest: image(digestOf('single-config'), [digestOf('l1')])}
+      entries[`library/multi@${tag}`] = {head: head(indexDigest, MediaType.ociIndex), manifest: index}
+    }
+
+    const {calls, client} = fakeClient(entries, {}, new Set(), configs)
+    const inputs = tags.flatMap((tag) => [`single:${tag}`, `multi:${tag}`])
+    const result = await pullCheck(inputs, {client, credentials: anonymous, platform: linuxAmd64, platformExplicit: true})
+    expect(result.summary).toMatchObject({total: 20, pullable: 20})
+    expect(calls.filter((c) => c.startsWith('GET docker.io/'))).toHaveLength(20)
+    // The chosen platform manifest of the index is the same digest for every tag: HEAD once.
+    expect(calls.filter((c) => c.startsWith('HEAD docker.io/'))).toEqual([`HEAD docker.io/library/multi@${amd64}`])
+    expect(calls.filter((c) => c.startsWith('GET blob'))).toEqual([`GET blob ${digestOf('single-config')}`])
   })
 
   it('the default platform (not asked for) does not fetch a single-platform config', async () => {
