@@ -299,7 +299,7 @@ describe('connections (issue 10)', () => {
     }, {tls: cert})
     servers.push(registry)
     onTestFinished(() => cert.cleanup())
-    const client = new RegistryClient({credentials: staticCredentials({})})
+    const client = createRegistryClient({credentials: staticCredentials({})})
     clients.push(client)
     for (let i = 0; i < 5; i++) await client.headManifest(registry.host, `team/app${i}`, 'latest')
     // 1 ping + 5 token exchanges (one scope per repository) + 5 HEADs.
