@@ -58,7 +58,7 @@ malformed config file.`)
     'no-credentials': Flags.boolean({default: false, description: 'Skip the credentials check'}),
     'no-images': Flags.boolean({default: false, description: 'Skip the image check'}),
     'no-context': Flags.boolean({default: false, description: 'Skip the build-context check'}),
-    platform: Flags.string({description: 'Platform to resolve image indexes for, os/arch[/variant] (default: this machine)'}),
+    platform: Flags.string({description: 'Platform to resolve image indexes for, os/arch[/variant], arch or os (default: DOCKER_DEFAULT_PLATFORM, else this machine)', env: 'DOCKER_DEFAULT_PLATFORM'}),
     'insecure-registry': Flags.string({description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS', multiple: true}),
     concurrency: Flags.integer({default: 8, min: 1, max: 64, description: 'Images checked at the same time'}),
     quiet: Flags.boolean({char: 'q', description: 'Print only the findings, one per line: rule id, a tab, the location (instead of --format/--output)'}),

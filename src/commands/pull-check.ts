@@ -46,7 +46,8 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
     quiet: Flags.boolean({char: 'q', description: 'Print only the references that are pullable, one per line; problems go to stderr'}),
     digest: Flags.boolean({description: 'With -q, print each reference pinned to its digest: REF@sha256:…', dependsOn: ['quiet']}),
     platform: Flags.string({
-      description: 'Platform to resolve indexes for, os/arch[/variant] (default: this machine); when given, single-platform images must match it too',
+      description: 'Platform to resolve indexes for, os/arch[/variant], arch (linux/arch) or os (this machine\'s arch); default DOCKER_DEFAULT_PLATFORM, else this machine; when given, single-platform images must match it too',
+      env: 'DOCKER_DEFAULT_PLATFORM',
     }),
   }
 
@@ -66,7 +67,7 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
       import('../runtime/environment.js'),
       import('../lib/checks/pull-check.js'),
     ])
-    const platform = flags.platform ? parsePlatform(flags.platform) : machinePlatform()
+    const platform = flags.platform ? parsePlatform(flags.platform, machinePlatform()) : machinePlatform()
     const runtime = await createRuntime({
       insecureRegistries: flags['insecure-registry'] ?? [],
       timeoutSeconds: flags.timeout,

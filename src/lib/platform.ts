@@ -36,6 +36,9 @@ function makePlatform(os: string, architecture: string, variant?: string, osVers
 /** Operating systems an OCI platform names (GOOS values seen in image indexes). */
 const KNOWN_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'illumos', 'ios', 'js', 'linux', 'macos', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows'])
 
+/** `database.go` `isKnownArch`: the GOARCH values a lone `--platform ARCH` may name. */
+const KNOWN_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'ppc64', 'ppc64le', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm'])
+
 /** `database.go` `normalizeOS`: lowercase, `macos` → `darwin`. */
 function normalizeOs(os: string): string {
   const lower = os.toLowerCase()
@@ -99,21 +102,22 @@ function normalizeArch(architecture: string, variant: string): {architecture: st
  * variant → `linux/arm`, `linux/armel` → `linux/arm/v6`, `Linux/…` → `linux/…`, `macos` → `darwin`.
  * An explicit variant is kept (`linux/arm64/v8`, `linux/arm/v7`) so the value round-trips.
  *
- * @throws {UsageError} when the value is empty, has fewer than two or more than three
+ * One component is completed as containerd's `Parse` does, with docker's Linux daemon in mind: an
+ * OS alone (`linux`) takes `machine`'s architecture and variant; an architecture alone
+ * (`arm64`, `x86_64`, `armhf`) means Linux (`linux/arm64`).
+ *
+ * @throws {UsageError} when the value is empty, a lone component is neither a known OS nor a
+ *   known architecture (or an OS when no `machine` is given), it has more than three
  *   components, or a component has characters outside `[A-Za-z0-9_.-]`.
  */
-export function parsePlatform(s: string): Platform {
+export function parsePlatform(s: string, machine?: Platform): Platform {
   if (s === '') usage(s, 'expected os/arch[/variant], e.g. linux/amd64')
   if (s.length > 256) usage(`${s.slice(0, 32)}…`, 'too long')
   if (/\s/.test(s)) usage(s, 'contains whitespace')
   if (s.includes('*')) usage(s, 'wildcards are not supported')
 
   const parts = s.split('/')
-  if (parts.length < 2) {
-    // `--platform arm64` most likely means linux/arm64; `--platform linux` lacks the architecture.
-    const example = KNOWN_OS.has(s.toLowerCase()) ? `${s}/amd64` : `linux/${s}`
-    usage(s, `expected os/arch[/variant], e.g. ${example}`)
-  }
+  if (parts.length < 2) return parseOneComponent(s, machine)
   if (parts.length > 3) usage(s, 'too many components: expected os/arch[/variant]')
 
   const [osPart = '', archPart = '', variantPart] = parts
@@ -143,6 +147,22 @@ export function parsePlatform(s: string): Platform {
   if (variantPart !== undefined && architecture === 'arm64' && variant === '') finalVariant = 'v8'
 
   return makePlatform(normalizeOs(osMatch[1] ?? ''), architecture, finalVariant, osVersion)
+}
+
+/** containerd `Parse` with one component: an OS (→ the machine's architecture) or an architecture (→ linux). */
+function parseOneComponent(s: string, machine: Platform | undefined): Platform {
+  const osMatch = OS_COMPONENT.exec(s)
+  const os = normalizeOs(osMatch?.[1] ?? '')
+  if (osMatch && KNOWN_OS.has(os)) {
+    if (!machine) usage(s, `expected os/arch[/variant], e.g. ${os}/amd64`)
+    return makePlatform(os, machine.architecture, machine.variant, osMatch[2])
+  }
+
+  if (!SPECIFIER_COMPONENT.test(s)) usage(s, 'expected os/arch[/variant], e.g. linux/amd64')
+  const {architecture, variant} = normalizeArch(s, '')
+  if (!KNOWN_ARCH.has(architecture)) usage(s, 'unknown operating system or architecture: expected os/arch[/variant], e.g. linux/amd64')
+  // containerd drops arm's default v7 here too, so `--platform arm` formats as `linux/arm`.
+  return makePlatform('linux', architecture, architecture === 'arm' && variant === 'v7' ? '' : variant)
 }
 
 /**

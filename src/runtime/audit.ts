@@ -112,7 +112,7 @@ export async function createAuditWiring(options: AuditWiringOptions): Promise<Au
               client: runtime.client,
               credentials: runtime.credentials,
               concurrency: options.concurrency,
-              platform: options.platform ? parsePlatform(options.platform) : machinePlatform(),
+              platform: options.platform ? parsePlatform(options.platform, machinePlatform()) : machinePlatform(),
               platformExplicit: options.platform !== undefined,
             }
           : undefined,

@@ -318,8 +318,24 @@ describe('pull-check input handling and exit codes', () => {
     expect(pinned.stderr).toBe('')
   })
 
+  it('--platform arm64 and DOCKER_DEFAULT_PLATFORM=arm64 mean linux/arm64; --platform linux takes this machine\'s architecture', async () => {
+    const multi = `${token}/public/multi:1.0`
+    const machineArch = process.arch === 'x64' ? 'amd64' : process.arch
+    for (const [args, options, expected] of [
+      [['--platform', 'arm64'], {}, 'linux/arm64'],
+      [[], {env: {DOCKER_DEFAULT_PLATFORM: 'arm64'}}, 'linux/arm64'],
+      [['--platform', 'amd64'], {env: {DOCKER_DEFAULT_PLATFORM: 'linux/arm64'}}, 'linux/amd64'],
+      [['--platform', 'linux'], {}, `linux/${machineArch}`],
+    ] as const) {
+      const {exitCode, report} = await check([...args, multi], options)
+      expect(exitCode, expected).toBe(0)
+      expect(report.platform).toBe(expected)
+      expect(report.images[0]?.platform?.requested).toBe(expected)
+    }
+  })
+
   it('usage errors: no image, bad platform, unknown flag → exit 2', async () => {
-    for (const args of [[], ['--platform', 'linux', 'alpine'], ['--bogus', 'alpine']]) {
+    for (const args of [[], ['--platform', 'bogus', 'alpine'], ['--bogus', 'alpine']]) {
       const result = await runCli(['pull-check', ...args])
       expect(result.exitCode, args.join(' ')).toBe(2)
       expect(result.stderr).not.toMatch(/\n\s+at /)

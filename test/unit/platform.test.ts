@@ -59,7 +59,7 @@ describe('parsePlatform (containerd platforms_test.go TestParseSelector)', () =>
     ['linux/arm/foo/bar', /too many components/],
     ['linux', /expected os\/arch\[\/variant\], e\.g\. linux\/amd64$/],
     ['windows', /e\.g\. windows\/amd64$/],
-    ['amd64', /e\.g\. linux\/amd64/],
+    ['amd65', /unknown operating system or architecture/],
     ['*/arm64', /wildcards/],
     ['linux(+gpu)/amd64', /invalid operating system "linux\(\+gpu\)"/],
     ['windows(%zz)/amd64', /invalid percent-encoding/],
@@ -78,6 +78,28 @@ describe('parsePlatform (containerd platforms_test.go TestParseSelector)', () =>
     expect(error.exitCode).toBe(2)
     expect(error.message).toMatch(/^invalid platform "/)
     expect(error.message).toMatch(message)
+  })
+})
+
+describe('parsePlatform with one component (containerd Parse; docker --platform arm64)', () => {
+  const machine = {os: 'linux', architecture: 'arm', variant: 'v6'}
+  it.each([
+    ['arm64', 'linux/arm64'],
+    ['amd64', 'linux/amd64'],
+    ['x86_64', 'linux/amd64'],
+    ['aarch64', 'linux/arm64'],
+    ['armhf', 'linux/arm'],
+    ['armel', 'linux/arm/v6'],
+    ['s390x', 'linux/s390x'],
+    ['linux', 'linux/arm/v6'],
+    ['Linux', 'linux/arm/v6'],
+    ['windows', 'windows/arm/v6'],
+  ])('%s → %s (on a linux/arm/v6 machine)', (input, expected) => {
+    expect(formatPlatform(parsePlatform(input, machine))).toBe(expected)
+  })
+
+  it('still refuses what is neither an OS nor an architecture', () => {
+    expect(() => parsePlatform('bogus', machine)).toThrow(/unknown operating system or architecture/)
   })
 })
 
