@@ -19,6 +19,8 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- 
   git --no-pager diff --stat -- oclif.manifest.json >&2
   exit 1
 fi
+echo "== JSON Schemas (docs/json) match the result types"
+npx tsx scripts/schemas.ts --check
 echo "== unit tests (with coverage floor on src/lib)"
 mkdir -p .tmp
 npx vitest run --project unit --coverage --reporter=default --reporter=json --outputFile.json=.tmp/unit-results.json

@@ -3,7 +3,7 @@ import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 import {ux} from '@oclif/core/ux'
 
-import {ExitCode, isRegctlError, redactText} from './lib/errors.js'
+import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
 import {outputStyle} from './runtime/terminal.js'
 
@@ -69,11 +69,12 @@ export abstract class BaseCommand extends Command {
     this.fail('INTERNAL', `internal error: ${error.message} (set DEBUG=1 for details)`, ExitCode.failure)
   }
 
-  private fail(code: string, message: string, exitCode: number): void {
+  private fail(code: ErrorDocument['error']['code'], message: string, exitCode: number): void {
     const safe = redactText(message)
     if (this.jsonEnabled()) {
       // this.log is silenced under --json; the error document is the JSON output.
-      ux.stdout(JSON.stringify({error: {code, message: safe}}, null, 2))
+      const document: ErrorDocument = {error: {code, message: safe}}
+      ux.stdout(JSON.stringify(document, null, 2))
     } else {
       this.logToStderr(`${this.config.bin}: ${safe}`)
     }

@@ -25,6 +25,12 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'USAGE'
 
+/**
+ * What every command prints under `--json` when it fails with an error rather than a result: the
+ * stable code (`INTERNAL` for a bug) and the redacted message. Schema: docs/json/error.schema.json.
+ */
+export type ErrorDocument = {error: {code: ErrorCode | 'INTERNAL'; message: string}}
+
 /** Exit codes shared by every command (documented in the README). */
 export const ExitCode = {
   ok: 0,

@@ -16,7 +16,11 @@ export type Provider = {
   name: string
   /** The registry host as given, lowercased (`123456789012.dkr.ecr.eu-west-1.amazonaws.com`). */
   host: string
-  /** ECR: the 12-digit account id. */
+  /**
+   * ECR: the 12-digit account id.
+   *
+   * @pattern ^\d{12}$
+   */
   accountId?: string
   /** ECR / Artifact Registry: the region (`eu-west-1`, `europe-west4`). */
   region?: string

@@ -24,6 +24,7 @@ import {RULES} from './rules.js'
 import type {RuleSetting} from './audit-config.js'
 import {applyBaseline} from './baseline.js'
 import {reachesThreshold, SEVERITY_RANK, type Finding, type FindingLocation, type Rule, type Severity} from './finding.js'
+import type {Count, DurationMs} from '../json-types.js'
 
 /** The three parts of an audit, in report order. */
 export const AUDIT_PARTS = ['credentials', 'images', 'context'] as const
@@ -43,7 +44,7 @@ export type SkipReason = 'disabled' | 'offline' | 'unavailable'
 
 /** What became of one part: part of the `--json` contract. */
 export type PartReport =
-  | {status: 'ran'; durationMs: number; findings: number}
+  | {status: 'ran'; durationMs: DurationMs; findings: Count}
   | {status: 'skipped'; reason: SkipReason}
 
 /** One image occurrence and, when it was checked, its verdict. */
@@ -69,14 +70,14 @@ export type AuditReport = {
   findings: Finding[]
   summary: {
     /** Findings per severity, baselined ones left out. */
-    findings: Record<Severity, number>
+    findings: Record<Severity, Count>
     /** With `--baseline`: findings the baseline records (still listed in `findings`). */
-    baselined?: number
-    images: PullCheckSummary & {unchecked: number}
+    baselined?: Count
+    images: PullCheckSummary & {unchecked: Count}
   }
   /** 1 when a finding reaches `failOn`, else 0. */
   exitCode: 0 | 1
-  durationMs: number
+  durationMs: DurationMs
 }
 
 /** Inputs of {@link audit}. */

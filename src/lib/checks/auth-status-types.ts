@@ -9,6 +9,7 @@ import type {Provider} from '../providers.js'
 import type {CredentialCheck} from '../registry/auth.js'
 import type {SecretKindId} from '../secret-kind.js'
 import type {Finding, Severity} from './finding.js'
+import type {Count} from '../json-types.js'
 
 /** What the live check concluded for the credential in use. */
 export type LiveResult = 'accepted' | 'rejected' | 'unreachable' | 'error' | 'not-required' | 'skipped'
@@ -101,24 +102,31 @@ export type GitHubApiTokenReport = {
   notes: string[]
 }
 
+/**
+ * A file mode as an octal string (`0600`).
+ *
+ * @pattern ^0[0-7]{3}$
+ */
+export type FileMode = string
+
 /** The `--json` contract of `regctl auth status`. */
 export type AuthStatusResult = {
   offline: boolean
   failOn: Severity | 'never'
   requiredScopes: string[]
   /** Every credential file looked at, with its mode as an octal string (`0600`). */
-  files: Array<Omit<CredentialFile, 'mode'> & {mode?: string}>
+  files: Array<Omit<CredentialFile, 'mode'> & {mode?: FileMode}>
   credsStore?: string
   registries: RegistryStatus[]
   /** Findings about files and helpers rather than one registry. */
   findings: Finding[]
   githubApi: GitHubApiTokenReport
   summary: {
-    registries: number
-    accepted: number
-    rejected: number
-    unreachable: number
-    findings: Record<Severity, number>
+    registries: Count
+    accepted: Count
+    rejected: Count
+    unreachable: Count
+    findings: Record<Severity, Count>
   }
   /** The exit code this result maps to (also the process's, under `--json` too). */
   exitCode: 0 | 1

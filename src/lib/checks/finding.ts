@@ -3,6 +3,7 @@
  * the severities (`--fail-on`); renderers turn findings into tables, markdown, SARIF and GitHub
  * Actions annotations. Shared by `auth status` and `audit`.
  */
+import type {Count} from '../json-types.js'
 
 export type Severity = 'error' | 'warning' | 'note'
 
@@ -12,12 +13,16 @@ export const SEVERITY_RANK: Record<Severity, number> = {note: 0, warning: 1, err
 export type FindingLocation = {
   /** Path relative to the audited root (SARIF `%SRCROOT%`), `/`-separated. */
   file: string
-  line?: number
-  column?: number
+  line?: Count
+  column?: Count
 }
 
 export type Finding = {
-  /** Stable rule id, e.g. `context/secret-not-ignored`, `credentials/plaintext`. Never renamed. */
+  /**
+   * Stable rule id, e.g. `context/secret-not-ignored`, `credentials/plaintext`. Never renamed.
+   *
+   * @pattern ^[a-z]+/[a-z0-9-]+$
+   */
   ruleId: string
   severity: Severity
   /** One line saying what is wrong. Never contains a secret (redact first). */
@@ -27,7 +32,11 @@ export type Finding = {
   fix?: string
   /** The registry or image the finding is about, when it is about one. */
   subject?: string
-  /** Stable identity across runs (./fingerprint.ts): SARIF `partialFingerprints`, baseline key. */
+  /**
+   * Stable identity across runs (./fingerprint.ts): SARIF `partialFingerprints`, baseline key.
+   *
+   * @pattern ^[0-9a-f]{64}$
+   */
   fingerprint?: string
   /**
    * With `audit --baseline`: `unchanged` when the baseline records this finding (reported, but out

@@ -23,6 +23,7 @@ import {MediaType} from '../registry/types.js'
 import {mapConcurrent} from '../concurrency.js'
 import {rateLimitOfError} from '../registry/rate-limit.js'
 import {isDigest} from '../registry/manifest.js'
+import type {Count, Digest, DurationMs} from '../json-types.js'
 
 /** Every answer pull-check can give. `pullable` is the only success. */
 export type Verdict =
@@ -40,7 +41,7 @@ export type Verdict =
 export const INDETERMINATE_VERDICTS: ReadonlySet<Verdict> = new Set(['rate-limited', 'registry-error', 'unreachable'])
 
 /** One platform manifest of an index, as checked. */
-export type PlatformCheck = {platform: string; digest: string; verdict: Verdict; message?: string}
+export type PlatformCheck = {platform: string; digest: Digest; verdict: Verdict; message?: string}
 
 /** The result for one image reference: part of the `--json` contract. */
 export type ImageCheck = {
@@ -61,18 +62,18 @@ export type ImageCheck = {
   /** Platforms an index offers (`linux/amd64`, `linux/arm/v7`); attestation manifests excluded. */
   platforms?: string[]
   /** The platform asked for and the manifest chosen for it (indexes only). */
-  platform?: {requested: string; digest?: string}
+  platform?: {requested: string; digest?: Digest}
   /** With `--all-platforms`: each platform manifest and its own verdict. */
   platformChecks?: PlatformCheck[]
   /** With `--blobs`: blobs checked and those missing. */
-  blobs?: {checked: number; missing: string[]}
+  blobs?: {checked: Count; missing: Digest[]}
   /** Which credential was used: `config.json auths`, `credential helper desktop`, `anonymous`… */
   credential: {source: string; username?: string}
   rateLimit?: RateLimit
-  durationMs: number
+  durationMs: DurationMs
 }
 
-export type PullCheckSummary = {total: number; pullable: number; failed: number; indeterminate: number}
+export type PullCheckSummary = {total: Count; pullable: Count; failed: Count; indeterminate: Count}
 
 export type PullCheckResult = {platform: string; images: ImageCheck[]; summary: PullCheckSummary}
 

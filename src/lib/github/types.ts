@@ -2,6 +2,7 @@
  * Types of the GitHub Packages side of regctl. `GhcrLsResult` is the JSON contract of
  * `regctl ghcr ls --json` (schema: docs/json/ghcr-ls.schema.json); change both together.
  */
+import type {Count, Digest} from '../json-types.js'
 
 /** Where the token came from, in resolution order (see `resolveGitHubToken`). */
 export type GitHubTokenSource = 'flag' | 'GH_TOKEN' | 'GITHUB_TOKEN' | 'keyring' | 'docker-config'
@@ -28,14 +29,27 @@ export type GitHubClientToken = Omit<ResolvedGitHubToken, 'source'> & {source?: 
 
 /** Which identity the API was called with, as reported in results (no secret). */
 export type GitHubAuthUsed =
-  | {source: GitHubTokenSource; tokenKind: GitHubTokenKind; redacted: string}
+  | {
+      source: GitHubTokenSource
+      tokenKind: GitHubTokenKind
+      /**
+       * `ghp_…a1b2`, or `…` alone: never the token.
+       *
+       * @pattern ^(?:[a-z_]*….{4}|…)$
+       */
+      redacted: string
+    }
   | {source: 'none'}
 
 /** The primary rate limit after the last API response (`x-ratelimit-*`). */
 export type GitHubRateLimit = {
-  limit: number
-  remaining: number
-  /** When the window resets, ISO 8601 (from the epoch seconds of `x-ratelimit-reset`). */
+  limit: Count
+  remaining: Count
+  /**
+   * When the window resets, ISO 8601 (from the epoch seconds of `x-ratelimit-reset`).
+   *
+   * @format date-time
+   */
   reset: string
 }
 
@@ -44,11 +58,12 @@ export type PackageVisibility = 'public' | 'private' | 'internal'
 
 /** One container package of an owner. */
 export type PackageSummary = {
+  /** @minLength 1 */
   name: string
   visibility: string
   /** `owner/repo` of the linked repository, `null` when the package is not linked. */
   repository: string | null
-  versionCount: number
+  versionCount: Count
   createdAt: string
   updatedAt: string
   htmlUrl: string
@@ -58,14 +73,22 @@ export type PackageSummary = {
 
 /** One version (manifest) of a container package. */
 export type PackageVersionSummary = {
+  /** @asType integer */
   id: number
   /** The manifest digest (`sha256:…`): GitHub stores it as the version `name`. */
-  digest: string
+  digest: Digest
   tags: string[]
   createdAt: string
   updatedAt: string
   htmlUrl?: string
 }
+
+/**
+ * A GitHub user or organisation login.
+ *
+ * @pattern ^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$
+ */
+export type OwnerLogin = string
 
 /** Who the owner is: a user, an organisation, or the authenticated user (`ghcr ls` alone). */
 export type OwnerType = 'user' | 'organization' | 'authenticated-user'
@@ -75,7 +98,11 @@ type ResultCommon = {
   source: 'api' | 'registry'
   /** Why `registry` was used without `--source registry`. */
   fallbackReason?: string
-  /** The API base URL used (when the API was used). */
+  /**
+   * The API base URL used (when the API was used).
+   *
+   * @format uri
+   */
   apiUrl?: string
   /**
    * The GitHub token resolved for the API (source, kind, redacted form), or `{source: "none"}`.
@@ -94,8 +121,9 @@ type ResultCommon = {
 export type GhcrPackagesResult = ResultCommon & {
   kind: 'packages'
   source: 'api'
+  apiUrl: string
   /** The owner's login; `null` for the authenticated user. */
-  owner: string | null
+  owner: OwnerLogin | null
   ownerType: OwnerType
   packages: PackageSummary[]
 }
@@ -104,8 +132,10 @@ export type GhcrPackagesResult = ResultCommon & {
 export type GhcrVersionsResult = ResultCommon & {
   kind: 'versions'
   source: 'api'
-  owner: string
+  apiUrl: string
+  owner: OwnerLogin
   ownerType: OwnerType
+  /** @minLength 1 */
   package: string
   versions: PackageVersionSummary[]
 }
@@ -114,7 +144,8 @@ export type GhcrVersionsResult = ResultCommon & {
 export type GhcrTagsResult = ResultCommon & {
   kind: 'tags'
   source: 'registry'
-  owner: string
+  owner: OwnerLogin
+  /** @minLength 1 */
   package: string
   /** `ghcr.io/owner/package` as pulled. */
   repository: string
