@@ -27,6 +27,7 @@
  */
 import {DOCKER_HUB_API_HOST, DOCKER_HUB_LEGACY_HOST, DOCKER_HUB_REGISTRY} from './docker-hub.js'
 import {InvalidReferenceError, redactText} from './errors.js'
+import {MAX_ECHO_CHARS, sanitizeText} from './sanitize.js'
 
 /** A parsed, normalised image reference. `formatReference` gives its canonical string. */
 export type ImageReference = {
@@ -99,7 +100,7 @@ const DIGEST_HEX_LENGTH: ReadonlyMap<string, number> = new Map([
  */
 export function parseReference(input: string): ImageReference {
   const fail: (reason: string) => never = (reason) => {
-    throw new InvalidReferenceError(displayInput(input), redactText(reason))
+    throw new InvalidReferenceError(displayInput(input), sanitizeText(redactText(reason), 300))
   }
 
   if (input.trim() === '') fail('empty reference')
@@ -265,8 +266,7 @@ function quote(fragment: string): string {
 
 /** What the error shows of the input: redacted, and cut short when absurdly long. */
 function displayInput(input: string): string {
-  const shown = input.length > 300 ? `${input.slice(0, 256)}…` : input
-  return redactText(shown)
+  return sanitizeText(redactText(input.slice(0, 4 * MAX_ECHO_CHARS)))
 }
 
 /**

@@ -269,7 +269,16 @@ describe('parseReference: invalid references', () => {
 
   it('shortens absurdly long input in the message', () => {
     const error = rejection('a'.repeat(2000))
-    expect(error.reference).toBe(`${'a'.repeat(256)}…`)
+    expect(error.reference).toBe(`${'a'.repeat(200)}…`)
+    // Issue 12: a 10,000-character input was echoed twice in full.
+    expect(rejection('A'.repeat(10_000)).message.length).toBeLessThan(600)
+  })
+
+  it('echoes no control characters or escapes from the input (one inert line)', () => {
+    const error = rejection('bad\u001B[31mref\n::error title=x::injected')
+    // eslint-disable-next-line no-control-regex
+    expect(error.message).not.toMatch(/[\u0000-\u001F]/)
+    expect(error.message).not.toContain('\n::')
   })
 
   it('redacts credentials pasted as a URL', () => {

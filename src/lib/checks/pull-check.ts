@@ -14,6 +14,7 @@ import {
   RegistryHttpError,
   TimeoutError,
   isRegctlError,
+  redactText,
 } from '../errors.js'
 import type {CredentialLookup} from '../credentials/types.js'
 import {bestMatch, formatPlatform, matchPlatform} from '../platform.js'
@@ -21,6 +22,7 @@ import {formatReference, parseReference, type ImageReference} from '../reference
 import type {Descriptor, Manifest, ManifestGet, ManifestHead, Platform, RateLimit} from '../registry/types.js'
 import {MediaType} from '../registry/types.js'
 import {mapConcurrent} from '../concurrency.js'
+import {sanitizeText} from '../sanitize.js'
 import {rateLimitOfError} from '../registry/rate-limit.js'
 import {isDigest} from '../registry/manifest.js'
 import type {Count, Digest, DurationMs} from '../json-types.js'
@@ -148,11 +150,12 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
     ref = parseReference(input)
   } catch (error) {
     if (!(error instanceof InvalidReferenceError)) throw error
-    return {input, verdict: 'invalid-reference', message: error.reason, credential: {source: 'none'}, durationMs: 0}
+    return {input: error.reference, verdict: 'invalid-reference', message: error.reason, credential: {source: 'none'}, durationMs: 0}
   }
 
   const base: ImageCheck = {
-    input,
+    // Echoed input: userinfo and tokens redacted, control characters removed, cut (issue 12).
+    input: sanitizeText(redactText(input)),
     reference: formatReference(ref),
     registry: ref.registry,
     repository: ref.repository,

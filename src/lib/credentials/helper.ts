@@ -11,6 +11,8 @@
  *   means "no credential", not an error.
  */
 import {CredentialHelperError, redactText} from '../errors.js'
+import {sanitizeText} from '../sanitize.js'
+import {redactSecrets} from '../secrets/redact.js'
 import type {Credential} from './types.js'
 
 /** What a helper run produced. `error` is set when the process could not run or was stopped. */
@@ -61,12 +63,20 @@ export function helperProgram(helper: string): string {
 
 const MAX_DETAIL = 200
 
-/** A helper's own words, safe for a message: first non-empty line, redacted, bounded. */
+/**
+ * A helper's own words, safe for a message: first non-empty line, with any `Secret` field of
+ * helper-protocol JSON dropped, every credential the catalogue knows redacted, sanitised and
+ * bounded (issue 12: a failing helper that printed its JSON had the secret quoted verbatim).
+ */
 function helperSays(result: HelperRunResult): string {
   const text = [result.stdout, result.stderr].map((stream) => stream.trim()).find((stream) => stream !== '') ?? ''
   const line = text.split(/\r?\n/, 1)[0] ?? ''
-  const redacted = redactText(line)
-  return redacted.length > MAX_DETAIL ? `${redacted.slice(0, MAX_DETAIL)}…` : redacted
+  return sanitizeText(redactSecrets(redactText(dropSecretFields(line))), MAX_DETAIL)
+}
+
+/** `"Secret": "…"` (any case, quoted or not) → `"Secret": "REDACTED"`; linear, no backtracking. */
+function dropSecretFields(text: string): string {
+  return text.replace(/("?secret"?\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,}]*)/gi, '$1"REDACTED"')
 }
 
 function isNotFound(result: HelperRunResult): boolean {

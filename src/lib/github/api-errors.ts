@@ -6,6 +6,8 @@
  */
 import {GitHubApiError, isRegctlError, NetworkError, redactText, redactUrl} from '../errors.js'
 import {missingScopes, parseScopes} from './scopes.js'
+import {sanitizeText} from '../sanitize.js'
+import {redactSecrets} from '../secrets/redact.js'
 import {describeTokenSource} from './token.js'
 import type {GitHubClientToken} from './types.js'
 
@@ -54,7 +56,7 @@ function classify(error: ParsedRequestError, context: RequestContext, token: Git
   const base = {status, url}
   const from = token?.source === undefined ? '' : ` from ${describeTokenSource(token.source)}`
   const who = token ? `the ${tokenNoun(token)}${from} (${token.redacted})` : 'an anonymous request'
-  const reason = redactText(error.message).slice(0, 300)
+  const reason = sanitizeText(redactSecrets(redactText(error.message)), 300)
 
   if (status === 403 || status === 429) {
     const resetEpoch = Number(headers['x-ratelimit-reset'])

@@ -3,6 +3,8 @@
  * `{"errors": [{"code": "MANIFEST_UNKNOWN", "message": "…", "detail": …}]}`.
  */
 import {type OciError, redactText} from '../errors.js'
+import {sanitizeText} from '../sanitize.js'
+import {redactSecrets} from '../secrets/redact.js'
 
 const MAX_ERRORS = 20
 
@@ -25,7 +27,8 @@ export function parseOciErrors(body: Uint8Array): OciError[] {
     const {code, message} = entry as {code?: unknown; message?: unknown}
     if (typeof code !== 'string') continue
     // Messages are the server's free text: redact in case it echoes a credential.
-    out.push({code, message: typeof message === 'string' ? redactText(message.slice(0, 500)) : ''})
+    // Sanitised too: it is printed, and under GitHub Actions a line must not become a command.
+    out.push({code: sanitizeText(code, 60), message: typeof message === 'string' ? sanitizeText(redactSecrets(redactText(message.slice(0, 2000)))) : ''})
   }
 
   return out

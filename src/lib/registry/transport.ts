@@ -317,7 +317,7 @@ export class Transport {
       } else if (status >= 200 && status < 300) {
         body = await readBounded(res.body, req.maxBodyBytes, url, header(responseHeaders, 'content-length'))
       } else {
-        body = await readTruncated(res.body, BodyLimit.error)
+        body = scrubSentSecrets(await readTruncated(res.body, BodyLimit.error), authorization, req.body)
       }
     } catch (error) {
       if (error instanceof ProtocolError) throw error
@@ -412,12 +412,55 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 }
 
 /** Maps an undici/Node failure to NetworkError or TimeoutError (never an HTTP status). */
+/**
+ * The credentials this request carried (the bearer token regctl was issued, a Basic password, an
+ * identity or refresh token in a form body), removed from an error body: a server that echoes them
+ * in its message must not get them printed (issue 12). Exact-match replacement, so it also covers
+ * secrets no pattern of the catalogue would recognise, like a plain password.
+ */
+function scrubSentSecrets(body: Uint8Array, authorization: string | undefined, form: string | undefined): Uint8Array {
+  const secrets = new Set<string>()
+  const [scheme, value] = (authorization ?? '').split(/\s+/, 2)
+  if (value) {
+    secrets.add(value)
+    if (scheme?.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8')
+      secrets.add(decoded)
+      const colon = decoded.indexOf(':')
+      if (colon >= 0) secrets.add(decoded.slice(colon + 1))
+    }
+  }
+
+  if (form) {
+    for (const [key, field] of new URLSearchParams(form)) if (/token|password|secret/i.test(key)) secrets.add(field)
+  }
+
+  // Very short secrets would redact ordinary words; they are shown as `…` everywhere else anyway.
+  const long = [...secrets].filter((secret) => secret.length >= 6).sort((a, b) => b.length - a.length)
+  if (long.length === 0 || body.byteLength === 0) return body
+  let text = new TextDecoder().decode(body)
+  let changed = false
+  for (const secret of long) {
+    if (text.includes(secret)) {
+      text = text.split(secret).join('REDACTED')
+      changed = true
+    }
+  }
+
+  return changed ? new TextEncoder().encode(text) : body
+}
+
 function classify(error: unknown, url: URL, deadline: Deadline): RegctlError {
   const safeUrl = redactUrl(url)
   if (deadline.expired) return new TimeoutError(safeUrl, deadline.ms)
   const code = typeof error === 'object' && error !== null ? (error as {code?: unknown}).code : undefined
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return new TimeoutError(safeUrl, deadline.ms)
   const message = error instanceof Error ? error.message : String(error)
+  if (url.protocol === 'https:' && (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(message))) {
+    // A TLS handshake answered in plain HTTP: say so instead of quoting OpenSSL.
+    return new NetworkError(safeUrl, `this registry answered plain HTTP; pass --insecure-registry ${url.host} if you trust it`, {cause: error})
+  }
+
   const detail = typeof code === 'string' ? `${code}: ${message}` : message
   return new NetworkError(safeUrl, redactText(detail), {cause: error})
 }

@@ -374,3 +374,17 @@ describe('hosts', () => {
     expect(isListedHost(host, list)).toBe(expected)
   })
 })
+
+describe('credentials echoed by a server (issue 12)', () => {
+  it('removes the credentials a request carried from its error body, Basic password and Bearer token alike', async () => {
+    const s = await server((req, res) => send(res, 404, {'content-type': 'application/json'}, JSON.stringify({errors: [{code: 'NAME_UNKNOWN', message: `you sent ${req.headers['authorization'] ?? ''} and ${Buffer.from(String(req.headers['authorization']).split(' ')[1] ?? '', 'base64').toString()}`}]})))
+    const t = transport()
+    const bearer = await t.send({method: 'GET', url: new URL(`http://${s.host}/v2/x`), authorization: 'Bearer issued.token-value.abc', maxBodyBytes: 1024})
+    expect(new TextDecoder().decode(bearer.body)).not.toContain('issued.token-value.abc')
+    const basic = await t.send({method: 'GET', url: new URL(`http://${s.host}/v2/x`), authorization: `Basic ${Buffer.from('bob:hunter22secret').toString('base64')}`, maxBodyBytes: 1024})
+    const text = new TextDecoder().decode(basic.body)
+    expect(text).not.toContain('hunter22secret')
+    expect(text).not.toContain(Buffer.from('bob:hunter22secret').toString('base64'))
+    expect(text).toContain('REDACTED')
+  })
+})
