@@ -14,6 +14,15 @@ export default tseslint.config(
     },
   },
   {
+    // Type-checked rules: a promise nobody awaits loses its error (and, in a CLI, its exit code).
+    files: ['**/*.ts'],
+    languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // The library is pure: no oclif, no file system, no processes, no environment, no printing
     // (STYLE.md). The real world enters through src/runtime/ and is passed in.
     files: ['src/lib/**/*.ts'],

@@ -9,6 +9,8 @@ bash scripts/test-deps.sh
 
 echo "== lint"
 npx eslint .
+echo "== no import cycle in src (madge)"
+npx madge --circular --extensions ts --ts-config tsconfig.json src
 echo "== type-check (sources and tests)"
 npx tsc -p tsconfig.json --noEmit
 echo "== build"

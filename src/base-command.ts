@@ -50,7 +50,7 @@ export abstract class BaseCommand extends Command {
    * `--json` they become `{"error": {"code", "message"}}` on stdout. oclif's own usage errors
    * keep exit code 2. Anything else is a bug: one line, the stack only with DEBUG set.
    */
-  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     if (isRegctlError(error)) {
       this.fail(error.code, error.message, error.exitCode)
       return
