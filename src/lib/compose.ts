@@ -10,6 +10,8 @@ import {expandWord, type VariableLookup} from './shell-words.js'
 
 /** The file names Compose looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const
+/** The override files Compose merges on top by default (https://docs.docker.com/compose/how-tos/multiple-compose-files/merge/). */
+export const COMPOSE_OVERRIDE_NAMES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'] as const
 
 /** One `image:` of a Compose service. */
 export type ComposeImage = {
@@ -22,6 +24,8 @@ export type ComposeImage = {
   line: number
   /** Variables that had neither a value nor a default. */
   unresolved: string[]
+  /** The service's `platform:` (`linux/arm64`), interpolated, when it sets one in this file. */
+  platform?: string
 }
 
 export type ComposeParseResult =
@@ -100,7 +104,17 @@ export function parseComposeImages(text: string, env: VariableLookup = () => und
     if (!isScalar(node) || node.value === null || node.value === undefined) continue
     const raw = String(node.value)
     const {value, unresolved} = expandWord(raw, env, {composeDollar: true})
-    images.push({service: name, raw, image: value.trim(), line: lineOf(node, counter) ?? 1, unresolved})
+    const platformNode = service.get('platform', true)
+    const platformRaw = isScalar(platformNode) && typeof platformNode.value === 'string' ? platformNode.value : undefined
+    const platform = platformRaw === undefined ? undefined : expandWord(platformRaw, env, {composeDollar: true})
+    images.push({
+      service: name,
+      raw,
+      image: value.trim(),
+      line: lineOf(node, counter) ?? 1,
+      unresolved: [...unresolved, ...(platform?.unresolved ?? [])],
+      ...(platform && platform.value.trim() !== '' ? {platform: platform.value.trim()} : {}),
+    })
   }
 
   return {ok: true, images}

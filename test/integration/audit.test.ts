@@ -174,6 +174,22 @@ describe('SARIF that GitHub code scanning accepts (official validator)', () => {
   }, 150_000)
 })
 
+describe('image sources and the GHCR push rule (built CLI, fixture repository)', () => {
+  it('lists workflow, Kubernetes and Compose images with their lines and reports the GHCR push jobs', async () => {
+    const {exitCode, stdout} = await audit([join(REPO_ROOT, 'test/fixtures/repos/deploy'), '--offline', '--no-credentials', '--format', 'json'])
+    const r = report(stdout)
+    expect(exitCode).toBe(1)
+    expect(r.images.map((i) => `${i.location?.file}:${i.location?.line}`)).toContain('.github/workflows/release.yml:10')
+    expect(r.images.map((i) => `${i.location?.file}:${i.location?.line}`)).toContain('k8s/app.yaml:49')
+    expect(r.images.find((i) => i.image === 'registry.example.com/acme/api:3.0')?.platform).toBe('linux/arm64')
+    expect(where(r).filter((w) => w.includes('workflow/'))).toEqual([
+      'error workflow/ghcr-push-permissions .github/workflows/release.yml:21',
+      'warning workflow/ghcr-push-permissions .github/workflows/release.yml:34',
+      'note workflow/ghcr-push-permissions .github/workflows/release.yml:48',
+    ])
+  })
+})
+
 describe('regctl audit of this repository (self-audit, offline)', () => {
   it('the root Dockerfile and .dockerignore have no findings; its two stages use the pinned base', async () => {
     const started = Date.now()

@@ -23,6 +23,8 @@ import {scanRepository, type ScanOptions, type ScanResult} from './repo-images.j
 import {RULES} from './rules.js'
 import type {RuleSetting} from './audit-config.js'
 import {applyBaseline} from './baseline.js'
+import {parsePlatform, type Platform} from '../platform.js'
+import {GHCR_PUSH_RULE} from './ghcr-push-rule.js'
 import {reachesThreshold, SEVERITY_RANK, type Finding, type FindingLocation, type Rule, type Severity} from './finding.js'
 import type {Count, DurationMs} from '../json-types.js'
 
@@ -37,7 +39,12 @@ export type AuditPart = (typeof AUDIT_PARTS)[number]
 export type CredentialsAudit = () => Promise<{findings: Finding[]}>
 
 /** An image to check and where it is named (relative to the audited root). */
-export type AuditImage = {image: string; location?: FindingLocation}
+export type AuditImage = {
+  image: string
+  location?: FindingLocation
+  /** The platform this occurrence is deployed for (Compose `platform:`), overriding `--platform`. */
+  platform?: string
+}
 
 /** Why a part did not run. */
 export type SkipReason = 'disabled' | 'offline' | 'unavailable'
@@ -111,7 +118,7 @@ export type AuditOptions = {
  */
 export function auditRules(extra: readonly Rule[] = []): Rule[] {
   const byId = new Map<string, Rule>()
-  for (const rule of [...RULES, ...IMAGE_RULES, ...extra]) if (!byId.has(rule.id)) byId.set(rule.id, rule)
+  for (const rule of [...RULES, ...IMAGE_RULES, GHCR_PUSH_RULE, ...extra]) if (!byId.has(rule.id)) byId.set(rule.id, rule)
   return [...byId.values()]
 }
 
@@ -171,18 +178,40 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const imageList = async (): Promise<AuditImage[]> => {
     if (options.images !== undefined) return [...options.images]
     const scan = await (scanTask as Promise<Timed<ScanResult>>)
-    return scan.value.images.map(({image, location}) => ({image, location}))
+    return scan.value.images.map(({image, location, platform}) => ({image, location, ...(platform ? {platform} : {})}))
   }
 
   const imagesTask: Promise<Timed<{list: AuditImage[]; checks?: ImageCheck[]; platform?: string}>> | undefined = parts.images
     ? timed(now, async () => {
         const list = await imageList()
         if (!checkImages || list.length === 0) return {list}
-        const result = await pullCheck(
-          list.map((entry) => entry.image),
-          {...(options.pull as Omit<PullCheckOptions, 'now'>), now},
-        )
-        return {list, checks: result.images, platform: result.platform}
+        const pull = options.pull as Omit<PullCheckOptions, 'now'>
+        // One pull-check per platform: a Compose service's `platform:` is that image's platform
+        // (explicit, as `docker compose pull` asks for it); the rest use --platform / the machine's.
+        const groups = new Map<string, number[]>()
+        for (const [i, entry] of list.entries()) {
+          const key = entry.platform ?? ''
+          groups.set(key, [...(groups.get(key) ?? []), i])
+        }
+
+        const checks: ImageCheck[] = Array.from({length: list.length})
+        let platform: string | undefined
+        for (const [key, indexes] of groups) {
+          const parsed = key === '' ? undefined : safePlatform(key)
+          const result = await pullCheck(
+            indexes.map((i) => list[i]?.image ?? ''),
+            {...pull, ...(parsed ? {platform: parsed, platformExplicit: true} : {}), now},
+          )
+          for (const [n, i] of indexes.entries()) {
+            const check = result.images[n]
+            if (check) checks[i] = check
+          }
+
+          if (key === '') platform = result.platform
+          else platform ??= result.platform
+        }
+
+        return {list, checks, ...(platform ? {platform} : {})}
       })
     : undefined
 
@@ -257,6 +286,15 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     },
     exitCode: reachesThreshold(findings, options.failOn) ? 1 : 0,
     durationMs: now() - started,
+  }
+}
+
+/** A Compose `platform:` value parsed, or undefined when malformed (the default platform is used). */
+function safePlatform(text: string): Platform | undefined {
+  try {
+    return parsePlatform(text)
+  } catch {
+    return undefined
   }
 }
 

@@ -5,7 +5,8 @@
  * command calls.
  */
 import {BadPatternError, newPatternMatcher, type PatternMatcher} from '../dockerignore.js'
-import {COMPOSE_FILE_NAMES, parseComposeImages} from '../compose.js'
+import {COMPOSE_FILE_NAMES, COMPOSE_OVERRIDE_NAMES, parseComposeImages} from '../compose.js'
+import {isDeployCandidate, scanDeployFile} from './deploy-images.js'
 import {parseDockerfile, resolveFroms, type ParsedDockerfile} from '../dockerfile.js'
 import {UsageError} from '../errors.js'
 import {checkBuildContexts} from './build-context.js'
@@ -128,13 +129,18 @@ export function isDockerfileName(name: string): boolean {
   return /^(dockerfile|containerfile)(\..+)?$/.test(lower) || /.\.(dockerfile|containerfile)$/.test(lower)
 }
 
-/** True for the Compose file names (`compose.yaml`, `docker-compose.yml`…). */
+/** True for the Compose file names and their default overrides (`compose.override.yaml`…). */
 export function isComposeFileName(name: string): boolean {
-  return (COMPOSE_FILE_NAMES as readonly string[]).includes(name)
+  return (COMPOSE_FILE_NAMES as readonly string[]).includes(name) || (COMPOSE_OVERRIDE_NAMES as readonly string[]).includes(name)
 }
 
 /** An image a repository uses, where it is written. */
-export type RepoImage = {image: string; location: FindingLocation}
+export type RepoImage = {
+  image: string
+  location: FindingLocation
+  /** The platform this image is deployed for (a Compose service's `platform:`), when set. */
+  platform?: string
+}
 
 export type ScanOptions = WalkOptions & {
   /** The build context of a Dockerfile (relative to root, `''` = root); default: its directory. */
@@ -175,7 +181,9 @@ function unresolvedFinding(file: string, line: number, raw: string, names: strin
 
 /**
  * Scans a repository: every Dockerfile's `FROM` images (global `ARG` defaults resolved; `scratch`
- * and stage names skipped) and every Compose file's `image:` values, each with file and line; plus
+ * and stage names skipped), every Compose file's (and override's) `image:` values with their
+ * service's `platform:`, the images of GitHub Actions workflows and Kubernetes manifests and the
+ * GHCR push rule (./deploy-images.ts), each with file and line; plus
  * the build-context and Dockerfile findings of {@link checkBuildContexts}, and notes for images
  * that could not be resolved, files that could not be parsed and a walk cut short by its bounds.
  * Throws {@link UsageError} when `root` cannot be read.
@@ -227,8 +235,16 @@ export async function scanRepository(root: string, deps: ScanDeps, options: Scan
           continue
         }
 
-        images.push({image: image.image, location: {file: path, line: image.line}})
+        images.push({image: image.image, location: {file: path, line: image.line}, ...(image.platform ? {platform: image.platform} : {})})
       }
+    } else if (isDeployCandidate(path)) {
+      // GitHub Actions workflows and Kubernetes manifests (./deploy-images.ts).
+      const text = await readBounded(root, deps, path)
+      if (text === undefined) continue
+      const scan = scanDeployFile(path, text)
+      if (!scan) continue
+      images.push(...scan.images)
+      findings.push(...scan.findings)
     }
   }
 
