@@ -13,6 +13,9 @@ import {helperProgram, type HelperRunner, type HelperRunResult} from '../lib/cre
 /** Output beyond this (per stream) makes the run fail: helpers print one small JSON object. */
 export const MAX_HELPER_OUTPUT_BYTES = 1024 * 1024
 
+/** After the helper exits, how long its pipes may still deliver buffered output (ms). */
+const EXIT_DRAIN_MS = 250
+
 function errnoError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), {code})
 }
@@ -26,6 +29,7 @@ function errnoError(code: string, message: string): NodeJS.ErrnoException {
  */
 export const runHelperProcess: HelperRunner = (program, args, input, options) =>
   new Promise<HelperRunResult>((resolve) => {
+
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     const sizes = {stdout: 0, stderr: 0}
@@ -47,12 +51,16 @@ export const runHelperProcess: HelperRunner = (program, args, input, options) =>
     }
 
     // `abort` is defined below; the timer cannot fire before this callback returns.
-    const timer = setTimeout(() => abort(errnoError('ETIMEDOUT', `${program} timed out after ${options.timeoutMs} ms`)), options.timeoutMs)
+    const timer = setTimeout(() => {
+      abort(errnoError('ETIMEDOUT', `${program} timed out after ${options.timeoutMs} ms`))
+    }, options.timeoutMs)
+    let drain: NodeJS.Timeout | undefined
 
     const finish = (exitCode: number | null): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
+      if (drain) clearTimeout(drain)
       const result: HelperRunResult = {
         exitCode,
         stdout: Buffer.concat(stdout).toString('utf8'),
@@ -89,12 +97,39 @@ export const runHelperProcess: HelperRunner = (program, args, input, options) =>
       failure ??= error
       finish(null)
     })
+    // The helper's exit is what counts, not its pipes' close: a grandchild it left behind may hold
+    // them open for ever (issue 12). Output already written is drained for a moment, then dropped.
+    child.on('exit', (code) => {
+      drain = setTimeout(() => {
+        child.stdout.destroy()
+        child.stderr.destroy()
+        finish(code)
+      }, EXIT_DRAIN_MS)
+    })
     child.on('close', (code) => finish(code))
     // A helper that exits without reading stdin makes our write fail with EPIPE: its exit status
     // and output tell what happened, so the write error itself is not interesting.
     child.stdin.on('error', () => {})
     child.stdin.end(input)
   })
+
+/**
+ * A {@link runHelperProcess} for one command run that gives each helper one timeout: `auth
+ * status` asks a helper for `list` and then `get`, and a hanging helper cost both timeouts
+ * (issue 12). After a helper timed out, its later calls fail at once.
+ */
+export function createHelperRunner(run: HelperRunner = runHelperProcess): HelperRunner {
+  const timedOut = new Set<string>()
+  return async (program, args, input, options) => {
+    if (timedOut.has(program)) {
+      return {exitCode: null, stdout: '', stderr: '', error: errnoError('ETIMEDOUT', `${program} timed out earlier in this run; not asked again`)}
+    }
+
+    const result = await run(program, args, input, options)
+    if (result.error?.code === 'ETIMEDOUT') timedOut.add(program)
+    return result
+  }
+}
 
 async function isExecutable(path: string): Promise<boolean> {
   try {

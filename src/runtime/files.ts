@@ -1,5 +1,6 @@
 /** Files the user or the CI runner named on the command line or in the environment. */
-import {appendFile, readFile, stat} from 'node:fs/promises'
+import {constants} from 'node:fs'
+import {appendFile, open, readFile, stat} from 'node:fs/promises'
 
 import type {ReadTextFile} from '../lib/credentials/docker-config.js'
 import {UsageError} from '../lib/errors.js'
@@ -30,8 +31,46 @@ export async function appendText(file: string, text: string): Promise<string | u
   }
 }
 
-/** Reads a UTF-8 file (`fs.promises.readFile`); rejects with the errno error, e.g. `ENOENT`. */
-export const readTextFile: ReadTextFile = (path) => readFile(path, 'utf8')
+/** The largest credential or config file read (a real `config.json` is a few KiB). */
+export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024
+
+/** What a non-regular file is, for a message: `a FIFO`, `a directory`, `a character device`. */
+function kindOf(info: {isFIFO(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean}): string {
+  if (info.isFIFO()) return 'a FIFO'
+  if (info.isDirectory()) return 'a directory'
+  if (info.isCharacterDevice()) return 'a character device'
+  if (info.isBlockDevice()) return 'a block device'
+  if (info.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+/**
+ * Reads a UTF-8 config file: only a regular file, at most {@link MAX_CONFIG_FILE_BYTES}. Opened
+ * non-blocking, so a FIFO cannot hang the command, and checked on the open handle (no race with a
+ * swap after a stat); `/dev/zero` is refused, not read to the heap's end (issue 12). Rejects with
+ * the errno error (`ENOENT`…) or an Error saying what the file is.
+ */
+export const readTextFile: ReadTextFile = async (path) => {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new Error(`${kindOf(info)}, not a regular file`)
+    if (info.size > MAX_CONFIG_FILE_BYTES) throw new Error(`${info.size} bytes, over the bound of ${MAX_CONFIG_FILE_BYTES}`)
+    const buffer = Buffer.alloc(Math.min(info.size, MAX_CONFIG_FILE_BYTES) + 1)
+    let length = 0
+    // The file may grow after the stat: read at most the bound plus one byte to notice it.
+    while (length < buffer.length) {
+      const {bytesRead} = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+
+    if (length > MAX_CONFIG_FILE_BYTES) throw new Error(`over the bound of ${MAX_CONFIG_FILE_BYTES} bytes`)
+    return buffer.subarray(0, length).toString('utf8')
+  } finally {
+    await handle.close()
+  }
+}
 
 /** True when `path` is an existing directory. */
 export async function isDirectory(path: string): Promise<boolean> {

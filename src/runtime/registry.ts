@@ -6,7 +6,7 @@
 import {stat} from 'node:fs/promises'
 import {homedir} from 'node:os'
 
-import {runHelperProcess} from './credential-helper-process.js'
+import {createHelperRunner} from './credential-helper-process.js'
 import {dockerConfigPath, envValue, proxyFromEnv, userAgent} from './environment.js'
 import {readTextFile} from './files.js'
 import type {GatherOptions} from '../lib/credentials/sources.js'
@@ -30,7 +30,7 @@ export function createCredentials(): CredentialLookup {
     configPath: dockerConfigPath(),
     ...(dockerAuthConfig === undefined ? {} : {dockerAuthConfig}),
     readFile: readTextFile,
-    runHelper: runHelperProcess,
+    runHelper: createHelperRunner(),
     helperEnv: process.env,
   })
 }
@@ -128,7 +128,7 @@ export async function credentialSources(options: {registry?: string | undefined;
         return undefined
       }
     },
-    runHelper: runHelperProcess,
+    runHelper: createHelperRunner(),
     helperEnv: process.env,
   }
 }

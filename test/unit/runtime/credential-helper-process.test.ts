@@ -1,11 +1,12 @@
-import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {spawnSync} from 'node:child_process'
+import {chmod, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {MAX_HELPER_OUTPUT_BYTES, detectDefaultCredsStore, lookPath, runHelperProcess} from '../../../src/runtime/credential-helper-process.js'
-import {readTextFile} from '../../../src/runtime/files.js'
+import {MAX_HELPER_OUTPUT_BYTES, createHelperRunner, detectDefaultCredsStore, lookPath, runHelperProcess} from '../../../src/runtime/credential-helper-process.js'
+import {MAX_CONFIG_FILE_BYTES, readTextFile} from '../../../src/runtime/files.js'
 
 const NODE = process.execPath
 
@@ -44,10 +45,52 @@ describe('runHelperProcess', () => {
     expect(result.error).toBeUndefined()
   })
 
+  it('settles on the helper exit even when a grandchild keeps its pipes open (issue 12)', {timeout: 20_000}, async () => {
+    // The helper prints its answer, starts a grandchild that inherits stdout/stderr and sleeps, and exits.
+    const script = `process.stdout.write('{"Username":"u","Secret":"s"}');require('child_process').spawn(process.execPath,['-e','setTimeout(()=>{},8000)'],{stdio:['ignore','inherit','inherit']});process.exit(0)`
+    const result = await runHelperProcess(NODE, ['-e', script], '', {timeoutMs: 5000})
+    expect(result.error).toBeUndefined()
+    expect(result).toMatchObject({exitCode: 0, stdout: '{"Username":"u","Secret":"s"}'})
+  })
+
+  it('createHelperRunner spends one timeout per helper per run', async () => {
+    let runs = 0
+    const runner = createHelperRunner(async () => {
+      runs++
+      return {exitCode: null, stdout: '', stderr: '', error: Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})}
+    })
+    await runner('docker-credential-slow', ['list'], '', {timeoutMs: 10})
+    const second = await runner('docker-credential-slow', ['get'], 'x', {timeoutMs: 10})
+    expect(runs).toBe(1)
+    expect(second.error?.message).toContain('timed out earlier in this run')
+  })
+
   it('replaces the environment when env is given', async () => {
     const script = `process.stdout.write(JSON.stringify([process.env.REGCTL_TEST_VAR ?? null, process.env.HOME ?? null]))`
     const result = await runHelperProcess(NODE, ['-e', script], '', {timeoutMs: 10_000, env: {REGCTL_TEST_VAR: 'yes'}})
     expect(JSON.parse(result.stdout)).toEqual(['yes', null])
+  })
+})
+
+describe('readTextFile (config files)', () => {
+  it.each([
+    ['a FIFO', 'fifo', /a FIFO, not a regular file/],
+    ['/dev/zero', 'zero', /a character device, not a regular file/],
+  ])('refuses %s at once instead of blocking or reading without end', {timeout: 10_000}, async (_name, kind, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'regctl-special-'))
+    const path = join(dir, 'config.json')
+    if (kind === 'fifo') spawnSync('mkfifo', [path])
+    else await symlink('/dev/zero', path)
+    await expect(readTextFile(path)).rejects.toThrow(message)
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('refuses a file over the bound', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'regctl-big-'))
+    const path = join(dir, 'config.json')
+    await writeFile(path, Buffer.alloc(MAX_CONFIG_FILE_BYTES + 1, 0x20))
+    await expect(readTextFile(path)).rejects.toThrow(/over the bound of 4194304/)
+    await rm(dir, {recursive: true, force: true})
   })
 })
 
