@@ -10,7 +10,9 @@ bash scripts/test-deps.sh
 echo "== lint"
 npx eslint .
 echo "== no import cycle in src (madge)"
-npx madge --circular --extensions ts --ts-config tsconfig.json src
+npm run --silent cycles
+echo "== no unused files, exports or dependencies (knip)"
+npm run --silent knip
 echo "== type-check (sources and tests)"
 npx tsc -p tsconfig.json --noEmit
 echo "== build"

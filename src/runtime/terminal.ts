@@ -24,11 +24,6 @@ export function outputStyle(flags: {color: boolean}): OutputStyle {
   return {tty: true, color, columns: terminalColumns()}
 }
 
-/** Whether progress may be drawn on stderr: it is a terminal (and the caller is not in JSON mode). */
-export function stderrIsTerminal(): boolean {
-  return Boolean(process.stderr.isTTY) && envValue('TERM') !== 'dumb'
-}
-
 function terminalColumns(): number | undefined {
   const fromEnv = Number.parseInt(envValue('COLUMNS') ?? '', 10)
   const columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : process.stdout.columns

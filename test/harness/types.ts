@@ -9,9 +9,9 @@ import type {RegistryInfo, RequestCounts} from './registry-process.js'
 import type {TokenStats} from './token-server.js'
 
 export type {BlobHit} from './front.js'
-export type {Fixture, FixtureChild} from './fixtures.js'
-export type {RegistryInfo, RequestCounts, RequestEntry, PathKind} from './registry-process.js'
-export type {TokenStats, TokenRequestRecord, AccessEntry} from './token-server.js'
+export type {Fixture} from './fixtures.js'
+export type {RegistryInfo, RequestCounts} from './registry-process.js'
+export type {TokenStats} from './token-server.js'
 
 /**
  * `token`: TLS + bearer tokens from the token server; `basic`: TLS + htpasswd (alice, bob);

@@ -18,10 +18,9 @@
  * (docker also keeps a legacy `registrytoken` of that file entry; docker itself never writes one, and
  * mixing two sources would hide provenance, so we do not.)
  */
-import {CredentialHelperError} from '../errors.js'
 import {containsAuth, loadDockerConfig, parseDockerAuthConfig, type DockerConfig, type ReadTextFile} from './docker-config.js'
-import {helperGet, helperList, type HelperRunner} from './helper.js'
-import {findAuthKey, lookupKey, registryForKey} from './registry-key.js'
+import {helperGet, type HelperRunner} from './helper.js'
+import {findAuthKey, lookupKey} from './registry-key.js'
 import type {Credential, CredentialLookup, ResolvedCredential} from './types.js'
 
 /** Everything {@link createCredentialLookup} needs from the outside world. */
@@ -141,137 +140,5 @@ export function createCredentialLookup(options: CredentialLookupOptions): Creden
     }
 
     return pending
-  }
-}
-
-/** Where a configured registry entry lives. */
-export type ConfiguredOrigin = 'config-auths' | 'credHelpers' | 'credsStore' | 'docker-auth-config'
-
-/** One key some credential source holds, for `auth status`. Never carries a secret. */
-export type ConfiguredRegistry = {
-  /** The key exactly as stored (`https://index.docker.io/v1/`, `ghcr.io`, `https://reg:5000/v1/`). */
-  key: string
-  /** The registry it is meant for ({@link registryForKey}: every Docker Hub spelling is `docker.io`). */
-  registry: string
-  origin: ConfiguredOrigin
-  /** `config.json auths`, `credential helper NAME`, `credsStore NAME`, `DOCKER_AUTH_CONFIG`. */
-  label: string
-  /** The helper suffix for `credHelpers` and `credsStore` entries. */
-  helper?: string
-  /** Known without asking for the secret: from `auths`/`DOCKER_AUTH_CONFIG`, or the helper's `list`. */
-  username?: string
-  /**
-   * Whether the entry holds a credential: `false` for `auths` placeholders (`{}`, written next to a
-   * `credsStore`); absent for `credHelpers`, whose helper is not asked here.
-   */
-  hasCredential?: boolean
-  /**
-   * Whether docker, pulling an image from `registry`, would consult this very entry. `false` means
-   * it is dead weight or a trap: a Hub login stored under `docker.io` (docker looks up
-   * `https://index.docker.io/v1/`), an `auths` entry next to a `credsStore`, a key shadowed by
-   * `DOCKER_AUTH_CONFIG` or by `credHelpers`.
-   */
-  reachable: boolean
-}
-
-/** The result of {@link listConfiguredRegistries}. */
-export type ConfiguredRegistries = {
-  /** Path of the config file that was read (it may not exist). */
-  path: string
-  /** Whether the config file exists. */
-  configFound: boolean
-  /** The helper used as default store, when there is one (explicit or {@link CredentialLookupOptions.defaultCredsStore}). */
-  credsStore?: string
-  entries: ConfiguredRegistry[]
-  /** A failing `credsStore list`: the other entries are still listed. */
-  errors: CredentialHelperError[]
-}
-
-/**
- * Lists every key a credential source holds: `DOCKER_AUTH_CONFIG` keys, `auths` keys,
- * `credHelpers` keys and what the `credsStore` helper's `list` returns — the union docker's
- * `GetAllCredentials` walks, without fetching a single secret.
- *
- * @throws ConfigError when `config.json` or `DOCKER_AUTH_CONFIG` is malformed. A failing `list`
- *   is reported in `errors`, not thrown.
- */
-export async function listConfiguredRegistries(options: CredentialLookupOptions): Promise<ConfiguredRegistries> {
-  const sources = await loadSources(options)
-  const {config, env, credsStore} = sources
-  const entries: ConfiguredRegistry[] = []
-  const errors: CredentialHelperError[] = []
-  const planFor = (key: string): Plan => plan(lookupKey(registryForKey(key)), sources)
-
-  for (const [key, credential] of env ?? []) {
-    const step = planFor(key)
-    entries.push({
-      key,
-      registry: registryForKey(key),
-      origin: 'docker-auth-config',
-      label: SOURCE_LABELS.dockerAuthConfig,
-      ...(credential.username ? {username: credential.username} : {}),
-      hasCredential: true,
-      reachable: step.kind === 'env' && step.key === key,
-    })
-  }
-
-  for (const [key, entry] of config?.auths ?? []) {
-    const step = planFor(key)
-    entries.push({
-      key,
-      registry: registryForKey(key),
-      origin: 'config-auths',
-      label: SOURCE_LABELS.configAuths,
-      ...(entry.credential.username ? {username: entry.credential.username} : {}),
-      hasCredential: hasAnyField(entry.credential),
-      reachable: step.kind === 'file' && step.authKey === key,
-    })
-  }
-
-  for (const [key, helper] of config?.credHelpers ?? []) {
-    if (helper === '') continue // selects the file store for this key: no helper to list
-    const step = planFor(key)
-    entries.push({
-      key,
-      registry: registryForKey(key),
-      origin: 'credHelpers',
-      label: SOURCE_LABELS.credHelper(helper),
-      helper,
-      reachable: step.kind === 'helper' && step.via === 'credHelpers' && step.key === key,
-    })
-  }
-
-  if (credsStore) {
-    try {
-      const listed = await helperList(credsStore, {
-        runHelper: options.runHelper,
-        ...(options.helperTimeoutMs === undefined ? {} : {timeoutMs: options.helperTimeoutMs}),
-        ...(options.helperEnv === undefined ? {} : {env: options.helperEnv}),
-      })
-      for (const [key, username] of listed) {
-        const step = planFor(key)
-        entries.push({
-          key,
-          registry: registryForKey(key),
-          origin: 'credsStore',
-          label: SOURCE_LABELS.credsStore(credsStore),
-          helper: credsStore,
-          ...(username ? {username} : {}),
-          hasCredential: true,
-          reachable: step.kind === 'helper' && step.via === 'credsStore' && step.key === key,
-        })
-      }
-    } catch (error) {
-      if (!(error instanceof CredentialHelperError)) throw error
-      errors.push(error)
-    }
-  }
-
-  return {
-    path: options.configPath,
-    configFound: config !== undefined,
-    ...(credsStore ? {credsStore} : {}),
-    entries,
-    errors,
   }
 }

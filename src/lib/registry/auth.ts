@@ -101,7 +101,6 @@ export class RegistryAuth {
   readonly #challenges = new Map<string, Challenge[]>()
   readonly #tokens = new Map<string, TokenEntry>()
   readonly #inflight = new Map<string, Promise<TokenEntry>>()
-  readonly #lastUsed = new Map<string, AuthUsed>()
 
   constructor(options: RegistryAuthOptions) {
     this.#transport = options.transport
@@ -121,11 +120,6 @@ export class RegistryAuth {
     }
 
     return pending
-  }
-
-  /** The identity of the last successful request to `registry`, if any. */
-  lastUsed(registry: string): AuthUsed | undefined {
-    return this.#lastUsed.get(registry)
   }
 
   /**
@@ -228,7 +222,6 @@ export class RegistryAuth {
         ...(plan.authorization === undefined ? {} : {authorization: plan.authorization}),
       })
       if (res.status !== 401 && res.status !== 403) {
-        if (res.status < 400) this.#lastUsed.set(registry, plan.used)
         return {...res, auth: plan.used}
       }
 

@@ -18,7 +18,7 @@ import {parseRateLimit} from './rate-limit.js'
 import {BodyLimit, Transport, type TransportResponse, flattenHeaders, header} from './transport.js'
 export {rateLimitOfError} from './rate-limit.js'
 import type {CredentialLookup} from '../credentials/types.js'
-import type {AuthUsed, ClientStats, Endpoint, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
+import type {ClientStats, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
 
 /** Bound on tag-list pages (a registry looping on `Link` must not keep us forever). */
 /** Pages of a tag list followed at most (100,000 tags at `n=100`). */
@@ -92,7 +92,6 @@ export class RegistryClient {
         mediaType: got.mediaType,
         size: got.size,
         ...(got.rateLimit ? {rateLimit: got.rateLimit} : {}),
-        ...(got.auth ? {auth: got.auth} : {}),
       }
     }
 
@@ -105,7 +104,6 @@ export class RegistryClient {
       mediaType: baseMediaType(header(res.headers, 'content-type')),
       size: length,
       ...this.#rateLimit(res),
-      auth: res.auth,
     }
   }
 
@@ -143,7 +141,6 @@ export class RegistryClient {
       mediaType: manifest.mediaType,
       size: res.body.byteLength,
       ...this.#rateLimit(res),
-      auth: res.auth,
       manifest,
       body: res.body,
     }
@@ -224,18 +221,6 @@ export class RegistryClient {
     }
 
     options.onTruncated?.(`the tag list has more than ${MAX_TAG_PAGES} pages; stopped there, more exist`)
-  }
-
-  /** The identity of the last successful request to `registry` (undefined before any). */
-  async authFor(registry: string): Promise<AuthUsed | undefined> {
-    return this.#auth.lastUsed(registry)
-  }
-
-  /** Where a registry was reached, once a request found its scheme. */
-  endpoint(registry: string): Endpoint | undefined {
-    const baseUrl = this.#transport.baseUrl(registry)
-    if (baseUrl === undefined) return undefined
-    return {registry, baseUrl, insecure: baseUrl.startsWith('http:') || this.#transport.isInsecureHost(new URL(baseUrl).host)}
   }
 
   /** Request counters since the client was created. */

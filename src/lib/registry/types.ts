@@ -42,14 +42,9 @@ export type ManifestHead = {
   mediaType: string
   size: number
   rateLimit?: RateLimit
-  /** The identity the registry answered (anonymous, or the credential's source). */
-  auth?: AuthUsed
 }
 
 export type ManifestGet = ManifestHead & {manifest: Manifest; body: Uint8Array}
-
-/** Where a registry is, once its scheme is known. */
-export type Endpoint = {registry: string; baseUrl: string; insecure: boolean}
 
 export type RegistryClientOptions = {
   credentials: CredentialLookup

@@ -290,13 +290,6 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
 ]
 
-/** The catalogue entry with this id. */
-export function secretPattern(id: SecretPatternId): SecretPattern {
-  const found = SECRET_PATTERNS.find((entry) => entry.id === id)
-  if (!found) throw new TypeError(`unknown secret pattern ${id}`)
-  return found
-}
-
 /** `an AWS access key ID`, `a GitHub classic personal access token`. */
 export function withArticle(entry: Pick<SecretPattern, 'article' | 'label'>): string {
   return `${entry.article} ${entry.label}`

@@ -74,11 +74,6 @@ export function findSecretInText(text: string): SecretMatch | undefined {
   return formatMatch(text) ?? contextMatch(text)
 }
 
-/** Only the token formats of the catalogue (no context rules): for values whose name is not known. */
-export function findSecretFormat(text: string): SecretMatch | undefined {
-  return formatMatch(text)
-}
-
 /**
  * The value of a variable named `name` (an `ENV`, an `ARG` default, a Compose `environment:`
  * entry): a known token format, else — when the name says secret (`*_TOKEN`, `*PASSWORD*`…) and

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {HelperRunResult, HelperRunner} from '../../../src/lib/credentials/helper.js'
-import {createCredentialLookup, listConfiguredRegistries, type CredentialLookupOptions} from '../../../src/lib/credentials/store.js'
+import {createCredentialLookup, type CredentialLookupOptions} from '../../../src/lib/credentials/store.js'
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {ConfigError, CredentialHelperError} from '../../../src/lib/errors.js'
 
@@ -287,55 +287,5 @@ describe('createCredentialLookup: caching and errors', () => {
     const first = await lookup('reg:5000')
     if (first) first.credential.password = 'mutated'
     await expect(lookup('https://reg:5000/v1/')).resolves.toMatchObject({credential: {username: 'u', password: 'p'}})
-  })
-})
-
-describe('listConfiguredRegistries', () => {
-  it('lists every source with reachability, without fetching secrets', async () => {
-    const {opts, calls} = options(
-      {
-        auths: {[HUB]: {}, 'docker.io': auth('hubalias', 'pw'), 'ghcr.io': auth('octocat', 'pw'), 'https://reg:5000/v1/': auth('legacy', 'pw')},
-        credsStore: 'secretservice',
-        credHelpers: {'gcr.io': 'gcloud', 'ghcr.io': '', 'https://reg:5000/v1/': ''},
-      },
-      {secretservice: {[HUB]: {Username: 'hubuser', Secret: 'x'}, 'gcr.io': {Username: 'shadowed', Secret: 'x'}, 'quay.io': {Username: 'q', Secret: 'x'}}},
-      {dockerAuthConfig: JSON.stringify({auths: {'quay.io': auth('envq', 'pw')}})},
-    )
-    const listing = await listConfiguredRegistries(opts)
-    expect(calls).toEqual(['secretservice list unused'])
-    expect(listing).toMatchObject({path: PATH, configFound: true, credsStore: 'secretservice', errors: []})
-    expect(listing.entries).toEqual([
-      {key: 'quay.io', registry: 'quay.io', origin: 'docker-auth-config', label: 'DOCKER_AUTH_CONFIG', username: 'envq', hasCredential: true, reachable: true},
-      // credsStore is set: auths entries are not consulted...
-      {key: HUB, registry: 'docker.io', origin: 'config-auths', label: 'config.json auths', hasCredential: false, reachable: false},
-      {key: 'docker.io', registry: 'docker.io', origin: 'config-auths', label: 'config.json auths', username: 'hubalias', hasCredential: true, reachable: false},
-      // ...unless credHelpers names the key with an empty helper.
-      {key: 'ghcr.io', registry: 'ghcr.io', origin: 'config-auths', label: 'config.json auths', username: 'octocat', hasCredential: true, reachable: true},
-      // credHelpers is keyed by the lookup key: `https://reg:5000/v1/` is not `reg:5000`.
-      {key: 'https://reg:5000/v1/', registry: 'reg:5000', origin: 'config-auths', label: 'config.json auths', username: 'legacy', hasCredential: true, reachable: false},
-      {key: 'gcr.io', registry: 'gcr.io', origin: 'credHelpers', label: 'credential helper gcloud', helper: 'gcloud', reachable: true},
-      {key: HUB, registry: 'docker.io', origin: 'credsStore', label: 'credsStore secretservice', helper: 'secretservice', username: 'hubuser', hasCredential: true, reachable: true},
-      {key: 'gcr.io', registry: 'gcr.io', origin: 'credsStore', label: 'credsStore secretservice', helper: 'secretservice', username: 'shadowed', hasCredential: true, reachable: false},
-      {key: 'quay.io', registry: 'quay.io', origin: 'credsStore', label: 'credsStore secretservice', helper: 'secretservice', username: 'q', hasCredential: true, reachable: false},
-    ])
-  })
-
-  it('reports a failing list and keeps the rest', async () => {
-    const {opts} = options({auths: {'ghcr.io': auth('u', 'p')}, credsStore: 'nonexistent'})
-    const listing = await listConfiguredRegistries(opts)
-    expect(listing.entries.map((entry) => entry.key)).toEqual(['ghcr.io'])
-    expect(listing.errors).toHaveLength(1)
-    expect(listing.errors[0]).toBeInstanceOf(CredentialHelperError)
-    expect(listing.errors[0]?.message).toContain('docker-credential-nonexistent is not installed')
-  })
-
-  it('handles a missing config file', async () => {
-    const {opts} = options(undefined)
-    await expect(listConfiguredRegistries(opts)).resolves.toEqual({path: PATH, configFound: false, entries: [], errors: []})
-  })
-
-  it('rejects a malformed config with a ConfigError', async () => {
-    const {opts} = options('[')
-    await expect(listConfiguredRegistries(opts)).rejects.toBeInstanceOf(ConfigError)
   })
 })

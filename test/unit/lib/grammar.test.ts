@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {plural, withArticle} from '../../../src/lib/grammar.js'
+import {plural} from '../../../src/lib/grammar.js'
 
 describe('plural', () => {
   it.each([
@@ -11,21 +11,5 @@ describe('plural', () => {
     [3, 'registry', 'registries', '3 registries'],
   ])('%i %s → %s', (count, singular, pluralForm, expected) => {
     expect(plural(count, singular, pluralForm)).toBe(expected)
-  })
-})
-
-describe('withArticle', () => {
-  it.each([
-    ['AWS ECR token', 'an AWS ECR token'],
-    ['ECR token', 'an ECR token'],
-    ['OAuth token (gho_)', 'an OAuth token (gho_)'],
-    ['identity token', 'an identity token'],
-    ['classic PAT', 'a classic PAT'],
-    ['GitHub App user token', 'a GitHub App user token'],
-    ['GCP access token', 'a GCP access token'],
-    ['URL', 'a URL'],
-    ['fine-grained PAT', 'a fine-grained PAT'],
-  ])('%s → %s', (phrase, expected) => {
-    expect(withArticle(phrase)).toBe(expected)
   })
 })

@@ -277,13 +277,6 @@ describe('reachability', () => {
     const {server, client} = await open(() => {}, undefined, 300)
     await expect(client.headManifest(server.host, 'a/b', 'latest')).rejects.toBeInstanceOf(TimeoutError)
   })
-
-  it('reports the endpoint that worked', async () => {
-    const {server, client} = await open(manifestHandler(INDEX, MediaType.ociIndex))
-    expect(client.endpoint(server.host)).toBeUndefined()
-    await client.headManifest(server.host, 'a/b', 'latest')
-    expect(client.endpoint(server.host)).toEqual({registry: server.host, baseUrl: `http://${server.host}`, insecure: true})
-  })
 })
 
 describe('connections (issue 10)', () => {
