@@ -122,3 +122,16 @@ describe('findContextCopies', () => {
     })
   })
 })
+
+describe('heredocs start only at a word that begins with << (BuildKit parser.go reHeredoc)', () => {
+  const keywords = (text: string): string[] => parseDockerfile(text).instructions.map((i) => `${i.line} ${i.keyword}`)
+
+  it.each([
+    ['arithmetic shift', 'FROM a\nRUN echo $((1<<4))\nFROM b\nCOPY . /app\n', ['1 FROM', '2 RUN', '3 FROM', '4 COPY']],
+    ['<< inside quotes', 'FROM a\nRUN echo "x<<EOF"\nFROM b\nCOPY . /app\n', ['1 FROM', '2 RUN', '3 FROM', '4 COPY']],
+    ['a real heredoc whose body looks like an instruction', 'FROM a\nRUN cat <<EOF > /x\nFROM not-an-instruction\nEOF\nFROM b\n', ['1 FROM', '2 RUN', '5 FROM']],
+    ['fd-prefixed, tab-chomping heredoc (dockerfile-ast reads its body as instructions)', 'FROM a\nRUN 3<<-EOT cat <&3\n\tCOPY x y\n\tEOT\nCOPY . .\n', ['1 FROM', '2 RUN', '5 COPY']],
+  ])('%s', (_name, text, expected) => {
+    expect(keywords(text)).toEqual(expected)
+  })
+})
