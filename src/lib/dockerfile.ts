@@ -37,6 +37,8 @@ export type ParsedDockerfile = {
   escape: '\\' | '`'
   /** Parser directives, keys lower-case (`syntax`, `escape`, `check`). */
   directives: Record<string, string>
+  /** True when the text had more than {@link MAX_DOCKERFILE_LINES} lines: the rest was not parsed. */
+  truncated?: boolean
 }
 
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/
@@ -50,7 +52,9 @@ const isBlank = (line: string): boolean => /^[ \t]*$/.test(line)
 
 /** Parses Dockerfile text into instructions (never throws; unknown keywords are kept as-is). */
 export function parseDockerfile(text: string): ParsedDockerfile {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, MAX_DOCKERFILE_LINES)
+  const all = text.replace(/^\uFEFF/, '').split(/\r?\n/, MAX_DOCKERFILE_LINES + 1)
+  const truncated = all.length > MAX_DOCKERFILE_LINES
+  const lines = truncated ? all.slice(0, MAX_DOCKERFILE_LINES) : all
   const directives: Record<string, string> = {}
   let escape: '\\' | '`' = '\\'
   let index = 0
@@ -121,7 +125,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     instructions.push(instruction)
   }
 
-  return {instructions, escape, directives}
+  return {instructions, escape, directives, ...(truncated ? {truncated} : {})}
 }
 
 /** `KEY=value` pairs of an `ARG` or `ENV` instruction (`ENV KEY value` legacy form included). */

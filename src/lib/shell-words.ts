@@ -57,6 +57,20 @@ type ExpandOptions = {
   expand?: boolean
 }
 
+/**
+ * Nesting of `${…${…}…}` the expander follows at most. Real files nest two or three deep; a
+ * 3,000-deep `${A:-${A:-…}}` overflowed the stack and lost the whole audit (issue 12).
+ */
+export const MAX_EXPANSION_DEPTH = 64
+
+/** Thrown by {@link expandWord} past {@link MAX_EXPANSION_DEPTH}; callers report it as a bound hit. */
+export class ExpansionDepthError extends Error {
+  constructor() {
+    super(`variable expansions nested more than ${MAX_EXPANSION_DEPTH} deep`)
+    this.name = 'ExpansionDepthError'
+  }
+}
+
 const NAME_START = /[A-Za-z_]/
 const NAME_CHAR = /[A-Za-z0-9_]/
 
@@ -66,6 +80,7 @@ const NAME_CHAR = /[A-Za-z0-9_]/
  * the next character, and quotes are removed. Compose mode (`composeDollar`) follows the compose
  * spec's interpolation: `$$` is a literal `$` and quotes are kept. A variable with no value and no
  * default expands to empty and is listed in `unresolved`; so is `${VAR:?msg}` when unset.
+ * Throws {@link ExpansionDepthError} past {@link MAX_EXPANSION_DEPTH} nested `${…}`.
  */
 export function expandWord(word: string, lookup: VariableLookup, options: ExpandOptions = {}): Expansion {
   const escape = options.escape ?? '\\'
@@ -73,9 +88,19 @@ export function expandWord(word: string, lookup: VariableLookup, options: Expand
   const expand = options.expand !== false
   const unresolved: string[] = []
   let pos = 0
+  let depth = 0
 
   // Reads `${…}` after the `${`; `pos` ends after the closing brace.
   const readBraced = (): string => {
+    if (++depth > MAX_EXPANSION_DEPTH) throw new ExpansionDepthError()
+    try {
+      return readBracedBody()
+    } finally {
+      depth--
+    }
+  }
+
+  const readBracedBody = (): string => {
     const nameStart = pos
     while (pos < word.length && NAME_CHAR.test(word[pos] as string)) pos++
     const name = word.slice(nameStart, pos)

@@ -7,7 +7,8 @@
 import {BadPatternError, newPatternMatcher, type PatternMatcher} from '../dockerignore.js'
 import {COMPOSE_FILE_NAMES, COMPOSE_OVERRIDE_NAMES, parseComposeImages} from '../compose.js'
 import {isDeployCandidate, scanDeployFile} from './deploy-images.js'
-import {parseDockerfile, resolveFroms, type ParsedDockerfile} from '../dockerfile.js'
+import {MAX_DOCKERFILE_LINES, parseDockerfile, resolveFroms, type ParsedDockerfile} from '../dockerfile.js'
+import {ExpansionDepthError} from '../shell-words.js'
 import {UsageError} from '../errors.js'
 import {checkBuildContexts} from './build-context.js'
 import {joinPath, type DirEntry, type RepoFs} from '../repo-fs.js'
@@ -156,10 +157,27 @@ export type ScanDeps = RepoFs
 
 export type ScanResult = {findings: Finding[]; images: RepoImage[]}
 
-async function readBounded(root: string, fs: RepoFs, path: string): Promise<string | undefined> {
+/** A finding for a file over one of regctl's bounds (issue 12: bounds are fine, silence is not). */
+function boundFinding(file: string, what: string): Finding {
+  return {
+    ruleId: 'repo/input-bound',
+    severity: 'warning',
+    message: `${file}: ${what}; what lies beyond the bound was not checked`,
+    location: {file},
+    fix: 'Split or simplify the file; a generated file this large is worth reviewing by hand.',
+  }
+}
+
+/** The text of a regular file within {@link MAX_MANIFEST_BYTES}; a bigger one is reported in `findings`. */
+async function readBounded(root: string, fs: RepoFs, path: string, findings?: Finding[]): Promise<string | undefined> {
   try {
     const stat = await fs.stat(joinPath(root, path))
-    if (stat.kind !== 'file' || stat.size > MAX_MANIFEST_BYTES) return undefined
+    if (stat.kind !== 'file') return undefined
+    if (stat.size > MAX_MANIFEST_BYTES) {
+      findings?.push(boundFinding(path, `${stat.size} bytes, over the bound of ${MAX_MANIFEST_BYTES} bytes per file`))
+      return undefined
+    }
+
     return await fs.readFile(joinPath(root, path))
   } catch {
     return undefined
@@ -197,10 +215,14 @@ export async function scanRepository(root: string, deps: ScanDeps, options: Scan
 
   for (const path of listing.files) {
     const name = baseName(path)
+    // One file's pathological content (nesting past the expander's bound, a YAML document that
+    // overflows the parser's stack) is a finding on that file, never the loss of the audit.
+    try {
     if (isDockerfileName(name)) {
-      const text = await readBounded(root, deps, path)
+      const text = await readBounded(root, deps, path, findings)
       if (text === undefined) continue
       const parsed = parseDockerfile(text)
+      if (parsed.truncated) findings.push(boundFinding(path, `more than ${MAX_DOCKERFILE_LINES} lines, the bound per Dockerfile`))
       const froms = resolveFroms(parsed, options.buildArgs)
       // A file named like a Dockerfile with no FROM (Dockerfile.md…) is not one.
       if (froms.length === 0) continue
@@ -215,7 +237,7 @@ export async function scanRepository(root: string, deps: ScanDeps, options: Scan
         images.push({image: from.image, location: {file: path, line: from.line}})
       }
     } else if (isComposeFileName(name)) {
-      const text = await readBounded(root, deps, path)
+      const text = await readBounded(root, deps, path, findings)
       if (text === undefined) continue
       const result = parseComposeImages(text, (variable) => (Object.hasOwn(composeEnv, variable) ? composeEnv[variable] : undefined))
       if (!result.ok) {
@@ -245,6 +267,11 @@ export async function scanRepository(root: string, deps: ScanDeps, options: Scan
       if (!scan) continue
       images.push(...scan.images)
       findings.push(...scan.findings)
+    }
+    } catch (error) {
+      if (error instanceof ExpansionDepthError) findings.push(boundFinding(path, error.message))
+      else if (error instanceof RangeError && /call stack/i.test(error.message)) findings.push(boundFinding(path, 'nested too deeply to parse (the parser ran out of stack)'))
+      else throw error
     }
   }
 

@@ -136,6 +136,27 @@ describe('scanRepository build-context rules (in-memory fs)', () => {
     expect(findRule('repo/input-bound')).toBeDefined()
   })
 
+  it.each([
+    ['a FROM nested 3,000 deep', {Dockerfile: `FROM ${'${A:-'.repeat(3000)}alpine${'}'.repeat(3000)}\n`}, 'Dockerfile', /nested more than 64 deep/],
+    ['a Compose image: nested 3,000 deep', {'compose.yaml': `services:\n  a:\n    image: "${'${A:-'.repeat(3000)}alpine${'}'.repeat(3000)}"\n`}, 'compose.yaml', /nested more than 64 deep/],
+    ['a Dockerfile over 1 MiB', {Dockerfile: `FROM alpine\n${'# x\n'.repeat(300_000)}COPY . .\n`}, 'Dockerfile', /over the bound of 1048576 bytes/],
+  ])('reports %s as repo/input-bound on that file and goes on with the audit', async (_name, tree, file, message) => {
+    const fs = memFs('/r', {...tree, 'other/Dockerfile': 'FROM node:20\n'})
+    const result = await scanRepository('/r', fs)
+    const bound = result.findings.filter((f) => f.ruleId === 'repo/input-bound')
+    expect(bound).toEqual([expect.objectContaining({severity: 'warning', location: {file}})])
+    expect(bound[0]?.message).toMatch(message)
+    expect(result.images.map((i) => i.image)).toContain('node:20')
+  })
+
+  it('reports a Dockerfile over the line bound: what follows was not seen', async () => {
+    const fs = memFs('/r', {Dockerfile: `FROM alpine\n${'\n'.repeat(100_000)}ARG T=ghp_${'0'.repeat(36)}\n`})
+    const findings = (await scanRepository('/r', fs)).findings
+    expect(findings.filter((f) => f.ruleId === 'repo/input-bound').map((f) => f.message)).toEqual([
+      'Dockerfile: more than 100000 lines, the bound per Dockerfile; what lies beyond the bound was not checked',
+    ])
+  })
+
   it('reports an invalid .dockerignore pattern with its line and does not guess what it excludes', async () => {
     const fs = memFs('/r', {Dockerfile: dockerfile, '.dockerignore': '# ok\nnode_modules\n[unclosed\n', '.env': 'A=1'})
     const findings = (await scanRepository('/r', fs)).findings
