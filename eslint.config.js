@@ -45,6 +45,20 @@ export default tseslint.config(
     },
   },
   {
+    // src/render is pure (README "Architecture"): data in, string out; it imports only src/lib.
+    files: ['src/render/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@oclif/core', 'node:fs', 'node:fs/promises', 'node:child_process'].map((name) => ({name, message: 'src/render is pure: data in, string out.'})),
+          patterns: [{group: ['**/runtime/*', '**/commands/*'], message: 'src/render imports only src/lib.'}],
+        },
+      ],
+      'no-restricted-properties': ['error', {object: 'process', property: 'env'}],
+    },
+  },
+  {
     files: ['**/*.js', 'scripts/**/*.js', '**/*.mjs'],
     languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly'}},
   },
