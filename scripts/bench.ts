@@ -19,6 +19,7 @@ import {resolve} from 'node:path'
 
 import {startEnvironment} from '../test/harness/environment.js'
 import {DEFAULT_BASELINE, prepareBaseline} from './bench/baseline.js'
+import {benchAudit} from './bench/audit.js'
 import {benchSpeed, type Row, type Side} from './bench/speed.js'
 
 const root = resolve(import.meta.dirname, '..')
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     console.log('medians of paired runs; ratio = change ÷ base; "reference" = docker manifest inspect / skopeo loop')
     printTable(rows, {measure: 'measure', reference: 'reference', base: 'base', change: 'change', ratio: 'ratio', target: 'target'})
     console.log('reproduce: npm run bench  (BENCH_BASELINE, BENCH_BASELINE_NODE, BENCH_RUNS, BENCH_REPOSITORIES, BENCH_TAGS)')
+    // Issue 9: the audit of a realistic repository (its own generator and figures, scripts/bench/audit.ts).
+    benchAudit(change.bin, change.node)
   } finally {
     await env.stop()
   }

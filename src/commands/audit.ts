@@ -22,12 +22,22 @@ Runs three checks concurrently and reports their findings together.
 
 Credentials: the auth status checks of every registry login (--require-scope passes through).
 
-Images: pull-check for the images listed in --images FILE, or else for the FROM lines of the
-repository's Dockerfiles (ARG defaults resolved) and the image: keys of its Compose files. An
-image that cannot be pulled is an error; one that could not be checked is a warning.
+Images: pull-check for the images listed in --images FILE, or else for those the repository
+deploys: FROM lines of Dockerfiles (ARG defaults resolved), image: keys of Compose files and their
+overrides (with a service's platform:), GitHub Actions workflow containers, services and docker://
+steps, and the containers of Kubernetes manifests. An image that cannot be pulled is an error; one
+that could not be checked is a warning. Values known only at run time (\${{ }}, variables without
+a default) are noted, not checked.
 
 Build context: files that look like secrets in a Dockerfile's build context that no .dockerignore
-excludes, COPY . . without a .dockerignore, and tokens in ENV or ARG.
+excludes, COPY . . without a .dockerignore, and credentials in ENV, ARG and RUN lines. Workflows:
+a job that pushes to ghcr.io with GITHUB_TOKEN needs permissions: packages: write.
+
+Limits: the walk skips node_modules, .git and --exclude; it stops at depth 16 or 50,000 entries;
+files over 1 MiB (Dockerfiles, YAML) are not read. A limit reached is reported as a finding.
+
+Adoption: --write-baseline FILE records today's findings; --baseline FILE then fails only on new
+ones. .regctl.yaml at the root holds exclude patterns and rule severities, each with a reason.
 
 Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHub Actions
 (GITHUB_ACTIONS=true) the markdown report is also appended to $GITHUB_STEP_SUMMARY, and

@@ -73,8 +73,8 @@ export const REPOSITORY_RULES: readonly Rule[] = [
     id: 'repo/parse-error',
     name: 'UnparseableFile',
     defaultSeverity: 'note',
-    shortDescription: 'A Compose file could not be parsed, so its images were not checked',
-    help: 'The file is not valid YAML. Docker Compose would refuse it too. Fix the syntax error on the reported line.',
+    shortDescription: 'A Compose file, workflow or Kubernetes manifest could not be parsed, so its images were not checked',
+    help: 'The file is not valid YAML. Docker Compose, GitHub Actions or kubectl would refuse it too. Fix the syntax error on the reported line.',
   },
   {
     id: 'repo/scan-truncated',
