@@ -57,15 +57,20 @@ describe('pull-check with credentials from docker-credential-secretservice', () 
   })
 
   it('credHelpers: per-registry helper; a registry the keyring does not know stays anonymous', async () => {
-    const result = await runCli(['pull-check', '--json', `${token}/private/app:1.0`, `${token}/public/single:1.0`], {
+    // The keyring holds the htpasswd registry as 127.0.0.1:PORT; as localhost:PORT (in the TLS
+    // certificate too) it is a registry the keyring does not know. The helper answers "credentials
+    // not found", which is no credential (anonymous), not an error: the registry then refuses.
+    const unknown = basic.replace(/^127\.0\.0\.1:/, 'localhost:')
+    const result = await runCli(['pull-check', '--json', `${token}/private/app:1.0`, `${unknown}/private/app:1.0`], {
       caFile: env.caFile,
-      dockerConfig: {credHelpers: {[token]: 'secretservice'}},
+      dockerConfig: {credHelpers: {[token]: 'secretservice', [unknown]: 'secretservice'}},
       env: keyring.env,
     })
+    expect(result.exitCode, result.stderr).toBe(1)
     const report = JSON.parse(result.stdout) as {images: Array<{verdict: string; credential: {source: string}}>}
     expect(report.images.map((i) => [i.verdict, i.credential.source])).toEqual([
       ['pullable', 'credential helper secretservice'],
-      ['pullable', 'credential helper secretservice'],
+      ['unauthorized', 'anonymous'],
     ])
   })
 

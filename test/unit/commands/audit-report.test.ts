@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {audit, auditRules, type AuditOptions, type CredentialsAudit} from '../../../src/lib/checks/audit.js'
 import {AUTH_RULES} from '../../../src/lib/checks/auth-rules.js'
 import type {Finding} from '../../../src/lib/checks/finding.js'
+import {GHCR_PUSH_RULE} from '../../../src/lib/checks/ghcr-push-rule.js'
 import {IMAGE_RULES, ImageRuleId, imageFinding} from '../../../src/lib/checks/image-rules.js'
 import type {ImageCheck, PullCheckClient} from '../../../src/lib/checks/pull-check.js'
 import {RULES} from '../../../src/lib/checks/rules.js'
@@ -322,10 +323,18 @@ describe('imageFinding', () => {
 })
 
 describe('auditRules', () => {
+  it('no two catalogues share a rule id or a SARIF rule name (auditRules keeps the first of a collision)', () => {
+    // The raw catalogues, before auditRules de-duplicates: a collision here would silently drop a rule.
+    const all = [...RULES, ...IMAGE_RULES, GHCR_PUSH_RULE, ...AUTH_RULES]
+    const ids = all.map((rule) => rule.id)
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([])
+    const names = all.map((rule) => rule.name)
+    expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([])
+  })
+
   it('holds every repository, image and credentials rule once, each with help', () => {
     const rules = auditRules([...AUTH_RULES, ...IMAGE_RULES])
     const idsOf = rules.map((r) => r.id)
-    expect(new Set(idsOf).size).toBe(idsOf.length)
     for (const rule of [...RULES, ...IMAGE_RULES, ...AUTH_RULES]) expect(idsOf).toContain(rule.id)
     for (const rule of IMAGE_RULES) {
       expect(rule.id).toMatch(/^image\/[a-z-]+$/)
