@@ -25,7 +25,7 @@ type Contract = {
   description?: string
 }
 
-const ERROR_NOTE = 'On a usage or config error the document is {"error": {"code", "message"}} instead (see error.schema.json).'
+const ERROR_NOTE = 'On a usage or config error the document is {"exitCode", "error": {"code", "message"}} instead (see error.schema.json).'
 
 /** One row per JSON document a command prints. */
 const CONTRACTS: Contract[] = [

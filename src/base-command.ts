@@ -2,6 +2,7 @@ import {Command} from '@oclif/core/command'
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 import {ux} from '@oclif/core/ux'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
@@ -46,6 +47,39 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
+   * Two rules for every command's arguments, applied here so that no command can forget them:
+   * - a repeatable flag takes one value per occurrence (`multipleNonGreedy`), so
+   *   `--insecure-registry H IMAGE` leaves IMAGE a positional argument, as docker, gh and crane do;
+   * - piped stdin is never taken as a missing argument (`ignoreStdin`; oclif reads stdin for a
+   *   missing argument by default): stdin is data only where a flag says so (`-f -`, `auth login`).
+   */
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Input<F, B, A>)
+    const flags = Object.fromEntries(
+      Object.entries(input.flags ?? {}).map(([name, flag]) => [name, flag.type === 'option' && flag.multiple ? {...flag, multipleNonGreedy: true} : flag]),
+    )
+    const baseFlags = Object.fromEntries(
+      Object.entries(input.baseFlags ?? {}).map(([name, flag]) => [name, flag.type === 'option' && flag.multiple ? {...flag, multipleNonGreedy: true} : flag]),
+    )
+    const args = Object.fromEntries(Object.entries(input.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
+    return super.parse({...input, flags, baseFlags, args} as Input<F, B, A>, argv)
+  }
+
+  /**
+   * Every `--json` document carries the exit code of the run (the README's exit-code contract):
+   * a script that reads the document need not also capture `$?`. Commands set `process.exitCode`
+   * from their result before returning it.
+   */
+  protected override toSuccessJson(result: unknown): unknown {
+    if (result === null || typeof result !== 'object' || Array.isArray(result)) return result
+    const exitCode = typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok
+    return {...result, exitCode}
+  }
+
+  /**
    * Known errors (the lib/errors model) become one clear line and their stable exit code; under
    * `--json` they become `{"error": {"code", "message"}}` on stdout. oclif's own usage errors
    * keep exit code 2. Anything else is a bug: one line, the stack only with DEBUG set.
@@ -61,24 +95,41 @@ export abstract class BaseCommand extends Command {
     const oclifExit = error.oclif?.exit
     if (oclifExit !== undefined) {
       // Flag/argument parsing problems: oclif marks them with exit 2.
-      this.fail('USAGE', error.message, oclifExit === 2 ? ExitCode.usage : oclifExit)
+      const id = this.id === undefined ? '' : ` ${this.id.replaceAll(':', ' ')}`
+      this.fail('USAGE', oneLineUsageError(error.message), oclifExit === 2 ? ExitCode.usage : ExitCode.failure, ` (${this.config.bin}${id} --help shows the usage)`)
       return
     }
 
     if (process.env['DEBUG']) this.logToStderr(error.stack ?? String(error))
-    this.fail('INTERNAL', `internal error: ${error.message} (set DEBUG=1 for details)`, ExitCode.failure)
+    this.fail('INTERNAL', `internal error: ${error.message} (set DEBUG=1 for details)`, ExitCode.internal)
   }
 
-  private fail(code: ErrorDocument['error']['code'], message: string, exitCode: number): void {
+  /** One line on stderr, or under `--json` the error document (with the exit code, like every document). */
+  private fail(code: ErrorDocument['error']['code'], message: string, exitCode: ErrorDocument['exitCode'], humanHint = ''): void {
     const safe = redactText(message)
     if (this.jsonEnabled()) {
       // this.log is silenced under --json; the error document is the JSON output.
-      const document: ErrorDocument = {error: {code, message: safe}}
+      const document: ErrorDocument = {exitCode, error: {code, message: safe}}
       ux.stdout(JSON.stringify(document, null, 2))
     } else {
-      this.logToStderr(`${this.config.bin}: ${safe}`)
+      this.logToStderr(`${this.config.bin}: ${safe}${humanHint}`)
     }
 
     process.exitCode = exitCode
   }
+}
+
+/**
+ * oclif's parse errors span several lines ("Missing 1 required arg:\nprovider  What…\nSee more
+ * help with --help"). A message is one line: the parts are joined, oclif's help pointer is dropped
+ * (it would also land inside a JSON error document) and a shorter one is added for people.
+ */
+export function oneLineUsageError(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim().replaceAll(/\s{2,}/g, ' '))
+    .filter((line) => line !== '' && !/^See more help with/i.test(line))
+  let text = ''
+  for (const line of lines) text = text === '' ? line : text.endsWith(':') ? `${text} ${line}` : `${text}; ${line}`
+  return text
 }

@@ -1,13 +1,12 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import {writeFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../base-command.js'
 import type {AuditReport} from '../lib/checks/audit.js'
 import {AUTH_RULES} from '../lib/checks/auth-rules.js'
 import {renderAnnotations} from '../render/annotations.js'
 import {annotationsFitStdout, AUDIT_FORMATS, renderAuditReport, renderAuditWritten, type AuditFormat} from '../render/audit-report.js'
-import {helpText} from '../help-text.js'
+import {commandHelp} from '../help-text.js'
 
 export type {AuditReport, AuditedImage, PartReport} from '../lib/checks/audit.js'
 
@@ -16,7 +15,7 @@ export default class Audit extends BaseCommand {
     dir: Args.string({default: '.', description: 'Repository to audit (default: the current directory)'}),
   }
 
-  static override description = helpText(`Audit registry credentials, the images a repository uses and its Docker build contexts
+  static override description = commandHelp(`Audit registry credentials, the images a repository uses and its Docker build contexts
 
 Runs three checks concurrently and reports their findings together.
 
@@ -41,10 +40,7 @@ ones. .regctl.yaml at the root holds exclude patterns and rule severities, each 
 
 Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHub Actions
 (GITHUB_ACTIONS=true) the markdown report is also appended to $GITHUB_STEP_SUMMARY, and
-::error/::warning annotations are printed after a table report or when --output is used.
-
-Exit codes: 0 no finding at or above --fail-on; 1 a finding reaches it; 2 usage error or a
-malformed config file.`)
+::error/::warning annotations are printed after a table report or when --output is used.`)
 
   static override enableJsonFlag = true
 
@@ -82,7 +78,7 @@ malformed config file.`)
   public async run(): Promise<AuditReport> {
     const {args, flags} = await this.parse(Audit)
     // Heavy modules (undici, the credential store) load only when there is work to do.
-    const [{createAuditWiring}, {audit, auditRules}, {appendText}, {renderBaseline}] = await Promise.all([
+    const [{createAuditWiring}, {audit, auditRules}, {appendText, writeFlagFile}, {renderBaseline}] = await Promise.all([
       import('../runtime/audit.js'),
       import('../lib/checks/audit.js'),
       import('../runtime/files.js'),
@@ -127,7 +123,7 @@ malformed config file.`)
         this.log(render(flags.format).replace(/\n$/, ''))
       }
     } else {
-      await writeFile(flags.output, render(flags.format))
+      await writeFlagFile('--output', flags.output, render(flags.format))
       this.logToStderr(renderAuditWritten(report, flags.format, flags.output))
     }
 
@@ -143,7 +139,7 @@ malformed config file.`)
 
     const baselineFile = flags['write-baseline']
     if (baselineFile !== undefined) {
-      await writeFile(baselineFile, renderBaseline(report.findings))
+      await writeFlagFile('--write-baseline', baselineFile, renderBaseline(report.findings))
       this.logToStderr(`regctl audit: baseline of ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} written to ${baselineFile}`)
       // Recording the baseline is the purpose of the run: it succeeds.
       report.exitCode = 0

@@ -2,26 +2,24 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
 import {readFlagFile} from '../runtime/files.js'
-import {pullCheckExitCode, type PullCheckResult} from '../lib/checks/pull-check.js'
+import type {PullCheckResult} from '../lib/checks/pull-check.js'
 import {UsageError} from '../lib/errors.js'
 import {parsePlatform} from '../lib/platform.js'
 import {parseReferenceList} from '../lib/reference-list.js'
 import {pullCheckNotes, renderPullCheck, renderPullCheckQuiet} from '../render/pull-check.js'
-import {helpText} from '../help-text.js'
+import {commandHelp} from '../help-text.js'
 
 export type {ImageCheck, PullCheckResult, Verdict} from '../lib/checks/pull-check.js'
 
 export default class PullCheck extends BaseCommand {
-  static override description = helpText(`Check that images can be pulled from here, with the credentials you have, right now
+  static override description = commandHelp(`Check that images can be pulled from here, with the credentials you have, right now
 
 Resolves each reference the way docker does (credentials from the Docker config, credential
 helpers, the registry's token auth) and asks the registry for the manifest with HEAD requests, so
 checking a Docker Hub image does not spend pull quota. An index is resolved for --platform.
 
 Verdicts: pullable, invalid-reference, unauthorized, denied, not-found, platform-missing,
-rate-limited, unreachable, registry-error.
-
-Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only undetermined results.`)
+rate-limited, unreachable, registry-error.`)
 
   static override enableJsonFlag = true
 
@@ -94,7 +92,7 @@ Exit codes: 0 all pullable; 1 a definitive failure; 2 invalid input; 3 only unde
         }
       }
 
-      process.exitCode = pullCheckExitCode(result)
+      process.exitCode = result.exitCode
       return result
     } finally {
       await runtime.close()

@@ -29,7 +29,11 @@ export type ErrorCode =
  * What every command prints under `--json` when it fails with an error rather than a result: the
  * stable code (`INTERNAL` for a bug) and the redacted message. Schema: docs/json/error.schema.json.
  */
-export type ErrorDocument = {error: {code: ErrorCode | 'INTERNAL'; message: string}}
+export type ErrorDocument = {
+  /** The exit code of the run (README, exit codes): 1 definitive failure, 2 usage/input/output, 3 undetermined, 70 internal error (a bug). */
+  exitCode: 1 | 2 | 3 | 70
+  error: {code: ErrorCode | 'INTERNAL'; message: string}
+}
 
 /** Exit codes shared by every command (documented in the README). */
 export const ExitCode = {
@@ -37,14 +41,39 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   indeterminate: 3,
+  /** An internal error: a bug in regctl, never a verdict (sysexits.h EX_SOFTWARE). */
+  internal: 70,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
+/**
+ * The exit-code contract of every command, one row per code: the README's table and every
+ * command's help are made from (and tested against) this list. The same codes under `--json`,
+ * where the document carries `exitCode`.
+ */
+export const EXIT_CODE_CONTRACT: ReadonlyArray<{code: ExitCodeValue; meaning: string}> = [
+  {code: ExitCode.ok, meaning: 'all good: everything checked is fine'},
+  {
+    code: ExitCode.failure,
+    meaning:
+      'a definitive failure: an image is not pullable (also when another reference of a batch is invalid), a login is rejected, `auth status --registry X` is not logged in to X, a required scope is missing or cannot be verified, a finding reaches --fail-on, GitHub refused or found nothing (401/403/404)',
+  },
+  {
+    code: ExitCode.usage,
+    meaning: 'usage, input or output error: bad flag or argument, unknown command, invalid reference, unreadable input, malformed config file, unwritable --output',
+  },
+  {
+    code: ExitCode.indeterminate,
+    meaning: 'nothing failed definitively, but something could not be determined: unreachable, timed out, 5xx or garbage, rate-limited',
+  },
+  {code: ExitCode.internal, meaning: 'internal error: a bug in regctl (DEBUG=1 shows the stack)'},
+]
+
 /** Base class: never thrown directly. */
 export abstract class RegctlError extends Error {
   abstract readonly code: ErrorCode
-  abstract readonly exitCode: ExitCodeValue
+  abstract readonly exitCode: Exclude<ExitCodeValue, 0>
 
   constructor(message: string, options?: {cause?: unknown}) {
     super(message, options)
@@ -161,7 +190,7 @@ export type RegistryRequestKind = 'blob' | 'manifest' | 'ping' | 'tags' | 'token
  */
 export class RegistryHttpError extends RegctlError {
   readonly code = 'REGISTRY_HTTP'
-  readonly exitCode: ExitCodeValue
+  readonly exitCode: Exclude<ExitCodeValue, 0>
 
   constructor(
     readonly status: number,
@@ -324,7 +353,7 @@ export type GitHubApiFailure =
  */
 export class GitHubApiError extends RegctlError {
   readonly code = 'GITHUB_API'
-  readonly exitCode: ExitCodeValue
+  readonly exitCode: Exclude<ExitCodeValue, 0>
 
   constructor(
     message: string,

@@ -1,33 +1,34 @@
 /** Files the user or the CI runner named on the command line or in the environment. */
 import {constants} from 'node:fs'
-import {appendFile, open, readFile, stat} from 'node:fs/promises'
+import {appendFile, open, readFile, stat, writeFile} from 'node:fs/promises'
 
 import type {ReadTextFile} from '../lib/credentials/docker-config.js'
+import {describeFileError} from '../lib/errno.js'
 import {UsageError} from '../lib/errors.js'
 import {readStdin} from './stdin.js'
 
 /**
  * Reads the file a flag names (`--file`, `--images`); with `stdin: true`, `-` means standard
- * input. A file that cannot be read is a usage error naming the flag and the error code.
+ * input. A file that cannot be read is a usage error naming the flag and the reason in words.
  */
 export async function readFlagFile(flag: string, file: string, options: {stdin?: boolean} = {}): Promise<string> {
   try {
     return options.stdin && file === '-' ? await readStdin() : await readFile(file, 'utf8')
   } catch (error) {
-    throw new UsageError(`cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    throw new UsageError(`cannot read ${flag} ${file}: ${describeFileError(error)}`)
   }
 }
 
 /**
  * Appends `text` to `file` (e.g. `$GITHUB_STEP_SUMMARY`). Resolves `undefined` on success, else
- * the reason (the error code, `EACCES`…) for a one-line warning: the report itself was delivered.
+ * the reason ("permission denied"…) for a one-line warning: the report itself was delivered.
  */
 export async function appendText(file: string, text: string): Promise<string | undefined> {
   try {
     await appendFile(file, text)
     return undefined
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? String(error)
+    return describeFileError(error)
   }
 }
 
@@ -80,4 +81,16 @@ export async function isDirectory(path: string): Promise<boolean> {
 /** True when `path` is an existing regular file. */
 export async function isFile(path: string): Promise<boolean> {
   return Boolean((await stat(path).catch(() => undefined))?.isFile())
+}
+
+/**
+ * Writes `text` to the file `--output` names. A file that cannot be written is an output error
+ * (exit 2) naming the flag and the reason in words, never an internal error.
+ */
+export async function writeFlagFile(flag: string, file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text)
+  } catch (error) {
+    throw new UsageError(`cannot write ${flag} ${file}: ${describeFileError(error)}`)
+  }
 }

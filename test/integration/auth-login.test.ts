@@ -212,7 +212,8 @@ describe('auth login/logout github with a real Secret Service', () => {
       expiresAt: null,
       expiry: 'no-expiry',
       warnings: ['the token lacks read:packages, which ghcr ls needs (gh auth refresh -s read:packages, or a new classic token)'],
-    } satisfies AuthLoginResult)
+      exitCode: 0,
+    } satisfies AuthLoginResult & {exitCode: number})
     expect(await lookup(apiHost)).toBe(OTHER)
   })
 
@@ -247,7 +248,8 @@ describe('auth login/logout github with a real Secret Service', () => {
       keyring: {service: 'regctl', account: apiHost},
       removed: false,
       warnings: [],
-    } satisfies AuthLogoutResult)
+      exitCode: 0,
+    } satisfies AuthLogoutResult & {exitCode: number})
     const human = await cli(['auth', 'logout', 'github'])
     expect(human.stderr).toBe(`No token for ${apiHost} in the OS keyring (service regctl, account ${apiHost}): nothing to remove\n`)
 

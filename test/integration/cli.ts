@@ -18,6 +18,8 @@ export type RunOptions = {
   caFile?: string
   stdin?: string
   timeoutMs?: number
+  /** Working directory (default: the test runner's). */
+  cwd?: string
 }
 
 /** A fresh HOME with an optional Docker config (`$HOME/.docker/config.json`, mode 0600). */
@@ -53,7 +55,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      {env, timeout: options.timeoutMs ?? 45_000, maxBuffer: 16 * 1024 * 1024},
+      {env, timeout: options.timeoutMs ?? 45_000, maxBuffer: 16 * 1024 * 1024, ...(options.cwd === undefined ? {} : {cwd: options.cwd})},
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
           reject(new Error(`bin/run.js ${args.join(' ')} did not exit normally: ${error.message}\n${stderr}`))

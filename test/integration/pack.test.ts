@@ -161,15 +161,19 @@ describe('the installed regctl', () => {
     }
   })
 
-  it('loads @oclif/plugin-autocomplete and @oclif/plugin-not-found', async () => {
+  it('loads @oclif/plugin-autocomplete, @oclif/plugin-help and the command_not_found hook', async () => {
     const autocomplete = await regctl(['autocomplete', '--help'])
     expect(autocomplete.exitCode).toBe(0)
     expect(autocomplete.stdout).toContain('$ regctl autocomplete')
 
-    // Not a TTY: the plugin suggests nothing interactively and exits 127 (command not found).
+    const help = await regctl(['help', 'pull-check'])
+    expect(help.exitCode).toBe(0)
+    expect(help.stdout).toContain('$ regctl pull-check')
+
+    // An unknown command is a usage error (2) with the suggestion on one line (src/hooks).
     const typo = await regctl(['pul-check'])
-    expect(typo.exitCode).toBe(127)
-    expect(typo.stderr).toContain('pul-check is not a regctl command')
+    expect(typo.exitCode).toBe(2)
+    expect(typo.stderr).toBe('regctl: "pul-check" is not a regctl command; did you mean "regctl pull-check"? (regctl help lists the commands)\n')
   })
 
   it('runs an audit with production dependencies only', async () => {

@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import {checkLoginArguments, loginGitHub, parseTokenInput, type AuthLoginResult} from '../../lib/github/login.js'
 import {renderLogin} from '../../render/auth-login.js'
-import {helpText} from '../../help-text.js'
+import {commandHelp} from '../../help-text.js'
 
 export type {AuthLoginResult} from '../../lib/github/login.js'
 
@@ -13,7 +13,7 @@ export default class AuthLogin extends BaseCommand {
     provider: Args.string({description: 'What to log in to (only "github" for now)', required: true}),
   }
 
-  static override description = helpText(`Store a GitHub token in the OS keyring for regctl's GitHub API calls
+  static override description = commandHelp(`Store a GitHub token in the OS keyring for regctl's GitHub API calls
 
 The token is read from stdin when stdin is not a terminal, otherwise from a hidden prompt; never
 from an argument (arguments land in shell history and process lists). Before storing, regctl asks

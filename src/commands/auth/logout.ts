@@ -5,7 +5,7 @@ import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../lib/errors.js'
 import {logoutGitHub, type AuthLogoutResult} from '../../lib/github/login.js'
 import {renderLogout} from '../../render/auth-login.js'
-import {helpText} from '../../help-text.js'
+import {commandHelp} from '../../help-text.js'
 
 export type {AuthLogoutResult} from '../../lib/github/login.js'
 
@@ -14,7 +14,7 @@ export default class AuthLogout extends BaseCommand {
     provider: Args.string({description: 'What to log out of (only "github" for now)', required: true}),
   }
 
-  static override description = helpText(`Remove the GitHub token that "auth login github" stored in the OS keyring
+  static override description = commandHelp(`Remove the GitHub token that "auth login github" stored in the OS keyring
 
 Idempotent: when there is no entry it says so and exits 0. It does not touch GH_TOKEN,
 GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`)

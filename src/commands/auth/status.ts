@@ -3,22 +3,19 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../base-command.js'
 import type {AuthStatusResult} from '../../lib/checks/auth-status-types.js'
 import {renderAuthStatus} from '../../render/auth-status.js'
-import {helpText} from '../../help-text.js'
+import {commandHelp} from '../../help-text.js'
 
 export type {AuthStatusResult, RegistryStatus} from '../../lib/checks/auth-status-types.js'
 
 export default class AuthStatus extends BaseCommand {
-  static override description = helpText(`Show every registry login, verified live and audited
+  static override description = commandHelp(`Show every registry login, verified live and audited
 
 Reads every credential source, read-only: DOCKER_AUTH_CONFIG, Docker's config.json (auths,
 credsStore, credHelpers) and the podman/skopeo auth.json files (REGISTRY_AUTH_FILE,
 $XDG_RUNTIME_DIR/containers/auth.json, $XDG_CONFIG_HOME/containers/auth.json), or only --config.
 Per registry: provider, user, kind of secret (redacted), whether the registry accepts it, push
 rights where the token says, GitHub scopes and expiry for GHCR tokens, and findings with fixes.
-Never writes a file; never prints a secret.
-
-Exit codes: 0 all good; 1 a login is rejected, a required scope is missing, or a finding reaches
---fail-on; 2 usage error or a malformed config file. The same under --json.`)
+Never writes a file; never prints a secret.`)
 
   static override enableJsonFlag = true
 

@@ -8,7 +8,7 @@ import {describeAuth, ghcrLs, type GhcrLsRequest} from '../../lib/github/ghcr-ls
 import {parsePackagePath, type PackagePath} from '../../lib/github/package-path.js'
 import type {GhcrLsResult, PackageVisibility} from '../../lib/github/types.js'
 import {renderGhcrLs, renderGhcrLsQuiet, renderGhcrProgress} from '../../render/ghcr.js'
-import {helpText} from '../../help-text.js'
+import {commandHelp} from '../../help-text.js'
 
 export type {GhcrLsResult} from '../../lib/github/types.js'
 
@@ -20,13 +20,11 @@ export default class GhcrLs extends BaseCommand {
     }),
   }
 
-  static override description = helpText(`List container packages on GHCR, or the versions of one package
+  static override description = commandHelp(`List container packages on GHCR, or the versions of one package
 
 Uses the GitHub Packages REST API, which needs a classic token with read:packages. The token comes from --token, GH_TOKEN, GITHUB_TOKEN, the OS keyring (service regctl, account = host) or the ghcr.io Docker login, in that order. The API is GITHUB_API_URL, else --hostname or GH_HOST (GitHub Enterprise Server), else api.github.com.
 
-For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refuses for packages), the tags are listed through the registry instead, and the output says so.
-
-Exit codes: 0 ok; 1 refused or not found (401/403/404); 2 usage; 3 unreachable, 5xx or rate limit exhausted.`)
+For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refuses for packages), the tags are listed through the registry instead, and the output says so.`)
 
   static override enableJsonFlag = true
 

@@ -77,7 +77,13 @@ export type ImageCheck = {
 
 export type PullCheckSummary = {total: Count; pullable: Count; failed: Count; indeterminate: Count}
 
-export type PullCheckResult = {platform: string; images: ImageCheck[]; summary: PullCheckSummary}
+export type PullCheckResult = {
+  platform: string
+  images: ImageCheck[]
+  summary: PullCheckSummary
+  /** The exit code of the run ({@link pullCheckExitCode}). */
+  exitCode: 0 | 1 | 2 | 3
+}
 
 /** What pull-check needs of a registry client (src/lib/registry implements it). */
 export type PullCheckClient = {
@@ -121,7 +127,8 @@ export async function pullCheck(inputs: string[], options: PullCheckOptions): Pr
   const checked = await mapConcurrent(unique, options.concurrency ?? 8, async (input) => checkImage(input, shared))
   const byInput = new Map(unique.map((input, i) => [input, checked[i] as ImageCheck]))
   const images = inputs.map((input) => byInput.get(input) as ImageCheck)
-  return {platform: formatPlatform(options.platform), images, summary: summarize(images)}
+  const summary = summarize(images)
+  return {platform: formatPlatform(options.platform), images, summary, exitCode: pullCheckExitCode({images, summary})}
 }
 
 /** Counts verdicts into the three outcomes that decide the exit code. */
@@ -132,12 +139,15 @@ export function summarize(images: ImageCheck[]): PullCheckSummary {
 }
 
 /**
- * Exit code for a run: 2 when any reference was invalid (input error), else 1 when any image has a
- * definitive failure, else 3 when some could not be determined, else 0.
+ * Exit code for a run, the most severe definitive answer first (README, exit codes): 1 when an
+ * image has a definitive failure (not-found, unauthorized…), even when another reference of the
+ * batch is invalid; else 2 when a reference is invalid (input error); else 3 when some could not
+ * be determined; else 0.
  */
-export function pullCheckExitCode(result: PullCheckResult): 0 | 1 | 2 | 3 {
-  if (result.images.some((i) => i.verdict === 'invalid-reference')) return 2
-  if (result.summary.failed > 0) return 1
+export function pullCheckExitCode(result: Pick<PullCheckResult, 'images' | 'summary'>): 0 | 1 | 2 | 3 {
+  const invalid = result.images.filter((i) => i.verdict === 'invalid-reference').length
+  if (result.summary.failed > invalid) return 1
+  if (invalid > 0) return 2
   if (result.summary.indeterminate > 0) return 3
   return 0
 }

@@ -99,6 +99,7 @@ async function listViaApi(
   const target = request.target
   const pageProgress: ProgressCallback | undefined = deps.onProgress && ((n, total) => deps.onProgress?.('pages', n, total))
   const common = () => ({
+    exitCode: 0 as const,
     source: 'api' as const,
     apiUrl: client.apiUrl,
     auth: authUsed(deps.token),
@@ -208,6 +209,7 @@ async function listTagsViaRegistry(
 
   return {
     kind: 'tags',
+    exitCode: 0,
     source: 'registry',
     owner: target.owner,
     package: target.package,

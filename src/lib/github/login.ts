@@ -34,6 +34,8 @@ export type AuthLoginResult = {
   expiry: ExpiryStatus
   /** Things the user should know: missing read:packages, GH_TOKEN shadowing the keyring… */
   warnings: string[]
+  /** The exit code of the run: 0 (a failure prints the error document instead). */
+  exitCode: 0
 }
 
 /** The JSON contract of `regctl auth logout github --json`. */
@@ -44,6 +46,8 @@ export type AuthLogoutResult = {
   /** True when an entry was deleted; false when there was none (logout is idempotent). */
   removed: boolean
   warnings: string[]
+  /** The exit code of the run: 0 (a failure prints the error document instead). */
+  exitCode: 0
 }
 
 /** The environment variables that decide whether the keyring entry is used. */
@@ -145,6 +149,7 @@ export async function loginGitHub(token: string, endpoint: GitHubEndpoint, deps:
       expiresAt: introspection?.expiresAt ?? null,
       expiry: introspection?.expiry ?? 'unknown',
       warnings,
+      exitCode: 0,
     },
   }
 }
@@ -167,7 +172,7 @@ export async function logoutGitHub(host: string, deps: {keyring: KeyringStore; e
     if (deps.env[name]?.trim()) warnings.push(`${name} is still set: regctl keeps using it`)
   }
 
-  return {provider: 'github', host, keyring: {service: KEYRING_SERVICE, account: host}, removed, warnings}
+  return {provider: 'github', host, keyring: {service: KEYRING_SERVICE, account: host}, removed, warnings, exitCode: 0}
 }
 
 /** Stores the token and reads it back: a keyring that silently drops the write must not look like success. */

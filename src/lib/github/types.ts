@@ -94,6 +94,8 @@ export type OwnerLogin = string
 export type OwnerType = 'user' | 'organization' | 'authenticated-user'
 
 type ResultCommon = {
+  /** The exit code of the run (README, exit codes): 0 for a listing (errors print the error document). */
+  exitCode: 0
   /** `api` (GitHub REST API) or `registry` (the OCI endpoint of ghcr.io). */
   source: 'api' | 'registry'
   /** Why `registry` was used without `--source registry`. */

@@ -17,6 +17,7 @@ import {
   redactText,
   redactUrl,
 } from '../errors.js'
+import {describeErrno, errnoCode} from '../errno.js'
 import {apiHost, isListedHost, isLoopbackHost} from './hosts.js'
 
 /** Body size bounds (bytes). A registry that sends more is broken or hostile. */
@@ -461,6 +462,8 @@ function classify(error: unknown, url: URL, deadline: Deadline): RegctlError {
     return new NetworkError(safeUrl, `this registry answered plain HTTP; pass --insecure-registry ${url.host} if you trust it`, {cause: error})
   }
 
-  const detail = typeof code === 'string' ? `${code}: ${message}` : message
+  const innerCode = errnoCode(error)
+  // Words, not errno codes: "connection refused", "host not found (DNS)" (lib/errno.ts).
+  const detail = innerCode !== undefined && describeErrno(innerCode) !== innerCode ? describeErrno(innerCode) : typeof code === 'string' ? `${code}: ${message}` : message
   return new NetworkError(safeUrl, redactText(detail), {cause: error})
 }

@@ -237,7 +237,7 @@ describe('audit --format json / --json', () => {
     expect(exitCode).toBe(2)
     const error: unknown = JSON.parse(stdout)
     expect(validateError(error)).toBe(true)
-    expect(error).toEqual({error: {code: 'USAGE', message: expect.stringMatching(/^cannot read --images .*does-not-exist.txt: ENOENT$/)}})
+    expect(error).toEqual({exitCode: 2, error: {code: 'USAGE', message: expect.stringMatching(/^cannot read --images .*does-not-exist.txt: no such file or directory$/)}})
   })
 })
 
@@ -344,7 +344,7 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
   it('an unwritable step summary is a warning on stderr, not a failure of the audit', async () => {
     const {stderr, exitCode} = await run([CLEAN, ...OFFLINE], actionsEnv(join(tmp, 'no-such-dir', 'summary.md')))
     expect(exitCode).toBe(0)
-    expect(stderr).toBe('regctl audit: cannot append to GITHUB_STEP_SUMMARY: ENOENT\n')
+    expect(stderr).toBe('regctl audit: cannot append to GITHUB_STEP_SUMMARY: no such file or directory\n')
   })
 
   it('outside Actions nothing is written to GITHUB_STEP_SUMMARY and no annotation is printed', async () => {
@@ -377,7 +377,7 @@ describe('audit: flags that select and scope', () => {
 
   it.each([
     ['--context outside the audited directory', ['--context', '/'], /--context \/ is outside the audited directory/],
-    ['--images that cannot be read', ['--images', '/nonexistent/images.txt'], /cannot read --images \/nonexistent\/images.txt: ENOENT/],
+    ['--images that cannot be read', ['--images', '/nonexistent/images.txt'], /cannot read --images \/nonexistent\/images.txt: no such file or directory/],
     ['an invalid --exclude pattern', ['--exclude', '[z-a]'], /invalid exclude pattern/],
     ['a DIR that does not exist', ['/nonexistent/repo'], /\/nonexistent\/repo: no such directory/],
   ])('%s is a usage error (exit 2)', async (_name, args, message) => {

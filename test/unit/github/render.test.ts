@@ -10,11 +10,12 @@ function renderGhcrLs(result: Parameters<typeof renderStyled>[0]): string {
   return [body, footer].filter((part) => part !== '').join('\n')
 }
 
-const common = {auth: {source: 'none' as const}, warnings: [], truncated: false}
+const common = {auth: {source: 'none' as const}, warnings: [], truncated: false, exitCode: 0 as const}
 
 const packages: GhcrPackagesResult = {
   ...common,
   kind: 'packages',
+  exitCode: 0,
   source: 'api',
   apiUrl: 'https://api.github.com',
   owner: 'acme',
@@ -29,6 +30,7 @@ const packages: GhcrPackagesResult = {
 const versions: GhcrVersionsResult = {
   ...common,
   kind: 'versions',
+  exitCode: 0,
   source: 'api',
   apiUrl: 'https://api.github.com',
   owner: 'acme',
@@ -44,6 +46,7 @@ const versions: GhcrVersionsResult = {
 const tags: GhcrTagsResult = {
   ...common,
   kind: 'tags',
+  exitCode: 0,
   source: 'registry',
   owner: 'acme',
   package: 'App',

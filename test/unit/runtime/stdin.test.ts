@@ -47,9 +47,9 @@ describe('flag files', () => {
   it('readFlagFile reads a file, and names the flag and the error code when it cannot', async () => {
     writeFileSync(join(dir, 'images.txt'), 'alpine\n')
     expect(await readFlagFile('--images', join(dir, 'images.txt'))).toBe('alpine\n')
-    await expect(readFlagFile('--images', join(dir, 'missing.txt'))).rejects.toThrow(`cannot read --images ${join(dir, 'missing.txt')}: ENOENT`)
+    await expect(readFlagFile('--images', join(dir, 'missing.txt'))).rejects.toThrow(`cannot read --images ${join(dir, 'missing.txt')}: no such file or directory`)
     // "-" is a file name unless stdin is allowed.
-    await expect(readFlagFile('--images', '-')).rejects.toThrow('cannot read --images -: ENOENT')
+    await expect(readFlagFile('--images', '-')).rejects.toThrow('cannot read --images -: no such file or directory')
   })
 
   it('appendText appends, or resolves the reason it could not', async () => {
@@ -57,6 +57,6 @@ describe('flag files', () => {
     expect(await appendText(file, 'one\n')).toBeUndefined()
     expect(await appendText(file, 'two\n')).toBeUndefined()
     expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n')
-    expect(await appendText(join(dir, 'no', 'such', 'dir.md'), 'x')).toBe('ENOENT')
+    expect(await appendText(join(dir, 'no', 'such', 'dir.md'), 'x')).toBe('no such file or directory')
   })
 })
