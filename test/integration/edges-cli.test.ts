@@ -231,7 +231,7 @@ describe('messages are one line', () => {
   it('an unreachable registry is described in words, not errno codes', async () => {
     const result = await runCli(['pull-check', '127.0.0.1:9/x/y:1'])
     expect(result.exitCode).toBe(3)
-    expect(result.stdout).toMatch(/connection refused/)
-    expect(result.stdout).not.toMatch(/ECONNREFUSED/)
+    expect(`${result.stdout}${result.stderr}`).toMatch(/could not reach http:\/\/127\.0\.0\.1:9\/v2\/: connection refused/)
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/ECONNREFUSED/)
   })
 })
