@@ -110,6 +110,7 @@ describe('--source registry', () => {
     const result = await ghcrLs({...app, source: 'registry'}, deps({tagLister: lister, createClient}))
     expect(result).toEqual({
       kind: 'tags',
+      exitCode: 0,
       source: 'registry',
       owner: 'acme',
       package: 'App',

@@ -195,6 +195,7 @@ describe('logoutGitHub', () => {
       keyring: {service: 'regctl', account: 'ghe.example.com'},
       removed: true,
       warnings: ['GITHUB_TOKEN is still set: regctl keeps using it'],
+      exitCode: 0,
     })
     expect((await logoutGitHub('ghe.example.com', {keyring, env: {}})).removed).toBe(false)
   })
