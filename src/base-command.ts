@@ -1,6 +1,7 @@
 import {Command} from '@oclif/core/command'
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
+import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ux} from '@oclif/core/ux'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
@@ -28,6 +29,25 @@ export abstract class BaseCommand extends Command {
       description: 'Colour ✓ ✗ ! on a terminal (off with --no-color, NO_COLOR, TERM=dumb or when piped)',
       helpGroup: 'GLOBAL',
     }),
+    verbose: Flags.boolean({
+      char: 'v',
+      description: 'Print every HTTP request and response (method, URL, status, auth and rate-limit headers, time) on stderr, credentials redacted',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  /** oclif's parse, then `--verbose` starts the request log (src/runtime/verbose.ts) before any request. */
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    if ((parsed.flags as {verbose?: unknown}).verbose === true) {
+      const {startVerbose} = await import('./runtime/verbose.js')
+      startVerbose((line) => process.stderr.write(`${this.config.bin}: ${line}\n`))
+    }
+
+    return parsed
   }
 
   /** How human output looks on this stdout (a terminal or a pipe), given `--[no-]color`. */

@@ -91,6 +91,24 @@ beforeEach(() => {
   server.reset()
 })
 
+describe('-v/--verbose', () => {
+  it('one stderr line per GitHub request and response, with the rate-limit headers; the token never', async () => {
+    const result = await regctl(['ghcr', 'ls', 'acme', '--org', '-v', '--json'], {GH_TOKEN: TOKENS.good})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('regctl: > ') || line.startsWith('regctl: < '))
+    expect(lines.filter((line) => line.startsWith('regctl: > GET https://127.0.0.1:'))).toHaveLength(2)
+    const responses = lines.filter((line) => line.startsWith('regctl: < 200 GET '))
+    expect(responses).toHaveLength(2)
+    for (const line of responses) {
+      expect(line).toMatch(/\/orgs\/acme\/packages.* \(\d+ ms\); .*x-ratelimit-remaining: \d+/)
+    }
+
+    expect(result.stderr).not.toContain(TOKENS.good)
+    expect(result.stdout).not.toContain('regctl: >')
+    JSON.parse(result.stdout)
+  })
+})
+
 describe('pagination against the fake API', () => {
   it('an owner with 137 packages: one owner lookup and exactly 2 pages of 100', async () => {
     const result = await regctl(['ghcr', 'ls', 'acme', '--json'], {GH_TOKEN: TOKENS.good})

@@ -334,6 +334,25 @@ describe('pull-check input handling and exit codes', () => {
     }
   })
 
+  it('-v: the 401 challenge, the token exchange and the manifest HEAD on stderr with timings; no password or token', async () => {
+    const image = `${token}/private/app:1.0`
+    const result = await runCli(['pull-check', '-v', '-q', image], {caFile: env.caFile, dockerConfig: authsConfig({[token]: puller})})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toBe(`${image}\n`)
+    const lines = result.stderr.trimEnd().split('\n')
+    expect(lines).toContainEqual(`regctl: > GET https://${token}/v2/`)
+    expect(lines.find((line) => line.startsWith(`regctl: < 401 GET https://${token}/v2/ (`))).toMatch(/ ms\); www-authenticate: Bearer realm="https:\/\/[^"]+",service="[^"]+"/)
+    expect(lines.some((line) => /^regctl: < 200 GET https:\/\/[^ ]+\/token\?[^ ]*scope=repository%3Aprivate%2Fapp%3Apull/.test(line))).toBe(true)
+    expect(lines.some((line) => line.startsWith(`regctl: < 200 HEAD https://${token}/v2/private/app/manifests/1.0 (`))).toBe(true)
+    for (const secret of SECRETS) expect(result.stderr).not.toContain(secret)
+    expect(result.stderr).not.toMatch(/eyJ[\w-]{10,}/)
+  })
+
+  it('-v through the front: Docker Hub-style rate-limit headers are shown', async () => {
+    const result = await runCli(['pull-check', '-v', '-q', `${front}/public/single:1.0`], {caFile: env.caFile})
+    expect(result.stderr).toMatch(/regctl: < 200 HEAD https:\/\/[^ ]+\/manifests\/1\.0 \(\d+ ms\).*; ratelimit-remaining: /)
+  })
+
   it('usage errors: no image, bad platform, unknown flag → exit 2', async () => {
     for (const args of [[], ['--platform', 'bogus', 'alpine'], ['--bogus', 'alpine']]) {
       const result = await runCli(['pull-check', ...args])
