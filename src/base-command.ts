@@ -3,7 +3,6 @@ import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ux} from '@oclif/core/ux'
-import type {Input, ParserOutput} from '@oclif/core/interfaces'
 
 import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
@@ -36,20 +35,6 @@ export abstract class BaseCommand extends Command {
     }),
   }
 
-  /** oclif's parse, then `--verbose` starts the request log (src/runtime/verbose.ts) before any request. */
-  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
-    options?: Input<F, B, A>,
-    argv?: string[],
-  ): Promise<ParserOutput<F, B, A>> {
-    const parsed = await super.parse(options, argv)
-    if ((parsed.flags as {verbose?: unknown}).verbose === true) {
-      const {startVerbose} = await import('./runtime/verbose.js')
-      startVerbose((line) => process.stderr.write(`${this.config.bin}: ${line}\n`))
-    }
-
-    return parsed
-  }
-
   /** How human output looks on this stdout (a terminal or a pipe), given `--[no-]color`. */
   protected outputStyle(flags: {color: boolean}): OutputStyle {
     return outputStyle(flags)
@@ -72,6 +57,7 @@ export abstract class BaseCommand extends Command {
    *   `--insecure-registry H IMAGE` leaves IMAGE a positional argument, as docker, gh and crane do;
    * - piped stdin is never taken as a missing argument (`ignoreStdin`; oclif reads stdin for a
    *   missing argument by default): stdin is data only where a flag says so (`-f -`, `auth login`).
+   * Then `--verbose` starts the request log (src/runtime/verbose.ts), before any request.
    */
   protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
     options?: Input<F, B, A>,
@@ -85,7 +71,13 @@ export abstract class BaseCommand extends Command {
       Object.entries(input.baseFlags ?? {}).map(([name, flag]) => [name, flag.type === 'option' && flag.multiple ? {...flag, multipleNonGreedy: true} : flag]),
     )
     const args = Object.fromEntries(Object.entries(input.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
-    return super.parse({...input, flags, baseFlags, args} as Input<F, B, A>, argv)
+    const parsed = await super.parse({...input, flags, baseFlags, args} as Input<F, B, A>, argv)
+    if ((parsed.flags as {verbose?: unknown}).verbose === true) {
+      const {startVerbose} = await import('./runtime/verbose.js')
+      startVerbose((line) => process.stderr.write(`${this.config.bin}: ${line}\n`))
+    }
+
+    return parsed
   }
 
   /**
