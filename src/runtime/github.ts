@@ -12,7 +12,7 @@ import {ghcrRegistry, type GhcrLsDeps} from '../lib/github/ghcr-ls.js'
 import {introspectToken} from '../lib/github/introspect.js'
 // keyring.ts loads the native @napi-rs/keyring module only when an entry is first touched.
 import {createKeyringReader, createKeyringStore, type KeyringStore} from '../lib/github/keyring.js'
-import {resolveGitHubToken, type GitHubTokenResolution} from '../lib/github/token.js'
+import {resolveGitHubToken, type GitHubTokenResolution, type TokenVariables} from '../lib/github/token.js'
 import type {ResolvedGitHubToken, TagLister} from '../lib/github/types.js'
 import {envValue, proxyFromEnv, userAgent} from './environment.js'
 import {createCredentials, lazyCredentials, lazyRegistryClient} from './registry.js'
@@ -26,8 +26,14 @@ export function githubEndpoint(hostname?: string): GitHubEndpoint {
 }
 
 /** The environment variables that decide which token regctl uses, as `auth login`/`logout` warn about them. */
-export function tokenEnvironment(): {GH_TOKEN?: string | undefined; GITHUB_TOKEN?: string | undefined; REGCTL_NO_KEYRING?: string | undefined} {
-  return {GH_TOKEN: envValue('GH_TOKEN'), GITHUB_TOKEN: envValue('GITHUB_TOKEN'), REGCTL_NO_KEYRING: envValue('REGCTL_NO_KEYRING')}
+export function tokenEnvironment(): TokenVariables & {REGCTL_NO_KEYRING?: string | undefined} {
+  return {
+    GH_TOKEN: envValue('GH_TOKEN'),
+    GITHUB_TOKEN: envValue('GITHUB_TOKEN'),
+    GH_ENTERPRISE_TOKEN: envValue('GH_ENTERPRISE_TOKEN'),
+    GITHUB_ENTERPRISE_TOKEN: envValue('GITHUB_ENTERPRISE_TOKEN'),
+    REGCTL_NO_KEYRING: envValue('REGCTL_NO_KEYRING'),
+  }
 }
 
 /** The OS keyring (Secret Service on Linux), read-write: `auth login` and `auth logout`. */
@@ -44,8 +50,9 @@ export async function resolveToken(options: {host: string; flag?: string | undef
   const env = tokenEnvironment()
   return resolveGitHubToken({
     ...(options.flag === undefined ? {} : {flag: options.flag}),
-    env: {GH_TOKEN: env.GH_TOKEN, GITHUB_TOKEN: env.GITHUB_TOKEN},
+    env: {GH_TOKEN: env.GH_TOKEN, GITHUB_TOKEN: env.GITHUB_TOKEN, GH_ENTERPRISE_TOKEN: env.GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN: env.GITHUB_ENTERPRISE_TOKEN},
     host: options.host,
+    apiUrlFromEnvironment: Boolean(envValue('GITHUB_API_URL')?.trim()),
     ...(env.REGCTL_NO_KEYRING ? {} : {keyring: createKeyringReader()}),
     dockerCredential: options.credentials ?? createCredentials(),
   })

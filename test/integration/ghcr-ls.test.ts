@@ -297,3 +297,25 @@ describe('proxies', () => {
     }
   })
 })
+
+describe('GitHub tokens per host, as gh (issue 8)', () => {
+  // GH_HOST names a GitHub Enterprise Server host: GH_TOKEN is for github.com and is not sent there.
+  it('GH_HOST with only GH_TOKEN: no request carries the token, and the error names GH_ENTERPRISE_TOKEN', async () => {
+    server.reset()
+    const result = await regctl(['ghcr', 'ls', 'acme'], {GITHUB_API_URL: '', GH_HOST: server.host, GH_TOKEN: TOKENS.good})
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toBe(
+      `regctl: no GitHub token for this host: GH_TOKEN is not sent to ${server.host} (it is for github.com): set GH_ENTERPRISE_TOKEN for ${server.host}, or pass --token\n`,
+    )
+    expect(server.requests.filter((r) => r.token !== 'none')).toEqual([])
+  })
+
+  it('GH_HOST with GH_ENTERPRISE_TOKEN: that token is the one sent', async () => {
+    server.reset()
+    // The fake serves the api.github.com layout, not GHES's /api/v3: what matters is the token each request carried.
+    const result = await regctl(['ghcr', 'ls', 'acme'], {GITHUB_API_URL: '', GH_HOST: server.host, GH_TOKEN: TOKENS.rateLimited, GH_ENTERPRISE_TOKEN: TOKENS.good})
+    expect(result.stderr).not.toMatch(/no GitHub token/)
+    expect(server.requests.length).toBeGreaterThan(0)
+    expect(new Set(server.requests.map((r) => r.token))).toEqual(new Set(['good']))
+  })
+})

@@ -242,6 +242,9 @@ function validate(request: GhcrLsRequest, deps: GhcrLsDeps): void {
 }
 
 function noTokenError(notes: string[]): GitHubApiError {
+  // A token set for another host (GH_TOKEN with GH_HOST=ghe.example.com) was not sent: name the variable this host reads.
+  const otherHost = notes.find((note) => / not sent to /.test(note))
+  if (otherHost) return new GitHubApiError(`no GitHub token for this host: ${otherHost}, or pass --token`, {reason: 'no-token'})
   const keyring = notes.find((note) => note.startsWith('OS keyring'))
   return new GitHubApiError(
     'the GitHub Packages API needs a classic token with read:packages and none was found: set GH_TOKEN ' +

@@ -15,10 +15,19 @@ export type KeyringReader = (service: string, account: string) => Promise<string
 export type GitHubTokenSources = {
   /** `--token`. */
   flag?: string | undefined
-  /** `GH_TOKEN`, then `GITHUB_TOKEN` (the gh CLI's order). */
-  env?: {GH_TOKEN?: string | undefined; GITHUB_TOKEN?: string | undefined}
+  /**
+   * The token variables, used as gh uses them ({@link tokenVariablesFor}): `GH_TOKEN`, then
+   * `GITHUB_TOKEN` for github.com and `*.ghe.com`; `GH_ENTERPRISE_TOKEN`, then
+   * `GITHUB_ENTERPRISE_TOKEN` for any other host.
+   */
+  env?: TokenVariables
   /** The GitHub host (`github.com`, a GHES host): the keyring account. */
   host: string
+  /**
+   * The API came from `GITHUB_API_URL`: GitHub Actions sets it together with `GITHUB_TOKEN` for
+   * the same server (also on GHES), so `GH_TOKEN`/`GITHUB_TOKEN` apply to its host too.
+   */
+  apiUrlFromEnvironment?: boolean
   /** OS keyring, service `regctl`, account = host. */
   keyring?: KeyringReader
   /**
@@ -27,6 +36,27 @@ export type GitHubTokenSources = {
    * another server.
    */
   dockerCredential?: (registry: string) => Promise<ResolvedCredential | undefined>
+}
+
+/** The environment variables that may hold a GitHub token. */
+export type TokenVariables = {
+  GH_TOKEN?: string | undefined
+  GITHUB_TOKEN?: string | undefined
+  GH_ENTERPRISE_TOKEN?: string | undefined
+  GITHUB_ENTERPRISE_TOKEN?: string | undefined
+}
+
+/**
+ * gh's rule (cli/go-gh pkg/auth `TokenForHost`, `isEnterprise`): github.com and GHE.com tenancies
+ * (`*.ghe.com`) take `GH_TOKEN`/`GITHUB_TOKEN`; every other host is GitHub Enterprise Server and
+ * takes `GH_ENTERPRISE_TOKEN`/`GITHUB_ENTERPRISE_TOKEN`. A github.com token is never sent to
+ * another server because `GH_HOST` names one.
+ */
+export function tokenVariablesFor(host: string, apiUrlFromEnvironment = false): Array<keyof TokenVariables> {
+  const name = host.toLowerCase().replace(/:\d+$/, '')
+  const dotcom = name === 'github.com' || name.endsWith('.ghe.com') || name === 'github.localhost'
+  if (dotcom) return ['GH_TOKEN', 'GITHUB_TOKEN']
+  return apiUrlFromEnvironment ? ['GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN'] : ['GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']
 }
 
 /** The outcome: the token (if any) and notes about sources that could not be read. */
@@ -48,14 +78,17 @@ export const KEYRING_SERVICE = 'regctl'
  */
 export async function resolveGitHubToken(sources: GitHubTokenSources): Promise<GitHubTokenResolution> {
   const notes: string[] = []
-  const direct: Array<[GitHubTokenSource, string | undefined]> = [
-    ['flag', sources.flag],
-    ['GH_TOKEN', sources.env?.GH_TOKEN],
-    ['GITHUB_TOKEN', sources.env?.GITHUB_TOKEN],
-  ]
+  const variables = tokenVariablesFor(sources.host, sources.apiUrlFromEnvironment)
+  const direct: Array<[GitHubTokenSource, string | undefined]> = [['flag', sources.flag], ...variables.map((name): [GitHubTokenSource, string | undefined] => [name, sources.env?.[name]])]
   for (const [source, value] of direct) {
     const token = value?.trim()
     if (token) return {token: describeToken(token, source), notes}
+  }
+
+  // A token set for another host is not sent here: say which variable this host reads.
+  const ignored = (['GH_TOKEN', 'GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN'] as const).filter((name) => !variables.includes(name) && sources.env?.[name]?.trim())
+  if (ignored.length > 0) {
+    notes.push(`${ignored.join(' and ')} ${ignored.length === 1 ? 'is' : 'are'} not sent to ${sources.host} (${ignored.some((name) => name.includes('ENTERPRISE')) ? 'it is for GitHub Enterprise Server hosts' : 'it is for github.com'}): set ${variables[0]} for ${sources.host}`)
   }
 
   if (sources.keyring) {

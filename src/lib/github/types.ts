@@ -5,7 +5,7 @@
 import type {Count, Digest} from '../json-types.js'
 
 /** Where the token came from, in resolution order (see `resolveGitHubToken`). */
-export type GitHubTokenSource = 'flag' | 'GH_TOKEN' | 'GITHUB_TOKEN' | 'keyring' | 'docker-config'
+export type GitHubTokenSource = 'flag' | 'GH_TOKEN' | 'GITHUB_TOKEN' | 'GH_ENTERPRISE_TOKEN' | 'GITHUB_ENTERPRISE_TOKEN' | 'keyring' | 'docker-config'
 
 /**
  * What kind of token it is, from its prefix
