@@ -92,14 +92,18 @@ describe('the repository config file (.regctl.yaml)', () => {
         '',
       ].join('\n'),
     )
-    const tuned = report((await runCommand(Audit, [repo, ...OFFLINE, '--format', 'json'])).stdout)
+    const tunedRun = await runCommand(Audit, [repo, ...OFFLINE, '--format', 'json'])
+    const tuned = report(tunedRun.stdout)
+    expect(tunedRun.exitCode).toBe(tuned.exitCode)
     const rules = tuned.findings.map((f) => `${f.severity} ${f.ruleId} ${f.location?.file ?? ''}`)
     expect(rules).not.toContain('warning context/no-dockerignore Dockerfile')
     expect(rules).toContain('note dockerfile/secret-in-env Dockerfile')
     expect(rules.some((r) => r.endsWith(' secrets'))).toBe(false)
 
-    const plain = report((await runCommand(Audit, [repo, ...OFFLINE, '--format', 'json', '--no-config'])).stdout)
+    const plainRun = await runCommand(Audit, [repo, ...OFFLINE, '--format', 'json', '--no-config'])
+    const plain = report(plainRun.stdout)
     expect(plain.findings).toHaveLength(7)
+    expect(plainRun.exitCode).toBe(1)
   })
 
   it.each([

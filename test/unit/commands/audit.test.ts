@@ -7,17 +7,17 @@
 import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {format} from 'node:util'
 
 import {Ajv} from 'ajv'
 import {Ajv2020} from 'ajv/dist/2020.js'
 import formats from 'ajv-formats'
-import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import Audit from '../../../src/commands/audit.js'
 import type {AuditReport} from '../../../src/lib/checks/audit.js'
 import {IMAGE_RULES} from '../../../src/lib/checks/image-rules.js'
 import {startServer, type TestServer} from '../registry/harness.js'
+import {type CommandOutput, runCommand} from './run-command.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '')
 const REPOS = join(ROOT, 'test/fixtures/repos')
@@ -34,7 +34,7 @@ const sarifAjv = new Ajv2020({strict: false, allErrors: true})
 formats.default(sarifAjv)
 const validateSarif = sarifAjv.compile(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sarif-schema/sarif-schema-2.1.0.json'), 'utf8')) as object)
 
-type Run = {stdout: string; stderr: string; exitCode: number}
+type Run = CommandOutput
 
 /** Environment variables the command reads; cleared for every run unless given. */
 const ENV_KEYS = [
@@ -58,50 +58,34 @@ const ENV_KEYS = [
 const PASSWORD = 'pa55-w0rd-never-printed'
 const PLAINTEXT_CONFIG = {auths: {'registry.example.com': {auth: Buffer.from(`ci-bot:${PASSWORD}`).toString('base64')}}}
 
+/**
+ * Runs `audit` through the shared runner (test/unit/commands/run-command.ts): an error the command
+ * does not handle fails the test instead of being turned into stderr text. Every variable in
+ * ENV_KEYS is cleared, HOME is a fresh directory (with `dockerConfig` as its Docker config.json).
+ */
 async function run(argv: string[], env: Record<string, string | undefined> = {}, dockerConfig?: unknown): Promise<Run> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  // oclif's ux.stdout/ux.stderr print through console.log/console.error.
-  const out = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    stdout.push(`${format(...args)}\n`)
-  })
-  const err = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    stderr.push(`${format(...args)}\n`)
-  })
-  // BaseCommand writes the --json error document to process.stdout directly.
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk))
-    return true
-  })
   const home = mkdtempSync(join(tmpdir(), 'regctl-audit-home-'))
   if (dockerConfig !== undefined) {
     mkdirSync(join(home, '.docker'))
     writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify(dockerConfig), {mode: 0o600})
   }
 
-  for (const key of ENV_KEYS) vi.stubEnv(key, undefined)
-  vi.stubEnv('HOME', home)
-  vi.stubEnv('DOCKER_CONFIG', join(home, '.docker'))
-  vi.stubEnv('REGCTL_NO_KEYRING', '1')
-  // No credential helper on PATH: docker's platform default store cannot kick in.
-  vi.stubEnv('PATH', '/nonexistent')
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value)
-  process.exitCode = undefined
+  const cleared = Object.fromEntries(ENV_KEYS.map((key) => [key, undefined]))
+  let result: Run
   try {
-    await Audit.run(argv, ROOT)
-  } catch (error) {
-    stderr.push(`THROWN: ${String(error)}`)
+    result = await runCommand(Audit, argv, {
+      ...cleared,
+      HOME: home,
+      DOCKER_CONFIG: join(home, '.docker'),
+      REGCTL_NO_KEYRING: '1',
+      // No credential helper on PATH: docker's platform default store cannot kick in.
+      PATH: '/nonexistent',
+      ...env,
+    })
   } finally {
-    out.mockRestore()
-    err.mockRestore()
-    write.mockRestore()
-    vi.unstubAllEnvs()
     rmSync(home, {recursive: true, force: true})
   }
 
-  const exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0
-  process.exitCode = undefined
-  const result = {stdout: stdout.join(''), stderr: stderr.join(''), exitCode}
   expect(`${result.stdout}${result.stderr}`).not.toContain(LEAKED_TOKEN)
   expect(`${result.stdout}${result.stderr}`).not.toContain(PASSWORD)
   return result
@@ -227,8 +211,11 @@ describe('audit --format json / --json', () => {
   })
 
   it('--json prints the same document', async () => {
-    const viaFormat = parseReport((await run([LEAKY, ...OFFLINE, '--format', 'json'])).stdout)
-    const viaJson = parseReport((await run([LEAKY, ...OFFLINE, '--json'])).stdout)
+    const formatRun = await run([LEAKY, ...OFFLINE, '--format', 'json'])
+    const jsonRun = await run([LEAKY, ...OFFLINE, '--json'])
+    expect([formatRun.exitCode, jsonRun.exitCode]).toEqual([1, 1])
+    const viaFormat = parseReport(formatRun.stdout)
+    const viaJson = parseReport(jsonRun.stdout)
     expect({...viaJson, durationMs: 0, parts: {}}).toEqual({...viaFormat, durationMs: 0, parts: {}})
   })
 
@@ -261,7 +248,9 @@ describe('audit --format sarif / markdown', () => {
   })
 
   it('markdown: the step-summary report with the rules\' help', async () => {
-    const {stdout} = await run([LEAKY, ...OFFLINE, '--format', 'markdown'])
+    const {stdout, stderr, exitCode} = await run([LEAKY, ...OFFLINE, '--format', 'markdown'])
+    expect(exitCode).toBe(1)
+    expect(stderr).toBe('')
     expect(stdout.startsWith('## regctl audit\n\n**6 errors** · **1 warning** · **0 notes**\n')).toBe(true)
     expect(stdout).toContain('| ❌ error | `dockerfile/secret-in-env` | `Dockerfile:2` |')
     expect(stdout).toContain('<details><summary><code>context/no-dockerignore</code>')
@@ -308,7 +297,8 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
   })
 
   it('auditing a subdirectory: annotations are relative to the repository root (GITHUB_WORKSPACE), not the audited folder', async () => {
-    const {stdout} = await run([LEAKY, ...OFFLINE], {...actionsEnv(join(tmp, 'summary-sub.md')), GITHUB_WORKSPACE: ROOT})
+    const {stdout, exitCode} = await run([LEAKY, ...OFFLINE], {...actionsEnv(join(tmp, 'summary-sub.md')), GITHUB_WORKSPACE: ROOT})
+    expect(exitCode).toBe(1)
     const annotations = stdout.split('\n').filter((line) => line.startsWith('::'))
     expect(annotations.filter((a) => a.startsWith('::error file=test/fixtures/repos/leaky/.env,'))).toHaveLength(1)
     expect(annotations.some((a) => a.startsWith('::error file=.env,'))).toBe(false)
@@ -316,7 +306,9 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
 
   it.each(['json', 'sarif'] as const)('--format %s on stdout: no annotation corrupts the document; the summary is still written', async (fmt) => {
     const summary = join(tmp, `summary-${fmt}.md`)
-    const {stdout} = await run([LEAKY, ...OFFLINE, '--format', fmt], actionsEnv(summary))
+    const {stdout, stderr, exitCode} = await run([LEAKY, ...OFFLINE, '--format', fmt], actionsEnv(summary))
+    expect(exitCode).toBe(1)
+    expect(stderr).toBe('')
     expect(stdout).not.toContain('::error')
     if (fmt === 'json') parseReport(stdout)
     else parseSarif(stdout)
@@ -326,18 +318,21 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
   it('--format sarif --output FILE: SARIF in the file, annotations on stdout, credential findings anchored to the workflow', async () => {
     const summary = join(tmp, 'summary-sarif-output.md')
     const file = join(tmp, 'actions.sarif')
-    const {stdout} = await run([LEAKY, ...OFFLINE, '--format', 'sarif', '--output', file], {
+    const {stdout, exitCode} = await run([LEAKY, ...OFFLINE, '--format', 'sarif', '--output', file], {
       ...actionsEnv(summary),
       GITHUB_WORKSPACE: LEAKY,
       GITHUB_WORKFLOW_REF: 'acme/app/.github/workflows/audit.yml@refs/heads/main',
     })
+    expect(exitCode).toBe(1)
     parseSarif(readFileSync(file, 'utf8'))
     expect(stdout.split('\n').filter((line) => line.startsWith('::'))).toHaveLength(7)
     expect(stdout.split('\n').filter((line) => line !== '' && !line.startsWith('::'))).toEqual([])
   })
 
   it('--json: stdout is the JSON document only', async () => {
-    const {stdout} = await run([LEAKY, ...OFFLINE, '--json'], actionsEnv(join(tmp, 'summary-json-flag.md')))
+    const {stdout, stderr, exitCode} = await run([LEAKY, ...OFFLINE, '--json'], actionsEnv(join(tmp, 'summary-json-flag.md')))
+    expect(exitCode).toBe(1)
+    expect(stderr).toBe('')
     parseReport(stdout)
   })
 
@@ -349,7 +344,9 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
 
   it('outside Actions nothing is written to GITHUB_STEP_SUMMARY and no annotation is printed', async () => {
     const summary = join(tmp, 'summary-not-actions.md')
-    const {stdout} = await run([LEAKY, ...OFFLINE], {GITHUB_STEP_SUMMARY: summary})
+    const {stdout, stderr, exitCode} = await run([LEAKY, ...OFFLINE], {GITHUB_STEP_SUMMARY: summary})
+    expect(exitCode).toBe(1)
+    expect(stderr).toBe('')
     expect(stdout).not.toContain('::error')
     expect(() => readFileSync(summary)).toThrow(/ENOENT/)
   })
@@ -357,21 +354,29 @@ describe('audit in GitHub Actions (GITHUB_ACTIONS=true)', () => {
 
 describe('audit: flags that select and scope', () => {
   it('--no-context: no context findings; --exclude leaves paths out', async () => {
-    const noContext = parseReport((await run([LEAKY, ...OFFLINE, '--no-context', '--format', 'json'])).stdout)
+    const noContextRun = await run([LEAKY, ...OFFLINE, '--no-context', '--format', 'json'])
+    expect(noContextRun.exitCode).toBe(0)
+    const noContext = parseReport(noContextRun.stdout)
     expect(noContext.findings).toEqual([])
     expect(noContext.parts.context).toEqual({status: 'skipped', reason: 'disabled'})
 
-    const excluded = parseReport((await run([REPOS, ...OFFLINE, '--exclude', 'leaky', '--exclude', 'precedence', '--format', 'json'])).stdout)
+    const excludedRun = await run([REPOS, ...OFFLINE, '--exclude', 'leaky', '--exclude', 'precedence', '--format', 'json'])
+    const excluded = parseReport(excludedRun.stdout)
+    expect(excludedRun.exitCode).toBe(excluded.exitCode)
     expect(excluded.findings.filter((f) => f.location?.file.startsWith('leaky/') || f.location?.file.startsWith('precedence/'))).toEqual([])
     expect(excluded.images.some((i) => i.location?.file.startsWith('leaky/'))).toBe(false)
   })
 
   it('--context DIR sets the build context of every Dockerfile', async () => {
     const dir = repo('context', {'docker/Dockerfile': 'FROM alpine:3.20\nCOPY . /app\n', '.env': 'X=1', '.dockerignore': '.git\n'})
-    const defaultContext = parseReport((await run([dir, ...OFFLINE, '--format', 'json'])).stdout)
+    const defaultRun = await run([dir, ...OFFLINE, '--format', 'json'])
+    expect(defaultRun.exitCode).toBe(0)
+    const defaultContext = parseReport(defaultRun.stdout)
     // Default: the Dockerfile's directory, which holds no .env but no .dockerignore either.
     expect(defaultContext.findings.map((f) => f.ruleId)).toEqual(['context/no-dockerignore'])
-    const rootContext = parseReport((await run([dir, ...OFFLINE, '--context', dir, '--format', 'json'])).stdout)
+    const rootRun = await run([dir, ...OFFLINE, '--context', dir, '--format', 'json'])
+    expect(rootRun.exitCode).toBe(1)
+    const rootContext = parseReport(rootRun.stdout)
     expect(rootContext.findings.map((f) => `${f.ruleId} ${f.location?.file}`)).toEqual(['context/secret-not-ignored .env'])
   })
 
@@ -399,7 +404,9 @@ describe('audit: the credentials part (auth status)', () => {
   })
 
   it('no login anywhere: the part runs and finds nothing', async () => {
-    const report = parseReport((await run([CLEAN, '--offline', '--no-images', '--format', 'json'])).stdout)
+    const {stdout, exitCode} = await run([CLEAN, '--offline', '--no-images', '--format', 'json'])
+    expect(exitCode).toBe(0)
+    const report = parseReport(stdout)
     expect(report.parts.credentials).toMatchObject({status: 'ran', findings: 0})
     expect(report.findings).toEqual([])
   })
@@ -411,11 +418,12 @@ describe('audit: the credentials part (auth status)', () => {
   })
 
   it('in Actions, SARIF anchors findings without a file to the workflow that ran the audit', async () => {
-    const {stdout} = await run([CLEAN, '--offline', '--no-images', '--format', 'sarif'], {
+    const {stdout, exitCode} = await run([CLEAN, '--offline', '--no-images', '--format', 'sarif'], {
       GITHUB_ACTIONS: 'true',
       GITHUB_WORKSPACE: CLEAN,
       GITHUB_WORKFLOW_REF: 'acme/app/.github/workflows/audit.yml@refs/heads/main',
     }, PLAINTEXT_CONFIG)
+    expect(exitCode).toBe(0)
     const log = parseSarif(stdout)
     expect(log.runs[0]?.results).toEqual([
       expect.objectContaining({
@@ -483,8 +491,9 @@ describe('audit: images against a loopback registry', () => {
 
 describe('audit of this repository (self-audit)', () => {
   it('reports nothing for the root Dockerfile and .dockerignore, and lists the pinned base image', async () => {
-    const {stdout} = await run([ROOT, ...OFFLINE, '--exclude', 'test/fixtures/repos', '--format', 'json'])
+    const {stdout, exitCode} = await run([ROOT, ...OFFLINE, '--exclude', 'test/fixtures/repos', '--format', 'json'])
     const report = parseReport(stdout)
+    expect(exitCode).toBe(report.exitCode)
     const rootDockerfile = report.findings.filter(
       (f) => f.location?.file === 'Dockerfile' || f.location?.file === '.dockerignore' || / of Dockerfile\b/.test(f.message) || f.message.startsWith('Dockerfile '),
     )
@@ -517,13 +526,17 @@ describe('audit of this repository (self-audit)', () => {
     const withIgnore = repo('dockerignore-works', leaks)
     cpSync(join(ROOT, 'Dockerfile'), join(withIgnore, 'Dockerfile'))
     cpSync(join(ROOT, '.dockerignore'), join(withIgnore, '.dockerignore'))
-    const good = parseReport((await run([withIgnore, ...OFFLINE, '--format', 'json'])).stdout)
+    const goodRun = await run([withIgnore, ...OFFLINE, '--format', 'json'])
+    expect(goodRun.exitCode).toBe(0)
+    const good = parseReport(goodRun.stdout)
     expect(good.findings).toEqual([])
 
     // The same tree without the .dockerignore leaks: the check above can fail.
     const without = repo('dockerignore-missing', leaks)
     cpSync(join(ROOT, 'Dockerfile'), join(without, 'Dockerfile'))
-    const bad = parseReport((await run([without, ...OFFLINE, '--format', 'json'])).stdout)
+    const badRun = await run([without, ...OFFLINE, '--format', 'json'])
+    expect(badRun.exitCode).toBe(1)
+    const bad = parseReport(badRun.stdout)
     const leaked = new Set(bad.findings.filter((f) => f.ruleId === 'context/secret-not-ignored').map((f) => f.location?.file))
     for (const path of ['.env', '.env.production', 'id_rsa', 'deploy.key', 'certs/server.pem', 'store.p12', '.npmrc', '.docker/config.json', 'credentials-prod.json', 'secrets', 'src/.env.local', 'src/lib/key.pem', '.git', 'test/fixtures/repos/leaky/.env']) {
       expect(leaked, path).toContain(path)
