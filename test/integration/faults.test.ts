@@ -1,0 +1,168 @@
+/**
+ * Fault injection (issue 12): the built CLI against a small fault server on loopback, one case per
+ * failure mode, each with its expected exit code, a kill bound on wall time (not a speed
+ * assertion), no planted secret in stdout or stderr, and peak RSS ≤ 200 MiB (GNU time's
+ * "Maximum resident set size").
+ */
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const TOKEN = `ghp_${'F4ulT'.repeat(7)}x`
+const PASSWORD = 'planted-Password-77'
+const ISSUED = 'issued-bearer-token-PLANTED-0042'
+
+type Handler = (req: IncomingMessage, res: ServerResponse, origin: string) => void
+let server: Server
+let origin = ''
+let handler: Handler = (_req, res) => res.end()
+const seen: Array<{url: string; authorization: string | undefined}> = []
+let home: string
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push({url: req.url ?? '', authorization: req.headers.authorization})
+    handler(req, res, origin)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  home = mkdtempSync(join(tmpdir(), 'regctl-faults-'))
+})
+
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+  rmSync(home, {recursive: true, force: true})
+})
+
+/**
+ * Runs the CLI under GNU time, asynchronously (the fault server lives in this process); the kill
+ * bound is `killAfterS`.
+ */
+function cli(args: string[], env: Record<string, string>, killAfterS = 40): Promise<{code: number | null; out: string; rssKiB: number}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-v', 'timeout', '-s', 'KILL', String(killAfterS), process.execPath, BIN, ...args], {
+      env: {PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, 'docker'), REGCTL_NO_KEYRING: '1', ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      // GNU time reports the child's status as its own and appends its report to stderr.
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)
+      resolve({code, out: `${stdout}\n${stderr.split('\tCommand being timed')[0]}`, rssKiB: Number(rss?.[1] ?? 0)})
+    })
+  })
+}
+
+function expectClean(run: {out: string; rssKiB: number}): void {
+  for (const secret of [TOKEN, PASSWORD, ISSUED, Buffer.from(`bob:${PASSWORD}`).toString('base64')]) expect(run.out).not.toContain(secret)
+  expect(run.rssKiB).toBeGreaterThan(0)
+  expect(run.rssKiB).toBeLessThanOrEqual(200 * 1024)
+}
+
+const github = (extra: Record<string, string> = {}) => ({GITHUB_API_URL: origin, GH_TOKEN: TOKEN, ...extra})
+
+describe('fault injection against the built CLI', () => {
+  it('a GitHub body that trickles past --timeout is unreachable (exit 3), never an empty listing', {timeout: 60_000}, async () => {
+    handler = (req, res) => {
+      if (req.url?.startsWith('/users/')) return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({login: 'acme', type: 'Organization'}))
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.write('[')
+      const timer = setInterval(() => res.write(' '), 200)
+      res.on('close', () => clearInterval(timer))
+    }
+    const run = await cli(['ghcr', 'ls', 'acme', '--timeout', '1'], github())
+    expect(run.code).toBe(3)
+    expect(run.out).not.toMatch(/0 container packages/)
+    expectClean(run)
+  })
+
+  it('a pagination Link to another origin is an error and the token never goes there', {timeout: 60_000}, async () => {
+    seen.length = 0
+    handler = (req, res) => {
+      if (req.url?.startsWith('/users/')) return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({login: 'acme', type: 'Organization'}))
+      res.writeHead(200, {'content-type': 'application/json', link: `<${origin.replace('127.0.0.1', 'localhost')}/orgs/acme/packages?page=2>; rel="next"`}).end('[]')
+    }
+    const run = await cli(['ghcr', 'ls', 'acme'], github())
+    expect(run.code).toBe(3)
+    expect(run.out).toContain('another origin')
+    expect(seen.every((request) => !request.url.includes('page=2'))).toBe(true)
+    expectClean(run)
+  })
+
+  it('a GitHub API that loops its Link on one page stops after one request per URL', {timeout: 60_000}, async () => {
+    seen.length = 0
+    handler = (req, res) => {
+      if (req.url?.startsWith('/users/')) return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({login: 'acme', type: 'Organization'}))
+      res.writeHead(200, {'content-type': 'application/json', link: `<${origin}${req.url}>; rel="next"`}).end('[]')
+    }
+    const run = await cli(['ghcr', 'ls', 'acme', '--json'], github())
+    expect(run.code).toBe(0)
+    expect(seen.filter((request) => request.url.includes('/packages'))).toHaveLength(1)
+    expectClean(run)
+  })
+
+  it('garbage JSON from GitHub is a protocol error (exit 3), not an internal error', {timeout: 60_000}, async () => {
+    handler = (_req, res) => void res.writeHead(404, {'content-type': 'application/json'}).end('5')
+    const run = await cli(['ghcr', 'ls', 'acme'], github())
+    expect(run.code).toBe(3)
+    expect(run.out).not.toContain('internal error')
+    expectClean(run)
+  })
+
+  it('a token endpoint that answers 404 NAME_UNKNOWN echoing the password is registry-error (exit 3), redacted', {timeout: 60_000}, async () => {
+    handler = (req, res, base) => {
+      if (req.url === '/v2/') return void res.writeHead(401, {'www-authenticate': `Bearer realm="${base}/token",service="faults"`}).end()
+      if (req.url?.startsWith('/token')) {
+        const basic = Buffer.from((req.headers.authorization ?? '').split(' ')[1] ?? '', 'base64').toString()
+        return void res.writeHead(404, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'NAME_UNKNOWN', message: `unknown ${basic}\n::error title=injected::x \u001B[31m`}]}))
+      }
+
+      res.writeHead(500).end()
+    }
+    const dir = join(home, 'docker')
+    spawnSync('mkdir', ['-p', dir])
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({auths: {[origin.slice(7)]: {auth: Buffer.from(`bob:${PASSWORD}`).toString('base64')}}}))
+    const run = await cli(['pull-check', `${origin.slice(7)}/team/app:1`], {})
+    expect(run.code).toBe(3)
+    expect(run.out).toContain('registry-error')
+    expect(run.out).toContain(`token request to ${origin.slice(7)}`)
+    expect(run.out).not.toMatch(/\n::error/)
+    expect(run.out).not.toContain('\u001B[31m')
+    expectClean(run)
+    rmSync(join(dir, 'config.json'))
+  })
+
+  it('a registry that echoes the issued bearer token in a 404 does not get it printed', {timeout: 60_000}, async () => {
+    handler = (req, res, base) => {
+      if (req.url === '/v2/') return void res.writeHead(401, {'www-authenticate': `Bearer realm="${base}/token",service="faults"`}).end()
+      if (req.url?.startsWith('/token')) return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({token: ISSUED}))
+      res.writeHead(404, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'NAME_UNKNOWN', message: `no repo for ${req.headers.authorization ?? ''}`}]}))
+    }
+    for (const json of [[], ['--json']]) {
+      const run = await cli(['pull-check', `${origin.slice(7)}/team/app:1`, ...json], {})
+      expect(run.code).toBe(1)
+      expectClean(run)
+    }
+  })
+
+  it('a FIFO as config.json is a config error (exit 2), not a hang', {timeout: 60_000}, async () => {
+    const dir = mkdtempSync(join(home, 'fifo-'))
+    spawnSync('mkfifo', [join(dir, 'config.json')])
+    const run = await cli(['pull-check', `${origin.slice(7)}/team/app:1`], {DOCKER_CONFIG: dir}, 20)
+    expect(run.code).toBe(2)
+    expect(run.out).toContain('a FIFO, not a regular file')
+    expectClean(run)
+  })
+})
