@@ -15,7 +15,7 @@ import {parse} from 'yaml'
 import {describe, expect, inject, it} from 'vitest'
 
 import {connectEnvironment} from '../harness/client.js'
-import {BIN, runCli} from './cli.js'
+import {authsConfig, BIN, runCli} from './cli.js'
 
 const env = connectEnvironment(inject('env'))
 const token = env.registries.token.host
@@ -170,6 +170,27 @@ describe('the exit-code contract', () => {
     const result = await runCli(['pull-check', '--json', 'UPPER/Case:1'])
     expect(result.exitCode).toBe(2)
     expect((JSON.parse(result.stdout) as {exitCode: number}).exitCode).toBe(2)
+  })
+
+  // PATH without docker-credential-secretservice: no implicit credential store (docker/cli DetectDefaultStore).
+  const NO_HELPERS = {PATH: '/nonexistent'}
+
+  it('auth status --registry X with no login for X exits 1 (not logged in)', async () => {
+    const result = await runCli(['auth', 'status', '--registry', 'quay.io', '--offline', '--json'], {dockerConfig: {auths: {}}, env: NO_HELPERS})
+    const document = JSON.parse(result.stdout) as {registries: Array<{registry: string; status: string}>; exitCode: number}
+    expect(validate['auth-status'](document)).toBe(true)
+    expect(document.registries.map((r) => [r.registry, r.status])).toEqual([['quay.io', 'no-credential']])
+    expect(result.exitCode).toBe(1)
+    expect(document.exitCode).toBe(1)
+  })
+
+  it('auth status with every registry unreachable exits 3 (undetermined), as pull-check does', async () => {
+    const result = await runCli(['auth', 'status', '--json', '--timeout', '5'], {dockerConfig: authsConfig({'127.0.0.1:9': {username: 'u', password: 'p'}}), env: NO_HELPERS})
+    const document = JSON.parse(result.stdout) as {summary: {unreachable: number}; exitCode: number}
+    expect(validate['auth-status'](document)).toBe(true)
+    expect(document.summary.unreachable).toBe(1)
+    expect(result.exitCode).toBe(3)
+    expect(document.exitCode).toBe(3)
   })
 
   it('an unwritable --output is an output error (2) in words, not an internal error', async () => {

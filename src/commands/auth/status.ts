@@ -56,6 +56,7 @@ Never writes a file; never prints a secret.`)
         requiredScopes: flags['require-scope'] ?? [],
         repository: flags.repository,
         failOn: flags['fail-on'],
+        registry: flags.registry,
         concurrency: flags.concurrency,
       })
       if (!this.jsonEnabled()) this.log(renderAuthStatus(result, this.outputStyle(flags)))

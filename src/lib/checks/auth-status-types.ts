@@ -128,8 +128,8 @@ export type AuthStatusResult = {
     unreachable: Count
     findings: Record<Severity, Count>
   }
-  /** The exit code this result maps to (also the process's, under `--json` too). */
-  exitCode: 0 | 1
+  /** The exit code this result maps to (also the process's, under `--json` too): 0, 1 definitive, 3 undetermined (unreachable). */
+  exitCode: 0 | 1 | 3
 }
 
 /** Checks one registry credential live (see {@link createCredentialVerifier}). */

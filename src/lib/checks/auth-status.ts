@@ -47,6 +47,8 @@ export type AuthStatusOptions = {
   github?: GitHubPort | undefined
   /** Resolves the GitHub API token the way `ghcr ls` does. */
   githubApiToken?: (() => Promise<GitHubTokenResolution>) | undefined
+  /** `--registry`: the one registry asked about; no login for it is a definitive answer (exit 1). */
+  registry?: string | undefined
 }
 
 /**
@@ -102,19 +104,24 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
     },
     exitCode: 0,
   }
-  result.exitCode = authStatusExitCode(result)
+  result.exitCode = authStatusExitCode(result, options.registry)
   return result
 }
 
 /**
- * 1 when a login is rejected, a required scope is missing, or a finding reaches `failOn`; else 0.
- * (Malformed config files never get here: they throw, and the command exits 2.)
+ * The exit-code contract (README): 1 when a login is rejected, a required scope is missing, a
+ * finding reaches `failOn`, or `--registry X` names a registry with no login; else 3 when a
+ * registry could not be reached (the login is undetermined, as pull-check says for the same
+ * thing); else 0. (Malformed config files never get here: they throw, and the command exits 2.)
  */
-export function authStatusExitCode(result: Pick<AuthStatusResult, 'registries' | 'findings' | 'failOn'>): 0 | 1 {
+export function authStatusExitCode(result: Pick<AuthStatusResult, 'registries' | 'findings' | 'failOn'>, registry?: string): 0 | 1 | 3 {
   const all = [...result.findings, ...result.registries.flatMap((r) => r.findings)]
   if (result.registries.some((r) => r.status === 'rejected')) return 1
   if (all.some((f) => f.ruleId === AuthRuleId.missingScope)) return 1
-  return reachesThreshold(all, result.failOn) ? 1 : 0
+  if (reachesThreshold(all, result.failOn)) return 1
+  if (registry !== undefined && result.registries.every((r) => r.status === 'no-credential')) return 1
+  if (result.registries.some((r) => r.live.result === 'unreachable')) return 3
+  return 0
 }
 
 async function resolveGitHubApi(options: AuthStatusOptions): Promise<GitHubApiTokenReport> {
