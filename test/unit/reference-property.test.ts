@@ -2,12 +2,13 @@
  * Property tests for parseReference with a seeded generator (deterministic, no extra dependency):
  * references built from the grammar parse to what the grammar says, the canonical and familiar
  * forms are fixed points, and arbitrary input either parses to a canonical reference or fails
- * with InvalidReferenceError, in bounded time (no catastrophic regex backtracking).
+ * with InvalidReferenceError; adversarial near-misses are rejected (their timing: npm run bench:parsers).
  */
 import {describe, expect, it} from 'vitest'
 
 import {InvalidReferenceError} from '../../src/lib/errors.js'
 import {familiarReference, formatReference, parseReference} from '../../src/lib/reference.js'
+import {NEAR_MISS_REFERENCES} from '../fixtures/reference-near-misses.js'
 
 /** mulberry32: small, fast, good enough to explore a grammar reproducibly. */
 function prng(seed: number): () => number {
@@ -147,23 +148,17 @@ describe(`parseReference properties (seed ${SEED})`, () => {
     expect(accepted).toBeGreaterThan(50)
   })
 
-  it('answers adversarial near-misses in bounded time (no regex backtracking blow-up)', () => {
-    const near = [
-      `${'a'.repeat(1020)}!`,
-      `${'a-'.repeat(510)}!`,
-      `${'a.'.repeat(500)}a/b!`,
-      `${'a__'.repeat(340)}!`,
-      `${'a-a.'.repeat(250)}:1/x!`,
-      `${'a/'.repeat(510)}!`,
-      `[${':'.repeat(1000)}/x`,
-      `a@a${'-a'.repeat(400)}:${'f'.repeat(100)}`,
-      `${'ab.-_'.repeat(200)}`,
-      `x/${'a'.repeat(1018)}A`,
-    ]
-    for (const input of near) {
-      const started = performance.now()
-      expect(() => parseReference(input)).toThrow(InvalidReferenceError)
-      expect(performance.now() - started, input.slice(0, 20)).toBeLessThan(100)
+  it('rejects adversarial near-misses; the regexes never see more than 1024 characters', () => {
+    // The work is bounded by the input size: past 1024 characters the parser refuses before any
+    // pattern runs. The time each near-miss takes is measured by `npm run bench:parsers`
+    // (scripts/bench/parsers.ts), not asserted here: a wall clock under coverage proves nothing.
+    for (const input of NEAR_MISS_REFERENCES) {
+      expect(input.length, input.slice(0, 20)).toBeLessThanOrEqual(1025)
+      expect(() => parseReference(input), input.slice(0, 20)).toThrow(InvalidReferenceError)
+    }
+
+    for (const input of NEAR_MISS_REFERENCES.map((near) => `${near}${'a'.repeat(1025)}`)) {
+      expect(() => parseReference(input)).toThrow(`reference too long (${input.length} > 1024 characters)`)
     }
   })
 })

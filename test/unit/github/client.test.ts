@@ -181,14 +181,12 @@ describe('pagination', () => {
         return [200, pageOf(items, page, 100), {link: linkHeader(url, page, 10) ?? ''}]
       })
     const github = await client()
-    const started = Date.now()
     const {items: versions} = await listPackageVersions(github, {owner: 'acme', ownerType: 'organization', packageName: 'app', concurrency: 3})
     expect(versions.map((v) => v.id)).toEqual(items.map((v) => v['id']))
     expect(github.stats.requests).toBe(10)
+    // 1 page alone, then 9 pages three at a time: counted in flight, not timed (the wall clock
+    // of a loaded CI machine proves nothing).
     expect(peak).toBe(3)
-    // 1 page alone, then 9 pages three at a time: ~4 round trips, not 10. The round trip is long
-    // enough that a loaded 2-core CI machine's overhead cannot blur the difference.
-    expect(Date.now() - started).toBeLessThan(10 * ROUND_TRIP_MS)
   })
 
   it('--limit stops early: 250 versions, limit 150 → 2 pages, truncated', async () => {

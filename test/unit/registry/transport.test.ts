@@ -235,11 +235,10 @@ describe('errors: timeouts, network, bounds', () => {
     const s = await server(() => {
       /* never answers */
     })
-    const started = Date.now()
+    // A hang fails on the test timeout; the error must name the deadline that fired.
     const error = await transport({timeoutMs: 300}).send(get(`${s.origin}/`)).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TimeoutError)
     expect((error as TimeoutError).timeoutMs).toBe(300)
-    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('a body that stalls after the headers → TimeoutError', async () => {
