@@ -71,10 +71,13 @@ describe('ghcr ls (human output)', () => {
     expect(stderr).toContain('0 container packages of acme\n')
   })
 
-  it('--hostname maps to the GHES API', async () => {
+  it('--hostname maps to the GHES API, with the enterprise token (GH_TOKEN is github.com\'s, as in gh)', async () => {
     nock('https://ghe.example.com').get('/api/v3/user/packages').query(true).reply(200, [])
-    const {exitCode} = await run(['--hostname', 'ghe.example.com'], {GH_TOKEN: TOKEN})
+    const {exitCode} = await run(['--hostname', 'ghe.example.com'], {GH_ENTERPRISE_TOKEN: TOKEN})
     expect(exitCode).toBe(0)
+    const github = await run(['--hostname', 'ghe.example.com'], {GH_TOKEN: TOKEN})
+    expect(github.exitCode).toBe(1)
+    expect(github.stderr).toContain('GH_ENTERPRISE_TOKEN')
   })
 
   it('OWNER/PACKAGE with --tagged --limit', async () => {
