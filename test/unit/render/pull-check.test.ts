@@ -1,0 +1,149 @@
+/**
+ * The pull-check renderer (src/render/pull-check.ts), exact output (STYLE.md: assert exact human
+ * output) for one fixed result: piped (PLAIN: tab-separated rows, notes and summary as the footer
+ * for stderr), an 80-column terminal (TERMINAL: aligned table, blank lines before notes and the
+ * summary), colour, a narrow terminal, and `-q` with and without `--digest`.
+ */
+import {describe, expect, it} from 'vitest'
+
+import type {PullCheckResult} from '../../../src/lib/checks/pull-check.js'
+import {PLAIN, TERMINAL} from '../../../src/render/output-style.js'
+import {pullCheckNotes, renderPullCheck, renderPullCheckQuiet} from '../../../src/render/pull-check.js'
+
+const INDEX = `sha256:${'1'.repeat(64)}`
+const ARM = `sha256:${'2'.repeat(64)}`
+const SINGLE = `sha256:${'3'.repeat(64)}`
+
+/**
+ * Four images: a multi-platform one, a single-platform one pinned by digest with a login, one not
+ * found, one rate-limited; the two docker.io images share one quota note.
+ */
+const RESULT: PullCheckResult = {
+  platform: 'linux/arm64',
+  images: [
+    {
+      input: 'alpine:3.20',
+      reference: 'docker.io/library/alpine:3.20',
+      registry: 'docker.io',
+      repository: 'library/alpine',
+      verdict: 'pullable',
+      digest: INDEX,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      platform: {requested: 'linux/arm64', digest: ARM},
+      credential: {source: 'anonymous'},
+      rateLimit: {limit: 100, remaining: 42, source: '203.0.113.7'},
+      durationMs: 12,
+    },
+    {
+      input: 'ghcr.io/acme/app:1.0@' + SINGLE,
+      reference: `ghcr.io/acme/app:1.0@${SINGLE}`,
+      registry: 'ghcr.io',
+      repository: 'acme/app',
+      verdict: 'pullable',
+      digest: SINGLE,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      credential: {source: 'config.json auths', username: 'ci-bot'},
+      durationMs: 9,
+    },
+    {
+      input: 'nginx:does-not-exist',
+      reference: 'docker.io/library/nginx:does-not-exist',
+      registry: 'docker.io',
+      repository: 'library/nginx',
+      verdict: 'not-found',
+      message: 'tag does-not-exist not found in docker.io/library/nginx',
+      credential: {source: 'anonymous'},
+      rateLimit: {limit: 100, remaining: 42, source: '203.0.113.7'},
+      durationMs: 7,
+    },
+    {
+      input: 'quay.io/org/tool:2',
+      reference: 'quay.io/org/tool:2',
+      registry: 'quay.io',
+      repository: 'org/tool',
+      verdict: 'rate-limited',
+      message: 'quay.io answered 429 Too Many Requests',
+      credential: {source: 'anonymous'},
+      rateLimit: {resetAt: '2026-12-01T18:00:00.000Z'},
+      durationMs: 3,
+    },
+  ],
+  summary: {total: 4, pullable: 2, failed: 1, indeterminate: 1},
+  exitCode: 3,
+}
+
+const D1 = '1'.repeat(64)
+const D3 = '3'.repeat(64)
+const NOTES = [
+  '✗ docker.io/library/nginx:does-not-exist: tag does-not-exist not found in docker.io/library/nginx',
+  '✗ quay.io/org/tool:2: quay.io answered 429 Too Many Requests',
+  '  docker.io: rate limit 42/100 remaining (counted for 203.0.113.7) (2 images)',
+  '  quay.io: rate limited until 2026-12-01T18:00:00.000Z (quay.io/org/tool:2)',
+]
+const SUMMARY = '2/4 pullable for linux/arm64, 1 failed, 1 undetermined'
+
+describe('renderPullCheck', () => {
+  it('piped (PLAIN): tab-separated rows with full digests and no header; notes and summary in the footer', () => {
+    expect(renderPullCheck(RESULT, PLAIN)).toEqual({
+      body: [
+        `docker.io/library/alpine:3.20\t✓ pullable\tsha256:${D1}\t2 platforms (→ linux/arm64)\tanonymous`,
+        `ghcr.io/acme/app:1.0@sha256:${D3}\t✓ pullable\tsha256:${D3}\tsingle\tconfig.json auths (ci-bot)`,
+        'docker.io/library/nginx:does-not-exist\t✗ not-found\t\t\tanonymous',
+        'quay.io/org/tool:2\t✗ rate-limited\t\t\tanonymous',
+      ].join('\n'),
+      footer: [...NOTES, SUMMARY].join('\n'),
+    })
+  })
+
+  it('a terminal without colour (TERMINAL): aligned columns under a header, short digests, blank lines before the notes and the summary', () => {
+    const image = (text: string): string => text.padEnd(95)
+    expect(renderPullCheck(RESULT, TERMINAL)).toEqual({
+      body: [
+        `${image('IMAGE')}VERDICT          DIGEST                PLATFORMS                     CREDENTIAL`,
+        `${image('docker.io/library/alpine:3.20')}✓ pullable       sha256:111111111111   2 platforms (→ linux/arm64)   anonymous`,
+        `${image(`ghcr.io/acme/app:1.0@sha256:${D3}`)}✓ pullable       sha256:333333333333   single                        config.json auths (ci-bot)`,
+        `${image('docker.io/library/nginx:does-not-exist')}✗ not-found                                                          anonymous`,
+        `${image('quay.io/org/tool:2')}✗ rate-limited                                                       anonymous`,
+      ].join('\n'),
+      footer: ['', ...NOTES, '', SUMMARY].join('\n'),
+    })
+  })
+
+  it('colour on a terminal: only the verdicts and the marks are painted (green ✓, red ✗, SGR 39 resets)', () => {
+    const {body, footer} = renderPullCheck(RESULT, {...TERMINAL, color: true})
+    const plain = renderPullCheck(RESULT, TERMINAL)
+    expect(body).toBe(
+      plain.body
+        .replace(/✓ pullable/g, '\u001B[32m✓ pullable\u001B[39m')
+        .replace('✗ not-found', '\u001B[31m✗ not-found\u001B[39m')
+        .replace('✗ rate-limited', '\u001B[31m✗ rate-limited\u001B[39m'),
+    )
+    expect(footer).toBe(['', ...NOTES.map((line) => line.replace(/^✗/, '\u001B[31m✗\u001B[39m')), '', SUMMARY].join('\n'))
+  })
+
+  it('all pullable: no notes, only the summary', () => {
+    const result: PullCheckResult = {...RESULT, images: RESULT.images.slice(1, 2), summary: {total: 1, pullable: 1, failed: 0, indeterminate: 0}, exitCode: 0}
+    expect(renderPullCheck(result, PLAIN)).toEqual({
+      body: `ghcr.io/acme/app:1.0@sha256:${D3}\t✓ pullable\tsha256:${D3}\tsingle\tconfig.json auths (ci-bot)`,
+      footer: '1/1 pullable for linux/arm64',
+    })
+    expect(renderPullCheck(result, TERMINAL).footer).toBe('\n1/1 pullable for linux/arm64')
+  })
+})
+
+describe('pullCheckNotes', () => {
+  it('one line per problem, then one rate-limit note per registry and note, counting its images', () => {
+    expect(pullCheckNotes(RESULT)).toEqual(NOTES)
+  })
+})
+
+describe('renderPullCheckQuiet (-q)', () => {
+  it('the pullable references as given, one per line', () => {
+    expect(renderPullCheckQuiet(RESULT, false)).toBe(`alpine:3.20\nghcr.io/acme/app:1.0@sha256:${D3}`)
+  })
+
+  it('--digest pins each to its digest, replacing a digest already given', () => {
+    expect(renderPullCheckQuiet(RESULT, true)).toBe(`alpine:3.20@sha256:${D1}\nghcr.io/acme/app:1.0@sha256:${D3}`)
+  })
+})
