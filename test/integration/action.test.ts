@@ -72,10 +72,12 @@ describe('action.yml audit step', () => {
   })
 
   it('args are split, never evaluated: $(…), backticks and ; stay text', async () => {
+    // Backticks go inside double quotes, where a shell would run them, so one word reaches --exclude;
+    // unquoted, they are two words and the second is (rightly) an unexpected argument.
     const marker = join(mkdtempSync(join(tmpdir(), 'regctl-action-marker-')), 'executed')
     const {exitCode, outputs} = await runStep({
       INPUT_PATH: 'test/fixtures/repos/clean',
-      INPUT_ARGS: `--offline --no-credentials --exclude "$(touch ${marker})" --exclude \`touch ${marker}\` --exclude 'x;touch ${marker}'`,
+      INPUT_ARGS: `--offline --no-credentials --exclude "$(touch ${marker})" --exclude "\`touch ${marker}\`" --exclude 'x;touch ${marker}'`,
     })
     expect(existsSync(marker)).toBe(false)
     expect(outputs['exit-code']).toBe(String(exitCode))
