@@ -15,8 +15,15 @@ export default class PullCheck extends BaseCommand {
   static override description = commandHelp(`Check that images can be pulled from here, with the credentials you have, right now
 
 Resolves each reference the way docker does (credentials from the Docker config, credential
-helpers, the registry's token auth) and asks the registry for the manifest with HEAD requests, so
-checking a Docker Hub image does not spend pull quota. An index is resolved for --platform.
+helpers, the registry's token auth) and asks the registry for the manifest with HEAD requests.
+An index is resolved for --platform.
+
+Docker Hub pull quota: Docker Hub counts a GET of a manifest as a pull; HEAD requests are free. A
+check costs nothing for a single-platform image, and one pull when the image is an index
+(multi-arch: one GET of the index to choose the platform), when --platform is given for a
+single-platform image (one GET of its manifest to read the platform), or when the tag or
+repository is missing (one GET to tell which). --all-platforms adds HEAD requests only; --blobs
+GETs each checked manifest (one pull each) to list its blobs, which it HEADs.
 
 Verdicts: pullable, invalid-reference, unauthorized, denied, not-found, platform-missing,
 rate-limited, unreachable, registry-error.`)

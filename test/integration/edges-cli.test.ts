@@ -137,6 +137,16 @@ describe('help and unknown commands', () => {
     expect(result.stderr).toBe('')
   })
 
+  it('pull-check help says exactly when a check costs Docker Hub pull quota', async () => {
+    const result = await runCli(['pull-check', '--help'])
+    expect(result.exitCode).toBe(0)
+    // oclif wraps help to the terminal: compare the words.
+    const text = result.stdout.replaceAll(/\s+/g, ' ')
+    expect(text).not.toMatch(/does not spend pull quota/)
+    expect(text).toMatch(/one pull when the image is an index/)
+    expect(text).toMatch(/--blobs GETs each checked manifest \(one pull each\)/)
+  })
+
   it('an unknown command exits 2 with the suggestion on one line', async () => {
     const result = await runCli(['pull-chek', 'alpine'])
     expect(result.exitCode).toBe(2)
