@@ -14,7 +14,7 @@ import {UsageError} from '../lib/errors.js'
 import {nodeRepoFs} from './repository-fs.js'
 import {parsePlatform} from '../lib/platform.js'
 import {envValue, machinePlatform} from './environment.js'
-import {isDirectory} from './files.js'
+import {directoryProblem} from './files.js'
 import {createRuntime, type Runtime} from './registry.js'
 import {AUDIT_CONFIG_NAMES, MAX_CONFIG_BYTES, parseAuditConfig, type AuditConfig} from '../lib/checks/audit-config.js'
 import {MAX_BASELINE_BYTES, parseBaseline} from '../lib/checks/baseline.js'
@@ -82,7 +82,8 @@ export type AuditWiring = {
  */
 export async function createAuditWiring(options: AuditWiringOptions): Promise<AuditWiring> {
   const root = resolve(options.dir)
-  if (!(await isDirectory(root))) throw new UsageError(`${options.dir}: no such directory`)
+  const problem = await directoryProblem(root)
+  if (problem !== undefined) throw new UsageError(`${options.dir}: ${problem}`)
   const images = options.imagesFile === undefined ? undefined : imagesFromList(await readFlagFile('--images', options.imagesFile), root, options.imagesFile)
   const context = options.context === undefined ? undefined : contextWithin(root, options.context)
   const version = options.version === undefined ? {} : {version: options.version}

@@ -73,9 +73,23 @@ export const readTextFile: ReadTextFile = async (path) => {
   }
 }
 
-/** True when `path` is an existing directory. */
-export async function isDirectory(path: string): Promise<boolean> {
-  return Boolean((await stat(path).catch(() => undefined))?.isDirectory())
+/**
+ * Why `path` cannot be audited as a directory, in words (`is a file, not a directory`, `is a
+ * symbolic link loop`, `no such directory`), or `undefined` when it is a directory (following
+ * symbolic links). Issue 12: a loop or a file is not "no such directory".
+ */
+export async function directoryProblem(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path)
+    if (info.isDirectory()) return undefined
+    return info.isFile() ? 'is a file, not a directory' : `is ${kindOf(info)}, not a directory`
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return 'is a symbolic link loop'
+    if (code === 'ENOENT') return 'no such directory'
+    if (code === 'ENOTDIR') return 'no such directory (a part of the path is a file)'
+    return describeFileError(error)
+  }
 }
 
 /** True when `path` is an existing regular file. */

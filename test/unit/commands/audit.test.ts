@@ -4,7 +4,7 @@
  * GitHub Actions environment (step summary + annotations, and stdout left parseable for JSON and
  * SARIF), images checked against a loopback registry, and the self-audit of this repository.
  */
-import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -113,7 +113,19 @@ beforeAll(() => {
 })
 afterAll(() => {
   rmSync(tmp, {recursive: true, force: true})
+  rmSync(ODD_PATHS.dir, {recursive: true, force: true})
 })
+
+/** Paths that are not directories, made when the module loads (the `it.each` tables name them). */
+const ODD_PATHS = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'regctl-audit-odd-'))
+  const file = join(dir, 'not-a-dir')
+  writeFileSync(file, 'FROM alpine:3.20\n')
+  const loop = join(dir, 'loop')
+  symlinkSync(join(dir, 'loop-back'), loop)
+  symlinkSync(loop, join(dir, 'loop-back'))
+  return {dir, file, loop}
+})()
 
 /** A fresh directory under the suite's temp dir with these files. */
 function repo(name: string, files: Record<string, string>): string {
@@ -385,6 +397,9 @@ describe('audit: flags that select and scope', () => {
     ['--images that cannot be read', ['--images', '/nonexistent/images.txt'], /cannot read --images \/nonexistent\/images.txt: no such file or directory/],
     ['an invalid --exclude pattern', ['--exclude', '[z-a]'], /invalid exclude pattern/],
     ['a DIR that does not exist', ['/nonexistent/repo'], /\/nonexistent\/repo: no such directory/],
+    // Issue 12: a file or a symbolic link loop is not "no such directory".
+    ['a DIR that is a regular file', [ODD_PATHS.file], /\/not-a-dir: is a file, not a directory/],
+    ['a DIR that is a symbolic link loop', [ODD_PATHS.loop], /\/loop: is a symbolic link loop/],
   ])('%s is a usage error (exit 2)', async (_name, args, message) => {
     const result = await run([...(args[0]?.startsWith('/') ? [] : [CLEAN]), ...args, ...OFFLINE])
     expect(result.exitCode).toBe(2)
