@@ -14,7 +14,7 @@
  * (google-cloud-sdk runtimes, pyenv…) plus the edge cases of issue #9 (heredocs, `# escape=`,
  * continuation lines with comments, ARG before FROM, `--platform`, JSON form): both agree on all
  * but one; dockerfile-ast reads the body of `RUN 3<<-EOT …` (fd-prefixed, tab-chomping heredoc)
- * as instructions, this reader does not (68/69 identical, test/unit/audit/dockerfile.test.ts).
+ * as instructions, this reader does not (68/69 identical, test/unit/lib/dockerfile.test.ts).
  */
 
 import {expandWord, splitWords, unquoteWord, type VariableLookup} from './shell-words.js'

@@ -29,7 +29,7 @@ const LEAKED_TOKEN = `ghp_${'0'.repeat(36)}`
 const ajv = new Ajv({allErrors: true, strict: false})
 const validateReport = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs/json/audit.schema.json'), 'utf8')) as object)
 const validateError = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs/json/error.schema.json'), 'utf8')) as object)
-// The SARIF schema as in test/unit/audit/sarif.test.ts: draft 2020 with formats.
+// The SARIF schema as in test/unit/render/sarif.test.ts: draft 2020 with formats.
 const sarifAjv = new Ajv2020({strict: false, allErrors: true})
 formats.default(sarifAjv)
 const validateSarif = sarifAjv.compile(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sarif-schema/sarif-schema-2.1.0.json'), 'utf8')) as object)

@@ -1,6 +1,6 @@
 /**
  * Runs an oclif command in-process the way the shell would see it: what it printed on stdout and
- * stderr and the exit code it set. Shared by the command tests (test/unit/commands, test/unit/auth).
+ * stderr and the exit code it set. Shared by the command tests (test/unit/commands).
  */
 import {format} from 'node:util'
 

@@ -14,7 +14,7 @@ import {RULES} from '../../../src/lib/checks/rules.js'
 import {AuthError, ConfigError, NetworkError, RegistryHttpError} from '../../../src/lib/errors.js'
 import type {ManifestHead} from '../../../src/lib/registry/types.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
-import {memFs} from '../audit/memfs.js'
+import {memFs} from '../lib/memfs.js'
 
 const ROOT = '/repo'
 const DIGEST = `sha256:${'a'.repeat(64)}`

@@ -11,7 +11,7 @@ import {Ajv} from 'ajv'
 import {describe, expect, it} from 'vitest'
 
 import AuthStatus, {type AuthStatusResult} from '../../../src/commands/auth/status.js'
-import {runCommand, type CommandOutput} from '../commands/run-command.js'
+import {runCommand, type CommandOutput} from './run-command.js'
 
 const readJson = async (name: string) => (await import('node:fs')).readFileSync(new URL(`../../../docs/json/${name}`, import.meta.url), 'utf8')
 const ajv = new Ajv({allErrors: true})

@@ -9,7 +9,7 @@ import {findRule} from '../../../src/lib/checks/rules.js'
 import {isDockerfileName, scanRepository, walkRepository} from '../../../src/lib/checks/repo-images.js'
 import {UsageError} from '../../../src/lib/errors.js'
 import {nodeRepoFs} from '../../../src/runtime/repository-fs.js'
-import {memFs} from './memfs.js'
+import {memFs} from '../lib/memfs.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/repos/', import.meta.url))
 /** The fake token of the leaky fixture: it must never appear in any output. */

@@ -12,7 +12,7 @@ import {pushGranted} from '../../../src/lib/checks/live-verifier.js'
 import {decodeJwtPayload} from '../../../src/lib/jwt.js'
 import {AuthError, NetworkError} from '../../../src/lib/errors.js'
 import {excessiveScopes, scopeSatisfies} from '../../../src/lib/github/scopes.js'
-import {DOCKER, PODMAN_CFG, b64, fakeGather, type FakeHelpers} from './fakes.js'
+import {DOCKER, PODMAN_CFG, b64, fakeGather, type FakeHelpers} from '../credentials/fakes.js'
 
 const NOW = Date.parse('2025-06-01T00:00:00Z')
 const DAY = 86_400_000

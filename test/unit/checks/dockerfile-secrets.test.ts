@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {Finding} from '../../../src/lib/checks/finding.js'
 import {scanRepository} from '../../../src/lib/checks/repo-images.js'
-import {memFs} from './memfs.js'
+import {memFs} from '../lib/memfs.js'
 
 const summary = (findings: readonly Finding[]): string[] =>
   findings.map((f) => `${f.severity} ${f.ruleId} ${f.location?.file ?? '-'}${f.location?.line ? `:${f.location.line}` : ''}`)
