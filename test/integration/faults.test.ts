@@ -46,7 +46,7 @@ afterAll(async () => {
  * Runs the CLI under GNU time, asynchronously (the fault server lives in this process); the kill
  * bound is `killAfterS`.
  */
-function cli(args: string[], env: Record<string, string>, killAfterS = 40): Promise<{code: number | null; out: string; rssKiB: number}> {
+function cli(args: string[], env: Record<string, string>, killAfterS = 40): Promise<{code: number | null; out: string; stderr: string; rssKiB: number}> {
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-v', 'timeout', '-s', 'KILL', String(killAfterS), process.execPath, BIN, ...args], {
       env: {PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, 'docker'), REGCTL_NO_KEYRING: '1', ...env},
@@ -60,7 +60,9 @@ function cli(args: string[], env: Record<string, string>, killAfterS = 40): Prom
     child.on('close', (code) => {
       // GNU time reports the child's status as its own and appends its report to stderr.
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)
-      resolve({code, out: `${stdout}\n${stderr.split('\tCommand being timed')[0]}`, rssKiB: Number(rss?.[1] ?? 0)})
+      // GNU time's own "Command exited with non-zero status N" line is not the CLI's.
+      const own = (stderr.split('\tCommand being timed')[0] ?? '').replace(/^Command exited with non-zero status \d+\n/m, '')
+      resolve({code, out: `${stdout}\n${own}`, stderr: own, rssKiB: Number(rss?.[1] ?? 0)})
     })
   })
 }
@@ -163,6 +165,81 @@ describe('fault injection against the built CLI', () => {
     const run = await cli(['pull-check', `${origin.slice(7)}/team/app:1`], {DOCKER_CONFIG: dir}, 20)
     expect(run.code).toBe(2)
     expect(run.out).toContain('a FIFO, not a regular file')
+    expectClean(run)
+  })
+
+  // Issue 12: "GitHub API closes every connection → exit 13 with nothing printed". Every failure
+  // path settles: unreachable (exit 3) with one error line on stderr (besides the note naming the
+  // token's source). `auth status` does not call the GitHub API, so only `ghcr ls` is exercised.
+  it('a GitHub API that destroys every connection: ghcr ls OWNER is unreachable (exit 3), one error line', {timeout: 60_000}, async () => {
+    handler = (req) => void req.socket.destroy()
+    const run = await cli(['ghcr', 'ls', 'acme', '--timeout', '3'], github(), 40)
+    expect(run.code).toBe(3)
+    const errors = run.stderr.trim().split('\n').filter((line) => !line.startsWith('regctl: using the classic token'))
+    expect(errors, run.stderr).toHaveLength(1)
+    expect(errors[0]).toContain('/users/acme')
+    expect(run.stderr).not.toContain('internal error')
+    expectClean(run)
+  })
+
+  it('a credential helper that prints its JSON with Secret on stdout and exits 1 is not quoted with the secret', {timeout: 60_000}, async () => {
+    const bin = mkdtempSync(join(home, 'helper-'))
+    writeFileSync(join(bin, 'docker-credential-leaky'), `#!/bin/sh\necho '{"ServerURL":"x","Username":"bob","Secret":"${PASSWORD}"}'\necho "${PASSWORD}" >&2\nexit 1\n`, {mode: 0o755})
+    const config = mkdtempSync(join(home, 'helper-config-'))
+    writeFileSync(join(config, 'config.json'), JSON.stringify({credHelpers: {[origin.slice(7)]: 'leaky'}}))
+    handler = (req, res, base) => {
+      if (req.url === '/v2/') return void res.writeHead(401, {'www-authenticate': `Bearer realm="${base}/token",service="faults"`}).end()
+      res.writeHead(401).end()
+    }
+    const env = {DOCKER_CONFIG: config, PATH: `${bin}:${process.env['PATH'] ?? ''}`}
+    for (const args of [['pull-check', `${origin.slice(7)}/team/app:1`], ['pull-check', `${origin.slice(7)}/team/app:1`, '--json'], ['auth', 'status', '--registry', origin.slice(7)], ['auth', 'status', '--registry', origin.slice(7), '--json']]) {
+      const run = await cli(args, env)
+      expect(run.code, args.join(' ')).not.toBe(0)
+      expect(run.out).not.toContain('internal error')
+      expectClean(run)
+    }
+  })
+
+  it('pull-check https://user:password@host/x never echoes the password', {timeout: 60_000}, async () => {
+    handler = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end()
+      res.writeHead(404, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'MANIFEST_UNKNOWN', message: 'no such manifest'}]}))
+    }
+    for (const json of [[], ['--json']]) {
+      const run = await cli(['pull-check', `https://bob:${PASSWORD}@${origin.slice(7)}/team/app:1`, ...json], {})
+      expect([1, 2]).toContain(run.code)
+      expect(run.out).not.toContain('internal error')
+      expectClean(run)
+    }
+  })
+
+  it('under GITHUB_ACTIONS=true, a registry message with "\\n::error" and ESC cannot start an annotation line', {timeout: 90_000}, async () => {
+    const injected = `nope\n::error title=injected::x \u001B[31mred\u001B]0;title\u0007`
+    handler = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end()
+      res.writeHead(404, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'NAME_UNKNOWN', message: injected}]}))
+    }
+    const repo = mkdtempSync(join(home, 'actions-'))
+    writeFileSync(join(repo, 'Dockerfile'), `FROM ${origin.slice(7)}/team/app:1\n`)
+    writeFileSync(join(repo, '.dockerignore'), '.git\n')
+    const env = {GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: repo}
+    for (const args of [['audit', repo, '--no-credentials'], ['pull-check', `${origin.slice(7)}/team/app:1`]]) {
+      const run = await cli(args, env)
+      expect(run.code, args[0]).toBe(1)
+      expect(run.out.split('\n').filter((line) => line.startsWith('::error title=injected'))).toEqual([])
+      expect(run.out).not.toContain('\u001B')
+      expect(run.out).not.toContain('\u0007')
+      expectClean(run)
+    }
+  })
+
+  it('--timeout 99999999 is a usage error (exit 2), never an immediate false timeout', {timeout: 60_000}, async () => {
+    seen.length = 0
+    const run = await cli(['pull-check', `${origin.slice(7)}/team/app:1`, '--timeout', '99999999'], {})
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--timeout')
+    expect(run.out).not.toMatch(/timed out/)
+    expect(seen).toEqual([])
     expectClean(run)
   })
 })
