@@ -167,6 +167,8 @@ export class AuthError extends RegctlError {
       realm?: string
       /** OCI error codes from the body, e.g. `UNAUTHORIZED`, `DENIED`. */
       errorCodes?: string[]
+      /** The body said the credential expired (ECR: "Your authorization token has expired"). */
+      expired?: boolean
     },
   ) {
     super(message)

@@ -48,6 +48,20 @@ export const USERS: Record<UserName, Credentials> = {
 /** The refresh token (Docker identity token) that is valid for `pusher` from the start. */
 export const PUSHER_IDENTITY_TOKEN = 'regctl-test-identity-token-pusher-5b9e2c'
 
+/** ECR's answer to an expired authorization token (HTTP 403; AWS ECR user guide, "Troubleshooting Docker"). */
+export const ECR_EXPIRED_MESSAGE = 'Your authorization token has expired. Reauthenticate and try again.'
+
+/**
+ * An ECR-style login whose token expired in 2020: `aws ecr get-login-password` yields base64 of
+ * `{"payload", "datakey", "version", "type", "expiration"}` (epoch seconds; see src/lib/ecr-token.ts).
+ */
+export const EXPIRED_ECR_LOGIN: Credentials = {
+  username: 'AWS',
+  password: Buffer.from(
+    JSON.stringify({payload: 'regctl-test-expired-payload-6d1f', datakey: 'regctl-test-datakey-0a9e', version: '2', type: 'DATA_KEY', expiration: 1_600_000_000}),
+  ).toString('base64'),
+}
+
 /** Anonymous (and hence everybody) may pull `public/*`. */
 const ANONYMOUS_RULES: AccessRule[] = [{type: 'repository', pattern: 'public/*', actions: ['pull']}]
 
@@ -139,6 +153,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       users: (['pusher', 'puller', 'outsider'] as const).map((name) => ({...USERS[name], rules: USER_RULES[name]})),
       anonymousRules: ANONYMOUS_RULES,
       identityTokens: {[PUSHER_IDENTITY_TOKEN]: 'pusher'},
+      expiredLogins: [{...EXPIRED_ECR_LOGIN, message: ECR_EXPIRED_MESSAGE}],
       extraRoutes: (request, response) => (control.handle === undefined ? Promise.resolve(false) : control.handle(request, response)),
     })
     stoppers.push(() => tokenServer.stop())
@@ -272,6 +287,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       blobServer: blobInfo,
       users: structuredClone(USERS),
       identityToken: PUSHER_IDENTITY_TOKEN,
+      expiredEcrLogin: {...EXPIRED_ECR_LOGIN},
       fixtures,
       bench,
       controlUrl: tokenServer.url,

@@ -84,6 +84,8 @@ export type TokenServerOptions = {
   anonymousRules: AccessRule[]
   /** Refresh tokens that are valid from the start (identity tokens), token → username. */
   identityTokens: Record<string, string>
+  /** Logins whose token has expired: answered HTTP 403 with `message`, as ECR does. */
+  expiredLogins?: Array<{username: string; password: string; message: string}>
   /** Extra routes (the harness control endpoint); return true when handled. */
   extraRoutes?: (request: IncomingMessage, response: ServerResponse, body: Buffer) => Promise<boolean>
 }
@@ -193,6 +195,13 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     })
   }
 
+  // ECR answers an expired token with HTTP 403 and an OCI error body saying so.
+  const expiredMessage = (username: string, password: string): string | undefined =>
+    options.expiredLogins?.find((l) => l.username === username && l.password === password)?.message
+  const expired = (response: ServerResponse, message: string): void => {
+    sendJson(response, 403, {errors: [{code: 'DENIED', message}]})
+  }
+
   const checkPassword = (username: string, password: string): boolean => {
     const user = users.get(username)
     return user !== undefined && user.password === password
@@ -213,6 +222,12 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       const username = colon < 0 ? decoded : decoded.slice(0, colon)
       const password = colon < 0 ? '' : decoded.slice(colon + 1)
       grantType = 'basic'
+      const expiredAnswer = match === null ? undefined : expiredMessage(username, password)
+      if (expiredAnswer !== undefined) {
+        record({method: 'GET', grantType, user: null, service, scopes, granted: [], status: 403, offline, clientId})
+        expired(response, expiredAnswer)
+        return
+      }
       if (match === null || !checkPassword(username, password)) {
         record({method: 'GET', grantType, user: null, service, scopes, granted: [], status: 401, offline, clientId})
         unauthorized(response, 'incorrect username or password')
@@ -253,6 +268,12 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     let user: string | null = null
     if (grantType === 'password') {
       const username = form.get('username') ?? ''
+      const expiredAnswer = expiredMessage(username, form.get('password') ?? '')
+      if (expiredAnswer !== undefined) {
+        record({...base, user: null, granted: [], status: 403})
+        expired(response, expiredAnswer)
+        return
+      }
       if (!checkPassword(username, form.get('password') ?? '')) {
         record({...base, user: null, granted: [], status: 401})
         unauthorized(response, 'incorrect username or password')

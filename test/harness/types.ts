@@ -63,6 +63,11 @@ export type EnvironmentInfo = {
   users: Record<UserName, Credentials>
   /** A refresh token (Docker "identity token") valid for `pusher`. */
   identityToken: string
+  /**
+   * An ECR-style login whose token has expired (user `AWS`, password an ECR authorization token
+   * whose `expiration` has passed): the token server answers it with ECR's HTTP 403.
+   */
+  expiredEcrLogin: Credentials
   /** Keyed `registry:repository:tag`, e.g. `token:public/multi:1.0`. */
   fixtures: Record<string, Fixture>
   bench: BenchInfo | null

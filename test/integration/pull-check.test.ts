@@ -20,7 +20,7 @@ const basic = env.registries.basic.host
 const plain = env.registries.plain.host
 const front = env.registries.front.host
 const {pusher, puller, outsider, alice} = env.users
-const SECRETS = [pusher.password, puller.password, outsider.password, alice.password, env.users.bob.password, env.identityToken]
+const SECRETS = [pusher.password, puller.password, outsider.password, alice.password, env.users.bob.password, env.identityToken, env.expiredEcrLogin.password]
 
 const schema = JSON.parse(readFileSync(new URL('../../docs/json/pull-check.schema.json', import.meta.url), 'utf8')) as object
 const errorSchema = JSON.parse(readFileSync(new URL('../../docs/json/error.schema.json', import.meta.url), 'utf8')) as object
@@ -143,6 +143,15 @@ describe('pull-check verdicts against the token-auth registry', () => {
   it('denied: valid credentials without the right to pull', async () => {
     const image = await one(`${token}/private/app:1.0`, {dockerConfig: authsConfig({[token]: outsider})})
     expect(image).toMatchObject({verdict: 'denied', exitCode: 1, credential: {source: 'config.json auths', username: 'outsider'}})
+  })
+
+  it('unauthorized, not denied: an expired ECR-style token (the token server answers 403 "Your authorization token has expired")', async () => {
+    await env.tokenServer.reset()
+    const image = await one(`${token}/private/app:1.0`, {dockerConfig: authsConfig({[token]: env.expiredEcrLogin})})
+    expect(image).toMatchObject({verdict: 'unauthorized', exitCode: 1, credential: {source: 'config.json auths', username: 'AWS'}})
+    expect(image.message).toBe(`the authorization token has expired (HTTP 403); log in again: docker login ${token}`)
+    const stats = await env.tokenServer.stats()
+    expect(stats.requests.map((r) => r.status)).toEqual([403])
   })
 
   it('not-found: a missing tag and a missing repository', async () => {

@@ -25,6 +25,8 @@ import {mapConcurrent} from '../concurrency.js'
 import {sanitizeText} from '../sanitize.js'
 import {rateLimitOfError} from '../registry/rate-limit.js'
 import {isDigest} from '../registry/manifest.js'
+import {saysTokenExpired} from '../registry/oci-errors.js'
+import {identifyProvider, loginCommand} from '../providers.js'
 import type {Count, Digest, DurationMs} from '../json-types.js'
 
 /** Every answer pull-check can give. `pullable` is the only success. */
@@ -442,6 +444,12 @@ async function checkBlobs(
 
 /** Maps an error from the client or the credential lookup to a verdict and a one-line reason. */
 export function verdictForError(error: unknown): {verdict: Verdict; message: string} {
+  // An expired login is a login to renew, whatever the status: `unauthorized`, never `denied`.
+  if (error instanceof AuthError && error.details.expired) return expiredVerdict(error.details.registry, error.details.status)
+  if (error instanceof RegistryHttpError && (error.status === 401 || error.status === 403) && error.errors.some((e) => saysTokenExpired(new TextEncoder().encode(e.message)))) {
+    return expiredVerdict(error.host, error.status)
+  }
+
   if (error instanceof AuthError) {
     switch (error.details.reason) {
       case 'insufficient-scope': {
@@ -487,6 +495,14 @@ export function verdictForError(error: unknown): {verdict: Verdict; message: str
   if (isRegctlError(error)) return {verdict: 'registry-error', message: error.message}
   // A bug, not a registry answer: surface it instead of disguising it as a verdict.
   throw error
+}
+
+/** The verdict for a registry that says the login's token expired, with the provider's login line. */
+function expiredVerdict(registry: string, status: number): {verdict: Verdict; message: string} {
+  return {
+    verdict: 'unauthorized',
+    message: `the authorization token has expired (HTTP ${status}); log in again: ${loginCommand(identifyProvider(registry))}`,
+  }
 }
 
 /** ` (Retry-After: 30)` when the answer carried one (cut: it is server text). */

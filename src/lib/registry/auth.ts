@@ -11,7 +11,7 @@
 import type {CredentialLookup, CredentialSource, ResolvedCredential} from '../credentials/types.js'
 import {AuthError, type AuthFailureReason, ProtocolError, RegistryHttpError, redactUrl} from '../errors.js'
 import {type Challenge, parseChallenges} from '../www-authenticate.js'
-import {parseOciErrors} from './oci-errors.js'
+import {parseOciErrors, saysTokenExpired} from './oci-errors.js'
 import {BodyLimit, type Transport, type TransportRequest, type TransportResponse, flattenHeaders} from './transport.js'
 import type {AuthUsed} from './types.js'
 
@@ -192,6 +192,7 @@ export class RegistryAuth {
         reason: 'credentials-rejected',
         registry,
         status: res.status,
+        ...(saysTokenExpired(res.body) ? {expired: true} : {}),
       })
     }
 
@@ -407,6 +408,7 @@ export class RegistryAuth {
           status: res.status,
           realm: safeUrl,
           ...(errorCodes.length > 0 ? {errorCodes} : {}),
+          ...(sentCredentials && saysTokenExpired(res.body) ? {expired: true} : {}),
         },
       )
     }
@@ -447,6 +449,7 @@ export class RegistryAuth {
       status: res.status,
       ...(plan.realm === undefined ? {} : {realm: redactUrl(plan.realm)}),
       ...(errorCodes.length > 0 ? {errorCodes} : {}),
+      ...(plan.withCredentials && saysTokenExpired(res.body) ? {expired: true} : {}),
     })
   }
 }

@@ -33,3 +33,20 @@ export function parseOciErrors(body: Uint8Array): OciError[] {
 
   return out
 }
+
+/** How much of an error body {@link saysTokenExpired} reads: the sentence comes first in real answers. */
+const EXPIRED_SCAN_BYTES = 4096
+/** "Your authorization token has expired" (ECR), "token expired", "expired token" — bounded gaps. */
+const EXPIRED_TOKEN = /\btoken\b[^.\n]{0,40}\bexpired\b|\bexpired\b[^.\n]{0,20}\btoken\b/i
+
+/**
+ * Whether a 401/403 body says the credential itself expired — ECR answers HTTP 403 `{"errors":
+ * [{"code": "DENIED", "message": "Your authorization token has expired. Reauthenticate and try
+ * again."}]}` (https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html),
+ * which is a login to renew, not a permission missing. Reads the first 4 KiB, JSON or plain text.
+ */
+export function saysTokenExpired(body: Uint8Array): boolean {
+  if (body.byteLength === 0) return false
+  const text = new TextDecoder().decode(body.subarray(0, EXPIRED_SCAN_BYTES))
+  return EXPIRED_TOKEN.test(text)
+}

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 
+import {saysTokenExpired} from '../../../src/lib/registry/oci-errors.js'
 import {MAX_PLATFORM_CHECKS, pullCheck, pullCheckExitCode, verdictForError, type PullCheckClient} from '../../../src/lib/checks/pull-check.js'
 import type {CredentialLookup} from '../../../src/lib/credentials/types.js'
 import {
@@ -299,6 +300,48 @@ describe('verdictForError', () => {
     const error = new RegistryHttpError(503, 'HEAD', 'https://r.example:5000/v2/x/manifests/1', [], {'retry-after': '30'}, 'manifest')
     expect(verdictForError(error)).toEqual({verdict: 'registry-error', message: 'manifest request to r.example:5000 failed: HTTP 503 (Retry-After: 30)'})
     expect(error.message).toBe('manifest request HEAD https://r.example:5000/v2/x/manifests/1: HTTP 503 (Retry-After: 30)')
+  })
+
+  // ECR answers an expired login with HTTP 403 and this body
+  // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html).
+  const ecrHost = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+  const ecrExpired = 'Your authorization token has expired. Reauthenticate and try again.'
+  const ecrLogin = `aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin ${ecrHost}`
+  it('calls an expired login unauthorized (not denied) and names the provider login command, for either error shape', () => {
+    const asAuth = new AuthError('x', {reason: 'insufficient-scope', registry: ecrHost, status: 403, expired: true})
+    const asHttp = new RegistryHttpError(403, 'HEAD', `https://${ecrHost}/v2/app/manifests/1`, [{code: 'DENIED', message: ecrExpired}])
+    for (const error of [asAuth, asHttp]) {
+      expect(verdictForError(error)).toEqual({
+        verdict: 'unauthorized',
+        message: `the authorization token has expired (HTTP 403); log in again: ${ecrLogin}`,
+      })
+    }
+  })
+
+  it('keeps a 403 that does not mention an expired token as denied', () => {
+    const error = new RegistryHttpError(403, 'HEAD', `https://${ecrHost}/v2/app/manifests/1`, [
+      {code: 'DENIED', message: 'User is not authorized to perform ecr:BatchGetImage'},
+    ])
+    expect(verdictForError(error).verdict).toBe('denied')
+  })
+
+  describe('saysTokenExpired', () => {
+    const bytes = (text: string) => new TextEncoder().encode(text)
+    it.each([
+      [JSON.stringify({errors: [{code: 'DENIED', message: ecrExpired}]}), true],
+      [`denied: ${ecrExpired}`, true],
+      ['{"errors":[{"code":"UNAUTHORIZED","message":"token expired"}]}', true],
+      ['{"details":"expired token"}', true],
+      ['{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}', false],
+      ['the subscription expired. token is fine', false],
+      ['', false],
+    ])('%s → %s', (body, expected) => {
+      expect(saysTokenExpired(bytes(body))).toBe(expected)
+    })
+
+    it('reads only the first 4 KiB of a body', () => {
+      expect(saysTokenExpired(bytes(`${' '.repeat(5000)}token has expired`))).toBe(false)
+    })
   })
 
   it('rethrows bugs instead of hiding them in a verdict', () => {
