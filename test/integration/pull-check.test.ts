@@ -4,8 +4,10 @@
  * front. Every verdict, the credential sources, the request budget, and skopeo as the referee.
  */
 import {execFile} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {promisify} from 'node:util'
 import {Ajv} from 'ajv'
 import formats from 'ajv-formats'
@@ -298,6 +300,21 @@ describe('pull-check input handling and exit codes', () => {
     expect(validateError(doc)).toBe(true)
     expect(doc.error.code).toBe('CONFIG_MALFORMED')
     expect(doc.error.message).toMatch(/config\.json:2:\d+/)
+  })
+
+  it('DOCKER_CONFIG naming the config file itself: one line saying DOCKER_CONFIG names a directory and which to set, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regctl-dc-file-'))
+    const file = join(dir, 'config.json')
+    writeFileSync(file, '{"auths": {}}')
+    try {
+      const result = await runCli(['pull-check', `${token}/public/single:1.0`], {caFile: env.caFile, env: {DOCKER_CONFIG: file}})
+      expect(result.exitCode).toBe(2)
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `regctl: ${file}/config.json: cannot read: ${file} is not a directory: DOCKER_CONFIG names a directory; if it points at a file, set DOCKER_CONFIG=${dir}`,
+      ])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 
   it('human output in a pipe: tab-separated rows on stdout, notes and the summary line on stderr, no stack traces', async () => {

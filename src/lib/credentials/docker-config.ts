@@ -194,6 +194,16 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
 }
 
 /**
+ * The one-line hint for `DIR/config.json` when DIR is not a directory: the usual cause is
+ * `DOCKER_CONFIG` set to the config file itself, while docker (docker/cli `config.Dir()`) takes it
+ * as the directory holding `config.json`.
+ */
+export function notADirectory(path: string): string {
+  const dir = posix.dirname(path)
+  return `${dir} is not a directory: DOCKER_CONFIG names a directory; if it points at a file, set DOCKER_CONFIG=${posix.dirname(dir)}`
+}
+
+/**
  * Reads and parses `config.json`. A missing file (ENOENT) resolves `undefined`: no credentials.
  *
  * @throws ConfigError when the file exists but cannot be read (permissions, a directory…) or parsed.
@@ -205,6 +215,7 @@ export async function loadDockerConfig(options: {path: string; readFile: ReadTex
   } catch (error) {
     const code = isObject(error) && typeof error['code'] === 'string' ? error['code'] : undefined
     if (code === 'ENOENT') return undefined
+    if (code === 'ENOTDIR') throw new ConfigError(options.path, `cannot read: ${notADirectory(options.path)}`)
     throw new ConfigError(options.path, `cannot read: ${code ?? (error instanceof Error ? error.message : String(error))}`)
   }
 

@@ -199,7 +199,16 @@ describe('loadDockerConfig', () => {
     await expect(loadDockerConfig({path: '/nope/config.json', readFile})).resolves.toBeUndefined()
   })
 
-  it.each(['EACCES', 'EISDIR', 'ENOTDIR'])('turns %s into a ConfigError with the path', async (code) => {
+  it('ENOTDIR (DOCKER_CONFIG set to the file itself) gets its own one-line hint', async () => {
+    const readFile = () => Promise.reject(Object.assign(new Error('ENOTDIR: not a directory'), {code: 'ENOTDIR'}))
+    const promise = loadDockerConfig({path: '/home/me/.docker/config.json/config.json', readFile})
+    await expect(promise).rejects.toBeInstanceOf(ConfigError)
+    await expect(promise).rejects.toThrow(
+      '/home/me/.docker/config.json/config.json: cannot read: /home/me/.docker/config.json is not a directory: DOCKER_CONFIG names a directory; if it points at a file, set DOCKER_CONFIG=/home/me/.docker',
+    )
+  })
+
+  it.each(['EACCES', 'EISDIR'])('turns %s into a ConfigError with the path', async (code) => {
     const readFile = () => Promise.reject(Object.assign(new Error(`${code}: denied`), {code}))
     const promise = loadDockerConfig({path: '/etc/config.json', readFile})
     await expect(promise).rejects.toBeInstanceOf(ConfigError)
