@@ -36,6 +36,7 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
   for (const image of result.images) {
     const name = oneLine(image.reference ?? image.input)
     if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : 'bad')} ${name}: ${oneLine(image.message)}`)
+    if (image.fix) lines.push(`  fix: ${oneLine(image.fix)}`)
     for (const p of image.platformChecks ?? []) {
       if (p.verdict !== 'pullable') lines.push(`  ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${oneLine(p.message)}` : ''}`)
     }

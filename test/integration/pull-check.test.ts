@@ -44,6 +44,7 @@ type ImageJson = {
   platformChecks?: Array<{platform: string; digest: string; verdict: string}>
   blobs?: {checked: number; missing: string[]}
   credential: {source: string; username?: string}
+  fix?: string
   rateLimit?: {limit?: number; remaining?: number; source?: string; resetAt?: string}
 }
 type Report = {platform: string; images: ImageJson[]; summary: {total: number; pullable: number; failed: number; indeterminate: number}}
@@ -151,7 +152,8 @@ describe('pull-check verdicts against the token-auth registry', () => {
     await env.tokenServer.reset()
     const image = await one(`${token}/private/app:1.0`, {dockerConfig: authsConfig({[token]: env.expiredEcrLogin})})
     expect(image).toMatchObject({verdict: 'unauthorized', exitCode: 1, credential: {source: 'config.json auths', username: 'AWS'}})
-    expect(image.message).toBe(`the authorization token has expired (HTTP 403); log in again: docker login ${token}`)
+    expect(image.message).toBe('the authorization token has expired (HTTP 403): log in again')
+    expect(image.fix).toBe(`docker login ${token}`)
     const stats = await env.tokenServer.stats()
     expect(stats.requests.map((r) => r.status)).toEqual([403])
   })

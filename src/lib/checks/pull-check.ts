@@ -41,6 +41,9 @@ export type Verdict =
   | 'unauthorized'
   | 'unreachable'
 
+/** Verdicts a new login can fix: they carry the provider's login command as `fix`. */
+const LOGIN_VERDICTS: ReadonlySet<Verdict> = new Set(['denied', 'unauthorized'])
+
 /** Verdicts that say "could not tell" rather than "no": they map to exit code 3. */
 export const INDETERMINATE_VERDICTS: ReadonlySet<Verdict> = new Set(['rate-limited', 'registry-error', 'unreachable'])
 
@@ -71,6 +74,8 @@ export type ImageCheck = {
   platformChecks?: PlatformCheck[]
   /** With `--blobs`: blobs checked and those missing. */
   blobs?: {checked: Count; missing: Digest[]}
+  /** For `unauthorized` and `denied`: the command that (re)creates a login here, as `auth status` fixes do. */
+  fix?: string
   /** Which credential was used: `config.json auths`, `credential helper desktop`, `anonymous`… */
   credential: {source: string; username?: string}
   rateLimit?: RateLimit
@@ -187,6 +192,7 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
   } catch (error) {
     if (error instanceof ConfigError) throw error
     const failed: ImageCheck = {...base, ...verdictForError(error), durationMs: now() - started}
+    if (LOGIN_VERDICTS.has(failed.verdict)) failed.fix = loginCommand(identifyProvider(ref.registry))
     // A 429 keeps its headers: report when the quota resets (Retry-After) and who it counts for.
     if (error instanceof RegistryHttpError) {
       const rateLimit = rateLimitOfError(error, now())
@@ -445,9 +451,9 @@ async function checkBlobs(
 /** Maps an error from the client or the credential lookup to a verdict and a one-line reason. */
 export function verdictForError(error: unknown): {verdict: Verdict; message: string} {
   // An expired login is a login to renew, whatever the status: `unauthorized`, never `denied`.
-  if (error instanceof AuthError && error.details.expired) return expiredVerdict(error.details.registry, error.details.status)
+  if (error instanceof AuthError && error.details.expired) return expiredVerdict(error.details.status)
   if (error instanceof RegistryHttpError && (error.status === 401 || error.status === 403) && error.errors.some((e) => saysTokenExpired(new TextEncoder().encode(e.message)))) {
-    return expiredVerdict(error.host, error.status)
+    return expiredVerdict(error.status)
   }
 
   if (error instanceof AuthError) {
@@ -497,12 +503,9 @@ export function verdictForError(error: unknown): {verdict: Verdict; message: str
   throw error
 }
 
-/** The verdict for a registry that says the login's token expired, with the provider's login line. */
-function expiredVerdict(registry: string, status: number): {verdict: Verdict; message: string} {
-  return {
-    verdict: 'unauthorized',
-    message: `the authorization token has expired (HTTP ${status}); log in again: ${loginCommand(identifyProvider(registry))}`,
-  }
+/** The verdict for a registry that says the login's token expired (the login line goes in `fix`). */
+function expiredVerdict(status: number): {verdict: Verdict; message: string} {
+  return {verdict: 'unauthorized', message: `the authorization token has expired (HTTP ${status}): log in again`}
 }
 
 /** ` (Retry-After: 30)` when the answer carried one (cut: it is server text). */

@@ -313,9 +313,26 @@ describe('verdictForError', () => {
     for (const error of [asAuth, asHttp]) {
       expect(verdictForError(error)).toEqual({
         verdict: 'unauthorized',
-        message: `the authorization token has expired (HTTP 403); log in again: ${ecrLogin}`,
+        message: 'the authorization token has expired (HTTP 403): log in again',
       })
     }
+  })
+
+  it('pull-check puts the provider login line in fix for unauthorized and denied, and none for not-found', async () => {
+    const expired = new RegistryHttpError(403, 'HEAD', `https://${ecrHost}/v2/app/manifests/1`, [{code: 'DENIED', message: ecrExpired}])
+    const missing = new RegistryHttpError(404, 'HEAD', `https://${ecrHost}/v2/gone/manifests/1`, [{code: 'MANIFEST_UNKNOWN', message: 'no'}])
+    const client: PullCheckClient = {
+      headManifest: (_r, repository) => Promise.reject(repository === 'app' ? expired : repository === 'gone' ? missing : new AuthError('x', {reason: 'no-credentials', registry: 'ghcr.io', status: 401})),
+      getManifest: () => Promise.reject(new Error('not used')),
+      headBlob: () => Promise.reject(new Error('not used')),
+      getBlob: () => Promise.reject(new Error('not used')),
+    }
+    const result = await pullCheck([`${ecrHost}/app:1`, `${ecrHost}/gone:1`, 'ghcr.io/o/p:1'], {client, credentials: anonymous, platform: linuxAmd64})
+    expect(result.images.map((i) => [i.verdict, i.fix])).toEqual([
+      ['unauthorized', ecrLogin],
+      ['not-found', undefined],
+      ['unauthorized', 'docker login ghcr.io -u USER --password-stdin'],
+    ])
   })
 
   it('keeps a 403 that does not mention an expired token as denied', () => {

@@ -138,6 +138,30 @@ describe('pullCheckNotes', () => {
   })
 })
 
+describe('pullCheckNotes: the fix line', () => {
+  it('prints a failure\'s fix on its own indented line under the reason', () => {
+    const result: PullCheckResult = {
+      platform: 'linux/amd64',
+      images: [
+        {
+          input: 'ghcr.io/acme/private:1',
+          reference: 'ghcr.io/acme/private:1',
+          registry: 'ghcr.io',
+          repository: 'acme/private',
+          verdict: 'unauthorized',
+          message: 'authentication required',
+          fix: 'docker login ghcr.io -u USER --password-stdin',
+          credential: {source: 'anonymous'},
+          durationMs: 1,
+        },
+      ],
+      summary: {total: 1, pullable: 0, failed: 1, indeterminate: 0},
+      exitCode: 1,
+    }
+    expect(pullCheckNotes(result)).toEqual(['✗ ghcr.io/acme/private:1: authentication required', '  fix: docker login ghcr.io -u USER --password-stdin'])
+  })
+})
+
 describe('renderPullCheckQuiet (-q)', () => {
   it('the pullable references as given, one per line', () => {
     expect(renderPullCheckQuiet(RESULT, false)).toBe(`alpine:3.20\nghcr.io/acme/app:1.0@sha256:${D3}`)
