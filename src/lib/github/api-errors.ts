@@ -77,6 +77,16 @@ function classify(error: ParsedRequestError, context: RequestContext, token: Git
     }
   }
 
+  // GitHub answers 400 "Invalid argument." to the list-packages endpoints for tokens that are not
+  // classic PATs (fine-grained, GitHub App; cli/cli#9606).
+  if (status === 400 && /invalid argument/i.test(error.message)) {
+    return new GitHubApiError(
+      `GitHub refused ${who} for ${context.resource} (HTTP 400 "Invalid argument."): this endpoint needs a classic personal access token ` +
+        'with read:packages (`gh auth token` gives one); for OWNER/PACKAGE, --source registry works with any token',
+      {...base, reason: 'fine-grained-token'},
+    )
+  }
+
   if (status === 401) {
     return new GitHubApiError(
       `GitHub rejected ${who}: bad credentials or an expired/revoked token (HTTP 401). ` +

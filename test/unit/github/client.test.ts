@@ -395,6 +395,16 @@ describe('errors a user can act on', () => {
     expect(await list()).toMatchObject({details: {reason: 'forbidden'}})
   })
 
+  it('400 "Invalid argument." (a token that is not a classic PAT, cli/cli#9606) → one line: classic PAT, gh auth token, --source registry', async () => {
+    nock(API).get(versions).query(true).reply(400, {message: 'Invalid argument.', documentation_url: 'https://docs.github.com/rest'})
+    const error = await list(FINE)
+    expect(error).toMatchObject({exitCode: 1, details: {reason: 'fine-grained-token'}})
+    const message = (error as Error).message
+    expect(message.split('\n')).toHaveLength(1)
+    expect(message).toContain('(HTTP 400 "Invalid argument."): this endpoint needs a classic personal access token with read:packages (`gh auth token` gives one)')
+    expect(message).toContain('--source registry')
+  })
+
   it('403 for a fine-grained token → the Packages API takes classic PATs', async () => {
     nock(API).get(versions).query(true).reply(403, errorBody('fine-grained'))
     const error = await list(FINE)
