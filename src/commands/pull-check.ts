@@ -85,10 +85,12 @@ rate-limited, unreachable, registry-error.`)
         client: runtime.client,
         concurrency: flags.concurrency,
         credentials: runtime.credentials,
+        credentialWarning: runtime.credentialWarning,
         platform,
         platformExplicit: flags.platform !== undefined,
       })
       if (!this.jsonEnabled()) {
+        for (const warning of result.warnings ?? []) this.logToStderr(`Warning: ${warning}`)
         const style = this.outputStyle(flags)
         if (flags.quiet) {
           const references = renderPullCheckQuiet(result, flags.digest)

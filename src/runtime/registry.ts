@@ -6,33 +6,46 @@
 import {stat} from 'node:fs/promises'
 import {homedir} from 'node:os'
 
-import {createHelperRunner} from './credential-helper-process.js'
+import {createHelperRunner, detectDefaultCredsStore} from './credential-helper-process.js'
 import {dockerConfigPath, envValue, proxyFromEnv, userAgent} from './environment.js'
 import {readTextFile} from './files.js'
 import type {GatherOptions} from '../lib/credentials/sources.js'
-import {createCredentialLookup} from '../lib/credentials/store.js'
+import {lookupKey} from '../lib/credentials/registry-key.js'
+import {createCredentialLookup, type ImplicitStoreFailure, implicitStoreWarning} from '../lib/credentials/store.js'
 import type {CredentialLookup} from '../lib/credentials/types.js'
 import type {RegistryClient} from '../lib/registry/client.js'
 import type {Transport} from '../lib/registry/transport.js'
 
 export type Runtime = {
   credentials: CredentialLookup
+  /** The warning of a failed implicit default store for this registry, once its lookup ran. */
+  credentialWarning(registry: string): string | undefined
   client: RegistryClient
   close(): Promise<void>
 }
 
 export type RuntimeOptions = {insecureRegistries: string[]; timeoutSeconds: number; version?: string}
 
-/** The credential lookup docker would use on this machine, read-only. */
-export function createCredentials(): CredentialLookup {
+/**
+ * The credential lookup docker would use on this machine, read-only, including docker's platform
+ * default store when config.json names no credential source. A failing default store is a
+ * warning and the lookup goes on anonymously, as docker does: reported to `onImplicitStoreFailure`,
+ * else printed once per registry on stderr (`ghcr ls`, `auth login`).
+ */
+export function createCredentials(options: {onImplicitStoreFailure?: (failure: ImplicitStoreFailure) => void} = {}): CredentialLookup {
   const dockerAuthConfig = envValue('DOCKER_AUTH_CONFIG')
-  return createCredentialLookup({
-    configPath: dockerConfigPath(),
-    ...(dockerAuthConfig === undefined ? {} : {dockerAuthConfig}),
-    readFile: readTextFile,
-    runHelper: createHelperRunner(),
-    helperEnv: process.env,
-  })
+  let lookup: Promise<CredentialLookup> | undefined
+  const create = async () =>
+    createCredentialLookup({
+      configPath: dockerConfigPath(),
+      ...(dockerAuthConfig === undefined ? {} : {dockerAuthConfig}),
+      defaultCredsStore: await detectDefaultCredsStore({pathEnv: process.env['PATH'], platform: process.platform}),
+      readFile: readTextFile,
+      runHelper: createHelperRunner(),
+      helperEnv: process.env,
+      onImplicitStoreFailure: options.onImplicitStoreFailure ?? ((failure) => process.stderr.write(`Warning: ${implicitStoreWarning(failure)}\n`)),
+    })
+  return async (registry) => (await (lookup ??= create()))(registry)
 }
 
 /**
@@ -46,10 +59,13 @@ export function lazyCredentials(): CredentialLookup {
 
 /** Credentials + a registry client configured from flags and the environment. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const credentials = createCredentials()
+  const warnings = new Map<string, string>()
+  const credentials = createCredentials({
+    onImplicitStoreFailure: (failure) => warnings.set(failure.key, implicitStoreWarning(failure)),
+  })
   const [{RegistryClient}, transport] = await Promise.all([import('../lib/registry/client.js'), createTransport(options)])
   const client = new RegistryClient({transport, credentials})
-  return {client, credentials, close: async () => client.close()}
+  return {client, credentials, credentialWarning: (registry) => warnings.get(lookupKey(registry)), close: async () => client.close()}
 }
 
 /**

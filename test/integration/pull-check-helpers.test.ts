@@ -87,3 +87,33 @@ describe('pull-check with credentials from docker-credential-secretservice', () 
     expect(report.images[1]?.message).toContain('docker-credential-does-not-exist')
   })
 })
+
+// docker's implicit default store (issue 8): config.json names no credential source, so docker
+// consults docker-credential-secretservice (on PATH here); with no D-Bus its `get` fails, and
+// docker prints that error and goes on anonymously (docker/cli cli/config/config.go
+// `LoadDefaultConfigFile` + `credentials.DetectDefaultStore`; measured with docker CLI 28.2).
+describe('pull-check with docker\'s implicit default store failing (no D-Bus)', () => {
+  const noDbus = {DBUS_SESSION_BUS_ADDRESS: undefined}
+
+  it('warns naming the helper and the fix, and checks anonymously: public pullable, private unauthorized', async () => {
+    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`, `${token}/private/app:1.0`], {
+      caFile: env.caFile,
+      dockerConfig: {},
+      env: noDbus,
+    })
+    expect(result.exitCode, result.stderr).toBe(1)
+    const report = JSON.parse(result.stdout) as {warnings?: string[]; images: Array<{verdict: string; message?: string; credential: {source: string}}>}
+    expect(report.warnings).toHaveLength(1)
+    expect(report.warnings?.[0]).toMatch(/^docker-credential-secretservice .*failed for .*going on anonymously.*Fix: /)
+    expect(report.images[0]).toEqual(expect.objectContaining({verdict: 'pullable', credential: {source: 'anonymous'}}))
+    expect(report.images[1]).toEqual(expect.objectContaining({verdict: 'unauthorized', credential: {source: 'anonymous'}}))
+    expect(report.images[1]?.message).toContain('docker-credential-secretservice')
+  })
+
+  it('prints the warning on stderr, not stdout, without --json', async () => {
+    const result = await runCli(['pull-check', `${token}/public/single:1.0`], {caFile: env.caFile, dockerConfig: {}, env: noDbus})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr).toMatch(/Warning: docker-credential-secretservice .*going on anonymously/)
+    expect(result.stdout).not.toContain('docker-credential-secretservice')
+  })
+})

@@ -88,6 +88,8 @@ export type PullCheckResult = {
   platform: string
   images: ImageCheck[]
   summary: PullCheckSummary
+  /** Run-wide warnings (a failing default credential store), each once; absent when none. */
+  warnings?: string[]
   /** The exit code of the run ({@link pullCheckExitCode}). */
   exitCode: 0 | 1 | 2 | 3
 }
@@ -104,6 +106,11 @@ export type PullCheckClient = {
 export type PullCheckOptions = {
   client: PullCheckClient
   credentials: CredentialLookup
+  /**
+   * The warning of a credential source that failed for a registry while the check went on
+   * anonymously (docker's failing default store), asked after the lookup.
+   */
+  credentialWarning?: ((registry: string) => string | undefined) | undefined
   /** Platform to resolve indexes for (docker's default: this machine's). */
   platform: Platform
   /**
@@ -135,7 +142,14 @@ export async function pullCheck(inputs: string[], options: PullCheckOptions): Pr
   const byInput = new Map(unique.map((input, i) => [input, checked[i] as ImageCheck]))
   const images = inputs.map((input) => byInput.get(input) as ImageCheck)
   const summary = summarize(images)
-  return {platform: formatPlatform(options.platform), images, summary, exitCode: pullCheckExitCode({images, summary})}
+  const warnings = [...new Set(images.flatMap((image) => (image.registry === undefined ? [] : (options.credentialWarning?.(image.registry) ?? []))))]
+  return {
+    platform: formatPlatform(options.platform),
+    images,
+    summary,
+    ...(warnings.length > 0 ? {warnings} : {}),
+    exitCode: pullCheckExitCode({images, summary}),
+  }
 }
 
 /** Counts verdicts into the three outcomes that decide the exit code. */
@@ -193,6 +207,12 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
     if (error instanceof ConfigError) throw error
     const failed: ImageCheck = {...base, ...verdictForError(error), durationMs: now() - started}
     if (LOGIN_VERDICTS.has(failed.verdict)) failed.fix = loginCommand(identifyProvider(ref.registry))
+    // Anonymous because the default store failed: that failure is the reason, not "no credentials".
+    const helperFailure = options.credentialWarning?.(ref.registry)
+    if (failed.verdict === 'unauthorized' && base.credential.source === 'anonymous' && helperFailure) {
+      failed.message = `authentication required (checked anonymously because ${helperFailure})`
+    }
+
     // A 429 keeps its headers: report when the quota resets (Retry-After) and who it counts for.
     if (error instanceof RegistryHttpError) {
       const rateLimit = rateLimitOfError(error, now())

@@ -18,6 +18,7 @@
  * (docker also keeps a legacy `registrytoken` of that file entry; docker itself never writes one, and
  * mixing two sources would hide provenance, so we do not.)
  */
+import {CredentialHelperError} from '../errors.js'
 import {containsAuth, loadDockerConfig, parseDockerAuthConfig, type DockerConfig, type ReadTextFile} from './docker-config.js'
 import {helperGet, type HelperRunner} from './helper.js'
 import {findAuthKey, lookupKey} from './registry-key.js'
@@ -41,7 +42,22 @@ export type CredentialLookupOptions = {
    * `LoadDefaultConfigFile` does. Leave unset to never guess.
    */
   defaultCredsStore?: string | undefined
+  /**
+   * Told when docker's *implicit* default store (not one the config names) fails. The lookup then
+   * resolves `undefined` (anonymous), as docker does. Unset: the failure rejects the lookup.
+   */
+  onImplicitStoreFailure?: ((failure: ImplicitStoreFailure) => void) | undefined
 }
+
+/**
+ * docker's implicit default store failed for a lookup key. docker/cli consults the platform's
+ * default helper when config.json names no credential source (`LoadDefaultConfigFile`:
+ * `if !configFile.ContainsAuth() { configFile.CredentialsStore = credentials.DetectDefaultStore(...) }`,
+ * cli/config/config.go), and when that helper's `get` fails, `docker manifest inspect` and
+ * `docker pull` print the helper's error and go on anonymously (measured with docker CLI 28.2,
+ * issue 8): the failure is a warning, not the end of the check.
+ */
+export type ImplicitStoreFailure = {helper: string; key: string; error: CredentialHelperError}
 
 /** The labels people see for each source. */
 export const SOURCE_LABELS = {
@@ -55,6 +71,8 @@ type Sources = {
   config: DockerConfig | undefined
   env: Map<string, Credential> | undefined
   credsStore: string | undefined
+  /** `credsStore` is docker's platform default, not named by the config. */
+  implicitStore: boolean
 }
 
 /** Which store docker consults for a lookup key, after `DOCKER_AUTH_CONFIG` had no entry. */
@@ -67,8 +85,9 @@ async function loadSources(options: CredentialLookupOptions): Promise<Sources> {
   // Parse DOCKER_AUTH_CONFIG first: it is cheap and, when malformed, the error to report.
   const env = parseDockerAuthConfig(options.dockerAuthConfig)
   const config = await loadDockerConfig({path: options.configPath, readFile: options.readFile})
-  const credsStore = containsAuth(config) ? config?.credsStore : options.defaultCredsStore || undefined
-  return {config, env, credsStore}
+  const explicit = containsAuth(config)
+  const credsStore = explicit ? config?.credsStore : options.defaultCredsStore || undefined
+  return {config, env, credsStore, implicitStore: !explicit && credsStore !== undefined}
 }
 
 function plan(key: string, sources: Sources): Plan {
@@ -111,7 +130,16 @@ export function createCredentialLookup(options: CredentialLookupOptions): Creden
       }
 
       case 'helper': {
-        const credential = await helperGet(step.helper, key, helperOptions)
+        let credential: Credential | undefined
+        try {
+          credential = await helperGet(step.helper, key, helperOptions)
+        } catch (error) {
+          const implicit = loaded.implicitStore && step.via === 'credsStore'
+          if (!implicit || !options.onImplicitStoreFailure || !(error instanceof CredentialHelperError)) throw error
+          options.onImplicitStoreFailure({helper: step.helper, key, error})
+          return undefined
+        }
+
         if (!credential) return undefined
         const label = step.via === 'credHelpers' ? SOURCE_LABELS.credHelper(step.helper) : SOURCE_LABELS.credsStore(step.helper)
         return {
@@ -141,4 +169,19 @@ export function createCredentialLookup(options: CredentialLookupOptions): Creden
 
     return pending
   }
+}
+
+/**
+ * The one-line warning for an {@link ImplicitStoreFailure}: names the helper, says what docker
+ * does (goes on anonymously) and the fix. The helper's own text is already redacted and cut by
+ * {@link helperGet}.
+ */
+export function implicitStoreWarning(failure: ImplicitStoreFailure): string {
+  const program = `docker-credential-${failure.helper}`
+  const reason = failure.error.message.replace(/^credential helper \S+ for \S+: /, '')
+  return (
+    `${program} (docker's default credential store: config.json names none) failed for ${failure.key}: ${reason}; ` +
+    `going on anonymously, as docker does. Fix: run \`echo ${failure.key} | ${program} get\` and make its store reachable ` +
+    `(e.g. a D-Bus session with an unlocked keyring), or take ${program} off PATH if you do not use it`
+  )
 }
