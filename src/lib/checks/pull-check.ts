@@ -210,7 +210,7 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
     // Anonymous because the default store failed: that failure is the reason, not "no credentials".
     const helperFailure = options.credentialWarning?.(ref.registry)
     if (failed.verdict === 'unauthorized' && base.credential.source === 'anonymous' && helperFailure) {
-      failed.message = `authentication required (checked anonymously because ${helperFailure})`
+      failed.message = `authentication required, and ${helperFailure.split(' ')[0] ?? 'the default credential store'} failed, so the check went anonymously (see the warning)`
     }
 
     // A 429 keeps its headers: report when the quota resets (Retry-After) and who it counts for.
