@@ -209,7 +209,10 @@ export function helperFinding(facts: {
 }): Finding {
   const program = `docker-credential-${facts.helper}`
   const where = facts.scope === 'credsStore' ? 'every registry without a credHelpers entry' : (facts.registry ?? 'its registry')
-  const consequence = `docker fails every pull from ${where}, even of public images`
+  // docker calls the helper's `get`, prints its error and goes on anonymously (docker/cli
+  // cli/command/registry.go `ResolveAuthConfig` discards the store's error; measured with docker
+  // CLI 28.2 and a failing docker-credential-secretservice, issue 8): public images still pull.
+  const consequence = `docker warns and pulls anonymously from ${where}: public images pull, private ones are refused`
   const fix = facts.missing
     ? `install ${program} (and put it in PATH), or remove ${facts.scope === 'credsStore' ? '"credsStore"' : `the credHelpers entry for ${facts.registry ?? 'the registry'}`} from ${facts.file ?? 'the config file'}`
     : `run: echo ${facts.registry ?? 'https://index.docker.io/v1/'} | ${program} get   (to see the helper's own error), then fix or unlock its store`
