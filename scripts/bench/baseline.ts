@@ -1,11 +1,15 @@
 /**
  * The "before" side of `npm run bench`: another commit of regctl, built once into
- * node_modules/.cache/regctl-bench/<commit> (git archive + this checkout's node_modules, so no
- * worktree is registered and nothing is downloaded). Later runs reuse the build.
+ * ~/.cache/regctl-bench/<commit> (outside any node_modules: TypeScript will not emit declarations for a
+ * project inside one) (git archive, then `npm ci` from that commit's own lock
+ * file, so no worktree is registered and the baseline runs on the dependencies it shipped with — this
+ * checkout's node_modules no longer has what an older commit imports, e.g. cli-table3). Later runs
+ * reuse the build.
  */
 import {execFile} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {mkdir, rm, symlink} from 'node:fs/promises'
+import {mkdir, rm} from 'node:fs/promises'
+import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
@@ -24,14 +28,15 @@ export type Build = {label: string; commit: string; bin: string}
 export async function prepareBaseline(root: string, ref: string): Promise<Build> {
   const {stdout} = await run('git', ['-C', root, 'rev-parse', '--verify', `${ref}^{commit}`])
   const commit = stdout.trim()
-  const dir = join(root, 'node_modules', '.cache', 'regctl-bench', commit.slice(0, 12))
+  const dir = join(homedir(), '.cache', 'regctl-bench', commit.slice(0, 12))
   const bin = join(dir, 'bin', 'run.js')
   if (!existsSync(join(dir, '.built'))) {
     console.error(`building the baseline ${commit.slice(0, 12)} in ${dir}…`)
     await rm(dir, {recursive: true, force: true})
     await mkdir(dir, {recursive: true})
     await run('bash', ['-c', 'git -C "$ROOT" archive "$COMMIT" | tar -x -C "$DIR"'], {env: {...process.env, ROOT: root, COMMIT: commit, DIR: dir}})
-    await symlink(join(root, 'node_modules'), join(dir, 'node_modules'))
+    // --ignore-scripts: `prepare` would build before we ask it to; the build runs next, once.
+    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {cwd: dir, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000})
     await run('npm', ['run', 'build', '--silent'], {cwd: dir, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000})
     await run('touch', [join(dir, '.built')])
   }
