@@ -4,7 +4,7 @@
 // Start-up is most of a one-image check's time, so this file keeps it short:
 // - Node's on-disk compile cache (22.1+) keeps the V8 code of every module loaded after it is
 //   enabled: later runs skip parsing and compiling them.
-// - `--version` is answered without loading oclif: the same string oclif prints, with the npm
+// - `--version` (and a lone `-v`, as `docker -v`) is answered without loading oclif: the same string oclif prints, with the npm
 //   package's name, so this regctl is told apart from regclient's Go binary of the same command
 //   name (`regctl-audit/0.1.0 linux-x64 node-v24.22.3`).
 // - A command (`pull-check`, `auth status`, …) without a help flag runs from its bundle
@@ -17,7 +17,6 @@ import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
 
 module.enableCompileCache?.()
-const args = process.argv.slice(2)
 
 /**
  * The command id (topic separator ' ') and its argv when `argv` names a command that has a bundle
@@ -36,6 +35,27 @@ function directCommand(argv) {
   return undefined
 }
 
+/**
+ * `-v` means what docker, gh and crane users expect (issue 13):
+ * - `regctl -v` alone is the version, as `docker -v` (there is no command to be verbose about);
+ * - `regctl -v COMMAND …` (or `--verbose` first) is that command's `-v/--verbose`, as crane's global
+ *   `-v` before a subcommand (`crane -v digest IMAGE`): the flag moves after the command words, where
+ *   oclif parses it; `regctl COMMAND -v …` is the same thing.
+ * `--version` is always the version, wherever it is (oclif's own rule).
+ */
+function verboseFirst(argv) {
+  if (argv.length < 2 || (argv[0] !== '-v' && argv[0] !== '--verbose')) return argv
+  const rest = argv.slice(1)
+  for (const words of [2, 1]) {
+    const parts = rest.slice(0, words)
+    if (parts.length !== words || parts[0] === 'chunks' || !parts.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
+    if (existsSync(new URL(`../dist/bundle/${parts.join('/')}.js`, import.meta.url))) return [...parts, argv[0], ...rest.slice(words)]
+  }
+
+  return argv
+}
+
+const args = verboseFirst(process.argv.slice(2))
 const direct = directCommand(args)
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -59,5 +79,5 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.exit()
 } else {
   const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  await execute({dir: import.meta.url, args})
 }
