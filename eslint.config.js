@@ -59,6 +59,17 @@ export default tseslint.config(
     },
   },
   {
+    // Arrows point one way (STYLE.md): runtime → lib. The runtime wires the world into the library;
+    // it never renders, and never reaches up into commands.
+    files: ['src/runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {patterns: [{group: ['**/render/*', '**/commands/*'], message: 'src/runtime imports only src/lib (types the renderers share live there too).'}]},
+      ],
+    },
+  },
+  {
     files: ['**/*.js', 'scripts/**/*.js', '**/*.mjs'],
     languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly'}},
   },

@@ -9,7 +9,7 @@ import type {Finding, Severity} from '../lib/checks/finding.js'
 import {redactText} from '../lib/errors.js'
 import {paint, type Mark, type OutputStyle} from './output-style.js'
 import {renderTable} from './table.js'
-import {oneLine} from './terminal-text.js'
+import {oneLine} from '../lib/terminal-text.js'
 import {plural} from '../lib/grammar.js'
 
 const PART_LABEL: Record<AuditPart, string> = {credentials: 'Credentials', images: 'Images', context: 'Build context'}

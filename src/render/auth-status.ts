@@ -7,7 +7,7 @@ import type {AuthStatusResult, LiveCheck, RegistryStatus} from '../lib/checks/au
 import type {Finding} from '../lib/checks/finding.js'
 import {describeTokenSource} from '../lib/github/token.js'
 import {mark, PLAIN, type OutputStyle} from './output-style.js'
-import {printable} from './terminal-text.js'
+import {printable} from '../lib/terminal-text.js'
 import {wrapText} from './wrap.js'
 import {plural} from '../lib/grammar.js'
 

@@ -1,6 +1,6 @@
 import {PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
 import {renderTable} from './table.js'
-import {oneLine} from './terminal-text.js'
+import {oneLine} from '../lib/terminal-text.js'
 import type {GhcrLsResult, GhcrPackagesResult, GhcrTagsResult, GhcrVersionsResult} from '../lib/github/types.js'
 import {plural} from '../lib/grammar.js'
 

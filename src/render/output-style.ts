@@ -5,15 +5,9 @@
  * renderers only read this value. Pure.
  */
 
-/** Where and how human output is shown. */
-export type OutputStyle = {
-  /** stdout is a terminal: aligned tables, headers, footers on stdout. */
-  tty: boolean
-  /** ANSI colour for the ✓ ✗ ! marks (only ever true on a terminal). */
-  color: boolean
-  /** Terminal width to fit tables and wrap lines to; undefined: never shorten or wrap. */
-  columns?: number | undefined
-}
+import type {OutputStyle} from '../lib/output-style.js'
+
+export type {OutputStyle} from '../lib/output-style.js'
 
 /** A pipe or a file: what the renderers assume when no style is given (tests, `--output`). */
 export const PLAIN: OutputStyle = {tty: false, color: false}

@@ -1,7 +1,7 @@
 import type {ImageCheck, PullCheckResult} from '../lib/checks/pull-check.js'
 import {mark, paint, PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
 import {renderTable, shortDigest} from './table.js'
-import {oneLine} from './terminal-text.js'
+import {oneLine} from '../lib/terminal-text.js'
 import {wrapText} from './wrap.js'
 import {plural} from '../lib/grammar.js'
 

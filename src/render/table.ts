@@ -13,7 +13,7 @@
  */
 import stringWidth from 'string-width'
 
-import {oneLine} from './terminal-text.js'
+import {oneLine} from '../lib/terminal-text.js'
 import type {OutputStyle} from './output-style.js'
 
 /** One column: its header, whether it holds digests, and how to colour a (laid out) cell. */

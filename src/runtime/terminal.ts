@@ -4,7 +4,7 @@
  * value), `--no-color`, `TERM=dumb`, or a stdout that is not a terminal. Width is `COLUMNS` when
  * set (as shells export it and `COLUMNS=80 regctl …` overrides), else the terminal's own.
  */
-import type {OutputStyle} from '../render/output-style.js'
+import type {OutputStyle} from '../lib/output-style.js'
 
 /** A non-empty environment variable (read here rather than through environment.ts: every command loads this). */
 function envValue(name: string): string | undefined {

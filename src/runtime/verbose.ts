@@ -13,7 +13,7 @@
 import {subscribe, unsubscribe} from 'node:diagnostics_channel'
 
 import {redactText, redactUrl} from '../lib/errors.js'
-import {oneLine} from '../render/terminal-text.js'
+import {oneLine} from '../lib/terminal-text.js'
 
 const SHOWN_HEADERS = /^(www-authenticate|retry-after|ratelimit-limit|ratelimit-remaining|ratelimit-reset|docker-ratelimit-source|x-ratelimit-limit|x-ratelimit-remaining|x-ratelimit-reset|x-ratelimit-used|x-ratelimit-resource|x-oauth-scopes|location)$/i
 /** One header value is cut here: a hostile server cannot flood the log through one line. */
