@@ -6,6 +6,8 @@
  */
 import {GitHubApiError, NetworkError, UsageError} from '../errors.js'
 import {classifySecret, type SecretKindId} from '../secret-kind.js'
+import {SECRET_PATTERNS} from '../secrets/catalogue.js'
+import {findSecretInText} from '../secrets/detect.js'
 import type {GitHubEndpoint} from './api-url.js'
 import type {ExpiryStatus} from '../expiry.js'
 import type {TokenIntrospection} from './introspect.js'
@@ -76,8 +78,21 @@ export function checkLoginArguments(provider: string, extra: readonly string[]):
   }
 }
 
-function looksLikeSecret(value: string): boolean {
-  return value.length >= 20 || /^(gh[pousr]_|github_pat_|dckr_|eyJ)/.test(value)
+/**
+ * The start of each catalogue prefix up to its first separator (`dckr_pat_` → `dckr_`,
+ * `github_pat_` → `github_`): an argument starting like an issuer's tokens is refused as one even
+ * when it is too short to be a whole token (a truncated paste is still a secret).
+ */
+const SECRET_STEMS: readonly string[] = [
+  ...new Set(SECRET_PATTERNS.filter((entry) => entry.prefix !== '').map((entry) => /^[^_.-]*[_.-]/.exec(entry.prefix)?.[0] ?? entry.prefix)),
+]
+
+/**
+ * True when an argument looks like a token: 20 characters or more, a format of the secret
+ * catalogue (lib/secrets, the one list of prefixes), or the start of one of its prefixes.
+ */
+export function looksLikeSecret(value: string): boolean {
+  return value.length >= 20 || findSecretInText(value) !== undefined || SECRET_STEMS.some((stem) => value.startsWith(stem))
 }
 
 /**

@@ -3,6 +3,7 @@
  * verification outcomes, keyring write + read-back, and the warnings, with a fake keyring and a
  * fake introspection (no network, no Secret Service).
  */
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {GitHubApiError, NetworkError, UsageError} from '../../../src/lib/errors.js'
@@ -10,7 +11,8 @@ import type {GitHubEndpoint} from '../../../src/lib/github/api-url.js'
 import type {TokenIntrospection} from '../../../src/lib/github/introspect.js'
 import {KeyringUnavailableError, type KeyringStore} from '../../../src/lib/github/keyring.js'
 import {introspectionOf} from '../../fixtures/github/factory.js'
-import {adviceFor, checkLoginArguments, loginGitHub, logoutGitHub, MAX_TOKEN_LENGTH, parseTokenInput} from '../../../src/lib/github/login.js'
+import {adviceFor, checkLoginArguments, loginGitHub, logoutGitHub, looksLikeSecret, MAX_TOKEN_LENGTH, parseTokenInput} from '../../../src/lib/github/login.js'
+import {SECRET_PATTERNS} from '../../../src/lib/secrets/catalogue.js'
 
 const CLASSIC = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6a1b2'
 const FINE = 'github_pat_11ABCDEFG0_' + 'k'.repeat(59) + 'f1n3'
@@ -41,6 +43,39 @@ function memoryKeyring(options: {keep?: boolean; fail?: Error} = {}): KeyringSto
     },
   }
 }
+
+describe('looksLikeSecret (the secret catalogue)', () => {
+  // The hand-written rule it replaced. Everything it caught must still be caught: the change may
+  // only refuse more arguments as tokens, never fewer.
+  const before = (value: string): boolean => value.length >= 20 || /^(gh[pousr]_|github_pat_|dckr_|eyJ)/.test(value)
+
+  it('catches everything the old prefix list caught (short values included)', () => {
+    const prefixes = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'dckr_', 'eyJ']
+    fc.assert(
+      fc.property(fc.constantFrom(...prefixes), fc.string({maxLength: 30}), (prefix, rest) => {
+        expect(looksLikeSecret(prefix + rest)).toBe(true)
+      }),
+      {numRuns: 2000},
+    )
+    fc.assert(
+      fc.property(fc.string({maxLength: 40}), (value) => {
+        if (before(value)) expect(looksLikeSecret(value)).toBe(true)
+      }),
+      {numRuns: 2000},
+    )
+  })
+
+  it('catches every format of the catalogue, and a truncated paste of each prefix', () => {
+    for (const entry of SECRET_PATTERNS) {
+      expect(looksLikeSecret(entry.example), entry.id).toBe(true)
+      if (entry.prefix) expect(looksLikeSecret(`${entry.prefix}x`), entry.id).toBe(true)
+    }
+  })
+
+  it('does not take a provider-like word for a token', () => {
+    for (const word of ['github', 'gitlab', 'docker', 'ghcr', 'quay.io', 'gh']) expect(looksLikeSecret(word), word).toBe(false)
+  })
+})
 
 describe('checkLoginArguments', () => {
   it.each([
