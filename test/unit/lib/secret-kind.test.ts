@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {ACR_TOKEN_USERNAME, classifySecret, isJwt, type SecretInput, type SecretKind} from '../../src/lib/secret-kind.js'
+import {ACR_TOKEN_USERNAME, classifySecret, isJwt, type SecretInput, type SecretKind} from '../../../src/lib/secret-kind.js'
 
 const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64')
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')

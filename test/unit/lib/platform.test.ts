@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {UsageError} from '../../src/lib/errors.js'
+import {UsageError} from '../../../src/lib/errors.js'
 import {
   bestMatch,
   defaultPlatform,
@@ -9,7 +9,7 @@ import {
   normalizePlatform,
   parsePlatform,
   type Platform,
-} from '../../src/lib/platform.js'
+} from '../../../src/lib/platform.js'
 
 const p = parsePlatform
 

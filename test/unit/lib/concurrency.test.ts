@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {mapConcurrent, mapOrdered} from '../../src/lib/concurrency.js'
+import {mapConcurrent, mapOrdered} from '../../../src/lib/concurrency.js'
 
 describe('mapConcurrent', () => {
   it('keeps input order and never exceeds the limit', async () => {

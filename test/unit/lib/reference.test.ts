@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {InvalidReferenceError} from '../../src/lib/errors.js'
+import {InvalidReferenceError} from '../../../src/lib/errors.js'
 import {
   familiarReference,
   formatReference,
@@ -8,7 +8,7 @@ import {
   parseReference,
   registryApiHost,
   type ImageReference,
-} from '../../src/lib/reference.js'
+} from '../../../src/lib/reference.js'
 
 const F64 = 'f'.repeat(64)
 const F128 = 'f'.repeat(128)

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {type Challenge, parseChallenges} from '../../src/lib/www-authenticate.js'
+import {type Challenge, parseChallenges} from '../../../src/lib/www-authenticate.js'
 
 const bearer = (params: Record<string, string>): Challenge => ({scheme: 'bearer', params})
 const basic = (params: Record<string, string>): Challenge => ({scheme: 'basic', params})

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {ecrTokenExpiry, parseEcrPassword} from '../../src/lib/ecr-token.js'
+import {ecrTokenExpiry, parseEcrPassword} from '../../../src/lib/ecr-token.js'
 
 const NOW = new Date('2025-09-06T08:00:00Z')
 const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64')

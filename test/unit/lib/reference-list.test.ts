@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseReferenceList, type ReferenceListEntry} from '../../src/lib/reference-list.js'
+import {parseReferenceList, type ReferenceListEntry} from '../../../src/lib/reference-list.js'
 
 describe('parseReferenceList', () => {
   it.each<[string, string, ReferenceListEntry[]]>([

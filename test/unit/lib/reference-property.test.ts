@@ -6,9 +6,9 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {InvalidReferenceError} from '../../src/lib/errors.js'
-import {familiarReference, formatReference, parseReference} from '../../src/lib/reference.js'
-import {NEAR_MISS_REFERENCES} from '../fixtures/reference-near-misses.js'
+import {InvalidReferenceError} from '../../../src/lib/errors.js'
+import {familiarReference, formatReference, parseReference} from '../../../src/lib/reference.js'
+import {NEAR_MISS_REFERENCES} from '../../fixtures/reference-near-misses.js'
 
 /** mulberry32: small, fast, good enough to explore a grammar reproducibly. */
 function prng(seed: number): () => number {

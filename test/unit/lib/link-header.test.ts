@@ -4,7 +4,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {type Link, lastPageOf, linksByRelation, nextLink, parseLinkHeader} from '../../src/lib/link-header.js'
+import {type Link, lastPageOf, linksByRelation, nextLink, parseLinkHeader} from '../../../src/lib/link-header.js'
 
 // Real headers as api.github.com sends them (page 1 and a middle page of GET /orgs/{org}/packages).
 const FIRST =
