@@ -5,6 +5,7 @@ import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ux} from '@oclif/core/ux'
 
 import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
+import {readJsonRequest, selectJsonFields, type JsonRequest} from './lib/json-output.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
 import {outputStyle} from './runtime/terminal.js'
 
@@ -14,6 +15,16 @@ import {outputStyle} from './runtime/terminal.js'
  */
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
+    // Documentation and completion only: BaseCommand.init reads --json FIELDS and --jq out of argv
+    // before oclif parses it (oclif's --json is a boolean; src/lib/json-output.ts).
+    json: Flags.boolean({
+      description: 'Print JSON: alone, the whole document; --json FIELDS (comma-separated), each item with only those fields, as gh does',
+      helpGroup: 'GLOBAL',
+    }),
+    jq: Flags.string({
+      description: 'Filter the JSON output with a jq expression (implies --json); strings print raw',
+      helpGroup: 'GLOBAL',
+    }),
     timeout: Flags.integer({
       description: 'Per-request timeout in seconds',
       default: 30,
@@ -33,6 +44,72 @@ export abstract class BaseCommand extends Command {
       description: 'Print every HTTP request and response (method, URL, status, auth and rate-limit headers, time) on stderr, credentials redacted',
       helpGroup: 'GLOBAL',
     }),
+  }
+
+  /** `--json FIELDS` / `--jq EXPR` of this run (set by {@link init}); empty for plain `--json` or none. */
+  private jsonRequest: Omit<JsonRequest, 'argv'> = {}
+  /** The JSON oclif would have printed, held back for field selection and jq. */
+  private heldJson: {value: unknown} | undefined
+
+  /**
+   * Reads `--json FIELDS` and `--jq EXPR` out of argv (src/lib/json-output.ts) and leaves oclif a
+   * plain `--json`, so that `jsonEnabled()` and the returned document work as before. An unknown
+   * field is a usage error here, before any request.
+   */
+  public override async init(): Promise<void> {
+    await super.init()
+    if (!this.ctor.enableJsonFlag) return
+    const takesArguments = Object.keys(this.ctor.args ?? {}).length > 0 || this.ctor.strict === false
+    try {
+      const {argv, ...request} = readJsonRequest(this.argv, {id: this.id ?? '', takesArguments})
+      this.argv = argv
+      this.jsonRequest = request
+    } catch (error) {
+      // Still a JSON run when --json or --jq was given: the error takes that form (catch/fail).
+      if (!this.argv.includes('--json')) this.argv = ['--json', ...this.argv]
+      this.jsonRequest = {fields: []}
+      throw error
+    }
+  }
+
+  /**
+   * oclif calls this with the document (or the error document) under `--json`. With fields or jq
+   * it is held for {@link _run}, which selects and filters it (jq runs asynchronously).
+   */
+  public override logJson(json: unknown): void {
+    if (this.jsonRequest.fields === undefined && this.jsonRequest.jq === undefined) {
+      super.logJson(json)
+      return
+    }
+
+    this.heldJson = {value: json}
+  }
+
+  /**
+   * The command's run, then `--json FIELDS` / `--jq` applied to its document. The exit code stays
+   * the command's verdict; a jq expression that fails is a usage error (exit 2).
+   */
+  public override async _run<T>(): Promise<T> {
+    const result = await super._run<T>()
+    const held = this.heldJson
+    if (held === undefined) return result
+    this.heldJson = undefined
+    try {
+      const {fields, jq} = this.jsonRequest
+      const selected = fields === undefined ? held.value : selectJsonFields(this.id ?? '', held.value, fields)
+      if (jq === undefined) {
+        super.logJson(selected)
+      } else {
+        const {runJq} = await import('./runtime/jq.js')
+        const output = await runJq(JSON.stringify(selected), jq)
+        if (output !== '') ux.stdout(output.replace(/\n$/, ''))
+      }
+    } catch (error) {
+      if (!isRegctlError(error)) throw error
+      this.fail(error.code, error.message, error.exitCode)
+    }
+
+    return result
   }
 
   /** How human output looks on this stdout (a terminal or a pipe), given `--[no-]color`. */
@@ -119,12 +196,15 @@ export abstract class BaseCommand extends Command {
   /** One line on stderr, or under `--json` the error document (with the exit code, like every document). */
   private fail(code: ErrorDocument['error']['code'], message: string, exitCode: ErrorDocument['exitCode'], humanHint = ''): void {
     const safe = redactText(message)
-    if (this.jsonEnabled()) {
+    // With --json FIELDS or --jq a script reads items or jq's output from stdout, never an error
+    // document: the error is one line on stderr, as gh does.
+    if (this.jsonEnabled() && this.jsonRequest.fields === undefined && this.jsonRequest.jq === undefined) {
       // this.log is silenced under --json; the error document is the JSON output.
       const document: ErrorDocument = {exitCode, error: {code, message: safe}}
       ux.stdout(JSON.stringify(document, null, 2))
     } else {
-      this.logToStderr(`${this.config.bin}: ${safe}${humanHint}`)
+      // ux.stderr: oclif mutes logToStderr under --json, which --json FIELDS and --jq still are.
+      ux.stderr(`${this.config.bin}: ${safe}${humanHint}`)
     }
 
     process.exitCode = exitCode

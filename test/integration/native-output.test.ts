@@ -1,11 +1,15 @@
 /**
- * Issue 13, the output half: `-v` versus `--version` as docker, gh and crane users type them, from
- * the built CLI against the real token-auth registry.
+ * Issue 13, the output half, from the built CLI against the real token-auth registry:
+ * `--json FIELDS` and `--jq` as gh has them, and `-v` versus `--version` as docker, gh and crane
+ * users type them.
  */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
 
 import {connectEnvironment} from '../harness/client.js'
-import {runCli} from './cli.js'
+import {authsConfig, runCli} from './cli.js'
 
 const env = connectEnvironment(inject('env'))
 const token = env.registries.token.host
@@ -37,5 +41,66 @@ describe('-v and --version', () => {
     const unknown = await runCli(['-v', 'nope'])
     expect(unknown.exitCode).toBe(2)
     expect(unknown.stdout).toBe('')
+  })
+})
+
+describe('--json FIELDS and --jq', () => {
+  const pullable = `${token}/public/single:1.0`
+  const privateImage = `${token}/private/app:1.0`
+  const {puller} = env.users
+
+  it('pull-check --json input,verdict: one object per image with only those fields; the exit code stays the verdict', async () => {
+    const result = await runCli(['pull-check', '--json', 'input,verdict', pullable, privateImage], {caFile: env.caFile, env: {PATH: '/nonexistent'}})
+    expect(result.exitCode, result.stderr).toBe(1)
+    expect(JSON.parse(result.stdout)).toEqual([
+      {input: pullable, verdict: 'pullable'},
+      {input: privateImage, verdict: 'unauthorized'},
+    ])
+  })
+
+  it('pull-check --jq: strings print raw, one per line; the exit code stays the verdict', async () => {
+    const result = await runCli(['pull-check', pullable, privateImage, '--jq', '.images[] | select(.verdict != "pullable") | .input'], {caFile: env.caFile, env: {PATH: '/nonexistent'}})
+    expect(result.exitCode, result.stderr).toBe(1)
+    expect(result.stdout).toBe(`${privateImage}\n`)
+    const ok = await runCli(['pull-check', '--json=verdict', '--jq', 'map(.verdict) | unique | .[]', privateImage], {caFile: env.caFile, env: {PATH: '/nonexistent'}, dockerConfig: authsConfig({[token]: puller})})
+    expect(ok.exitCode, ok.stderr).toBe(0)
+    expect(ok.stdout).toBe('pullable\n')
+  })
+
+  it('an unknown field: exit 2 before any check, one line listing the fields, nothing on stdout', async () => {
+    const result = await runCli(['pull-check', '--json', 'input,verdcit', '-v', pullable], {caFile: env.caFile})
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^regctl: unknown JSON field "verdcit"; available fields: input, reference, registry, repository, verdict, .*\n$/)
+  })
+
+  it('a bad jq expression: exit 2 with jq\'s message on stderr, nothing on stdout', async () => {
+    const result = await runCli(['pull-check', pullable, '--jq', '.images[] |||'], {caFile: env.caFile, env: {PATH: '/nonexistent'}})
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^regctl: --jq: syntax error, unexpected .*compile error\n$/m)
+  })
+
+  it('an error of the command under --jq is one line on stderr, not an error document for jq', async () => {
+    const result = await runCli(['pull-check', '--jq', '.images'], {caFile: env.caFile})
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe('regctl: no image given: name one or more images, or use --file\n')
+  })
+
+  it('auth status --json registry,status: one object per registry login', async () => {
+    const result = await runCli(['auth', 'status', '--offline', '--json', 'registry,status'], {dockerConfig: authsConfig({[token]: puller}), env: {PATH: '/nonexistent', REGCTL_NO_KEYRING: '1'}})
+    const items = JSON.parse(result.stdout) as Array<Record<string, unknown>>
+    expect(items.map((item) => Object.keys(item))).toEqual([['registry', 'status']])
+    expect(items[0]!['registry']).toBe(token)
+  })
+
+  it('audit --json ruleId --jq: the rule ids of the findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regctl-it-json-'))
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . .\n')
+    const result = await runCli(['audit', dir, '--offline', '--no-credentials', '--json', 'ruleId,severity', '--jq', '.[] | select(.severity == "warning") | .ruleId'], {env: {PATH: '/nonexistent', REGCTL_NO_KEYRING: '1'}})
+    expect(result.stdout.split('\n')).toContain('context/no-dockerignore')
+    const full = await runCli(['audit', dir, '--offline', '--no-credentials', '--json'], {env: {PATH: '/nonexistent', REGCTL_NO_KEYRING: '1'}})
+    expect(result.exitCode).toBe(full.exitCode)
   })
 })
