@@ -4,10 +4,24 @@ import * as Flags from '@oclif/core/flags'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ux} from '@oclif/core/ux'
 
+import {deadlineSummary} from './lib/deadline.js'
 import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
 import {readJsonRequest, selectJsonFields, type JsonRequest} from './lib/json-output.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
+import {startDeadline, type RunDeadlineControl} from './runtime/deadline.js'
 import {outputStyle} from './runtime/terminal.js'
+
+/**
+ * `--deadline`: the total time of a run that talks to registries, GitHub or credential helpers
+ * (pull-check, ghcr ls, auth status, audit). README "Bounds" gives the worst case.
+ */
+export const deadlineFlag = Flags.integer({
+  description: 'Total seconds the whole run may take: every request, retry and credential helper. Past it, what is unfinished is undetermined (exit 3)',
+  min: 1,
+  max: 2_147_483,
+  env: 'REGCTL_DEADLINE',
+  helpGroup: 'GLOBAL',
+})
 
 /**
  * Every regctl command extends this. It owns the error → exit-code mapping so that commands stay
@@ -110,6 +124,34 @@ export abstract class BaseCommand extends Command {
     }
 
     return result
+  }
+
+  /** The run's deadline, once {@link startDeadline} ran. */
+  protected runDeadline: RunDeadlineControl | undefined
+
+  /** Starts the run's deadline (`--deadline` / `REGCTL_DEADLINE`); a no-op without one. */
+  protected startDeadline(seconds: number | undefined): RunDeadlineControl | undefined {
+    this.runDeadline?.stop()
+    this.runDeadline = startDeadline(seconds)
+    return this.runDeadline
+  }
+
+  /**
+   * When the deadline cut the run: one line on stderr (under `--json` too) saying how much was
+   * done, and an exit code that is never 0 — 3 (undetermined) unless a definitive failure (1) was
+   * already found. Returns the exit code to use.
+   */
+  protected settleDeadline<C extends number>(exitCode: C, progress: () => {done: number; total?: number; unit: string}): C | 3 {
+    const deadline = this.runDeadline
+    deadline?.stop()
+    if (deadline === undefined || !deadline.reached()) return exitCode
+    ux.stderr(`${this.config.bin}: ${deadlineSummary(deadline.seconds, progress())}`)
+    return exitCode === ExitCode.ok ? ExitCode.indeterminate : exitCode
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    this.runDeadline?.stop()
+    return super.finally(error)
   }
 
   /** How human output looks on this stdout (a terminal or a pipe), given `--[no-]color`. */

@@ -1,7 +1,8 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, deadlineFlag} from '../base-command.js'
+import {cutByDeadline, DEADLINE_GRACE_MS} from '../lib/deadline.js'
 import type {AuditReport} from '../lib/checks/audit.js'
 import {AUTH_RULES} from '../lib/checks/auth-rules.js'
 import {renderAnnotations} from '../render/annotations.js'
@@ -71,6 +72,7 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
     baseline: Flags.string({description: 'Findings recorded in FILE (by --write-baseline) are reported as baselined and do not fail the run'}),
     'write-baseline': Flags.string({description: 'Record today\'s findings in FILE (by stable fingerprint) and exit 0'}),
     'no-config': Flags.boolean({default: false, description: 'Ignore the repository config file (.regctl.yaml)'}),
+    deadline: deadlineFlag,
   }
 
   static override usage = 'audit [DIR] [--format table|json|sarif|markdown] [--output FILE] [--fail-on error|warning|never] [--images FILE] [--context DIR] [--exclude PATTERN]... [--offline]'
@@ -84,7 +86,9 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
       import('../runtime/files.js'),
       import('../lib/checks/baseline.js'),
     ])
+    const deadline = this.startDeadline(flags.deadline)
     const wiring = await createAuditWiring({
+      deadline,
       dir: args.dir,
       parts: {credentials: !flags['no-credentials'], images: !flags['no-images'], context: !flags['no-context']},
       offline: flags.offline,
@@ -103,10 +107,17 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
     })
     let report: AuditReport
     try {
-      report = await audit(wiring.options)
+      const work = audit(wiring.options)
+      report = deadline ? await deadline.bound(work, () => 'audit', DEADLINE_GRACE_MS) : await work
     } finally {
       await wiring.close()
     }
+
+    report.exitCode = this.settleDeadline(report.exitCode, () => ({
+      done: report.images.filter((image) => !cutByDeadline(image, deadline?.seconds ?? 0)).length,
+      total: report.images.length,
+      unit: 'images',
+    }))
 
     const {ci} = wiring
     const context = {rules: auditRules(AUTH_RULES), toolVersion: this.config.version, srcRoot: ci.repoRoot, pathPrefix: ci.pathPrefix, defaultLocation: ci.defaultLocation}

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, deadlineFlag} from '../base-command.js'
+import {cutByDeadline, DEADLINE_GRACE_MS} from '../lib/deadline.js'
 import {readFlagFile} from '../runtime/files.js'
 import type {PullCheckResult} from '../lib/checks/pull-check.js'
 import {UsageError} from '../lib/errors.js'
@@ -43,6 +44,7 @@ rate-limited, unreachable, registry-error.`)
     'all-platforms': Flags.boolean({description: 'Every platform manifest of an index must resolve'}),
     blobs: Flags.boolean({description: 'Also HEAD the config and every layer blob of the checked manifests'}),
     concurrency: Flags.integer({default: 8, description: 'Images checked at the same time', max: 64, min: 1}),
+    deadline: deadlineFlag,
     file: Flags.string({char: 'f', description: 'Read references from a file, one per line (# comments); - for stdin'}),
     'insecure-registry': Flags.string({
       description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS',
@@ -73,13 +75,15 @@ rate-limited, unreachable, registry-error.`)
       import('../lib/checks/pull-check.js'),
     ])
     const platform = flags.platform ? parsePlatform(flags.platform, machinePlatform()) : machinePlatform()
+    const deadline = this.startDeadline(flags.deadline)
     const runtime = await createRuntime({
       insecureRegistries: flags['insecure-registry'] ?? [],
       timeoutSeconds: flags.timeout,
       version: this.config.version,
+      deadline,
     })
     try {
-      const result = await pullCheck(inputs, {
+      const work = pullCheck(inputs, {
         allPlatforms: flags['all-platforms'],
         blobs: flags.blobs,
         client: runtime.client,
@@ -89,6 +93,12 @@ rate-limited, unreachable, registry-error.`)
         platform,
         platformExplicit: flags.platform !== undefined,
       })
+      const result = deadline ? await deadline.bound(work, () => `pull-check of ${inputs.length} images`, DEADLINE_GRACE_MS) : await work
+      result.exitCode = this.settleDeadline(result.exitCode, () => ({
+        done: result.images.filter((image) => !cutByDeadline(image, flags.deadline ?? 0)).length,
+        total: result.images.length,
+        unit: 'images',
+      }))
       if (!this.jsonEnabled()) {
         for (const warning of result.warnings ?? []) this.logToStderr(`Warning: ${warning}`)
         const style = this.outputStyle(flags)

@@ -8,6 +8,7 @@
  * Rule: redact *before* constructing an error. Messages and fields must never hold a secret; use
  * {@link redactUrl} / {@link redactText} on anything that came from a request or a config file.
  */
+import {deadlineReached} from './deadline.js'
 import {redactSecrets} from './secrets/redact.js'
 
 /** Stable error codes. Never renumber or rename: scripts match on them. */
@@ -245,6 +246,23 @@ export class TimeoutError extends RegctlError {
     readonly timeoutMs: number,
   ) {
     super(`timed out after ${timeoutMs} ms: ${url}`)
+  }
+}
+
+/**
+ * Thrown when the run's total deadline (`--deadline`) aborted a request or kept one from starting.
+ * A {@link TimeoutError}, so every verdict that treats a timeout as "could not reach" (unreachable,
+ * exit 3) treats this the same way; the message names the deadline, not the request timeout.
+ */
+export class DeadlineError extends TimeoutError {
+  /** `message` replaces the default one (a command's summary of what was cut). */
+  constructor(
+    url: string,
+    readonly seconds: number,
+    message?: string,
+  ) {
+    super(url, seconds * 1000)
+    this.message = message ?? `${deadlineReached(seconds)} (--deadline): ${url}`
   }
 }
 

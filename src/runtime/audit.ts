@@ -6,6 +6,7 @@
 import {stat} from 'node:fs/promises'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
+import type {RunDeadline} from '../lib/deadline.js'
 import type {AuditOptions, AuditPart, CredentialsAudit} from '../lib/checks/audit.js'
 import {contextWithin, credentialFindings, imagesFromList, workflowLocation} from '../lib/checks/audit-inputs.js'
 import type {FindingLocation, Severity} from '../lib/checks/finding.js'
@@ -41,6 +42,8 @@ export type AuditWiringOptions = {
   requiredScopes: string[]
   timeoutSeconds: number
   version?: string
+  /** The run's total deadline (`--deadline`). */
+  deadline?: RunDeadline | undefined
   /** `--baseline FILE`. */
   baselineFile?: string | undefined
   /** `--no-config`: ignore `.regctl.yaml`. */
@@ -93,7 +96,7 @@ export async function createAuditWiring(options: AuditWiringOptions): Promise<Au
   const ci = await githubActions(root)
   const runtime: Runtime | undefined =
     options.parts.images && !options.offline
-      ? await createRuntime({insecureRegistries: options.insecureRegistries, timeoutSeconds: options.timeoutSeconds, ...version})
+      ? await createRuntime({insecureRegistries: options.insecureRegistries, timeoutSeconds: options.timeoutSeconds, deadline: options.deadline, ...version})
       : undefined
   try {
     return {
@@ -144,6 +147,7 @@ function credentialsAudit(options: AuditWiringOptions): CredentialsAudit {
       offline: options.offline,
       insecureRegistries: options.insecureRegistries,
       timeoutSeconds: options.timeoutSeconds,
+      deadline: options.deadline,
       ...(options.version === undefined ? {} : {version: options.version}),
     })
     try {

@@ -3,6 +3,7 @@
  * the environment, the registry transport for live checks, GitHub introspection and the GitHub API
  * token. Shared by `auth status` and the credentials part of `audit`, so both check the same thing.
  */
+import type {RunDeadline} from '../lib/deadline.js'
 import type {AuthStatusOptions} from '../lib/checks/auth-status.js'
 import {createCredentialVerifier} from '../lib/checks/live-verifier.js'
 import {UsageError} from '../lib/errors.js'
@@ -21,6 +22,8 @@ export type AuthStatusWiringOptions = {
   registry?: string | undefined
   /** `--config`: read only this file; it must exist. */
   configFile?: string | undefined
+  /** The run's total deadline (`--deadline`). */
+  deadline?: RunDeadline | undefined
 }
 
 /** The world-facing inputs of `authStatus`, and what to close afterwards. */
@@ -39,15 +42,15 @@ export async function createAuthStatusWiring(options: AuthStatusWiringOptions): 
   const version = options.version === undefined ? {} : {version: options.version}
   const transport = options.offline
     ? undefined
-    : await createTransport({insecureRegistries: options.insecureRegistries, timeoutSeconds: options.timeoutSeconds, ...version})
+    : await createTransport({insecureRegistries: options.insecureRegistries, timeoutSeconds: options.timeoutSeconds, deadline: options.deadline, ...version})
   try {
     return {
       deps: {
-        gather: await credentialSources({registry: options.registry, configFile: options.configFile}),
+        gather: await credentialSources({registry: options.registry, configFile: options.configFile, deadline: options.deadline}),
         now,
         platform: process.platform,
         verify: transport ? createCredentialVerifier({transport, now}) : undefined,
-        github: options.offline ? undefined : createStatusGitHubPort({timeoutSeconds: options.timeoutSeconds, now, ...version}),
+        github: options.offline ? undefined : createStatusGitHubPort({timeoutSeconds: options.timeoutSeconds, now, deadline: options.deadline, ...version}),
         githubApiToken,
       },
       close: async () => transport?.close(),

@@ -8,6 +8,7 @@ import {constants as fsConstants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import {delimiter, join} from 'node:path'
 
+import {deadlineReached, requestBudgetMs, type RunDeadline} from '../lib/deadline.js'
 import {helperProgram, type HelperRunner, type HelperRunResult} from '../lib/credentials/helper.js'
 
 /** Output beyond this (per stream) makes the run fail: helpers print one small JSON object. */
@@ -114,18 +115,24 @@ export const runHelperProcess: HelperRunner = (program, args, input, options) =>
   })
 
 /**
- * A {@link runHelperProcess} for one command run that gives each helper one timeout: `auth
+ * A {@link runHelperProcess} for one command run, within its `deadline`, that gives each helper one timeout: `auth
  * status` asks a helper for `list` and then `get`, and a hanging helper cost both timeouts
  * (issue 12). After a helper timed out, its later calls fail at once.
  */
-export function createHelperRunner(run: HelperRunner = runHelperProcess): HelperRunner {
+export function createHelperRunner(run: HelperRunner = runHelperProcess, deadline?: RunDeadline): HelperRunner {
   const timedOut = new Set<string>()
   return async (program, args, input, options) => {
     if (timedOut.has(program)) {
       return {exitCode: null, stdout: '', stderr: '', error: errnoError('ETIMEDOUT', `${program} timed out earlier in this run; not asked again`)}
     }
 
-    const result = await run(program, args, input, options)
+    // The run's --deadline bounds the helpers too: none starts past it, none runs beyond it.
+    if (deadline?.signal.aborted) return {exitCode: null, stdout: '', stderr: '', error: errnoError('ETIMEDOUT', `${program} not run: ${deadlineReached(deadline.seconds)}`)}
+    const result = await run(program, args, input, {...options, timeoutMs: requestBudgetMs(options.timeoutMs, deadline)})
+    if (deadline?.signal.aborted && result.error?.code === 'ETIMEDOUT') {
+      return {...result, error: errnoError('ETIMEDOUT', `${program} stopped: ${deadlineReached(deadline.seconds)}`)}
+    }
+
     if (result.error?.code === 'ETIMEDOUT') timedOut.add(program)
     return result
   }

@@ -4,6 +4,7 @@
  * introspection and the API client. Octokit loads only when a client is created and the native
  * keyring module only when an entry is first touched, so importing this stays cheap.
  */
+import type {RunDeadline} from '../lib/deadline.js'
 import {resolveApiBaseUrl, type GitHubEndpoint} from '../lib/github/api-url.js'
 import {createGitHubPort, type Introspect} from '../lib/checks/github-port.js'
 import type {GitHubPort} from '../lib/checks/auth-status-types.js'
@@ -18,7 +19,7 @@ import {envValue, proxyFromEnv, userAgent} from './environment.js'
 import {createCredentials, lazyCredentials, lazyRegistryClient} from './registry.js'
 
 /** Timeout and user agent of GitHub requests, from the command's flags and version. */
-export type GitHubRuntimeOptions = {timeoutSeconds: number; version?: string; now?: () => number}
+export type GitHubRuntimeOptions = {timeoutSeconds: number; version?: string; now?: () => number; deadline?: RunDeadline | undefined}
 
 /** The API base URL and GitHub host: `GITHUB_API_URL`, else `hostname` (`--hostname`) or `GH_HOST`. */
 export function githubEndpoint(hostname?: string): GitHubEndpoint {
@@ -87,6 +88,7 @@ export function createIntrospect(options: GitHubRuntimeOptions): Introspect {
       timeoutMs: options.timeoutSeconds * 1000,
       userAgent: userAgent(options.version),
       ...(fetch ? {fetch} : {}),
+      ...(options.deadline ? {deadline: options.deadline} : {}),
     })
   }
 }
@@ -118,8 +120,8 @@ export type GhcrLsRuntime = {
  */
 export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: string | undefined}): GhcrLsRuntime {
   const endpoint = githubEndpoint(options.hostname)
-  const credentials = lazyCredentials()
-  const registryClient = lazyRegistryClient({credentials, timeoutSeconds: options.timeoutSeconds, ...(options.version === undefined ? {} : {version: options.version})})
+  const credentials = lazyCredentials(options.deadline)
+  const registryClient = lazyRegistryClient({credentials, timeoutSeconds: options.timeoutSeconds, deadline: options.deadline, ...(options.version === undefined ? {} : {version: options.version})})
   const tagLister: TagLister = async function* (registry, repository, opts) {
     const client = await registryClient.get()
     // n=100 per page, as the Packages API pages: a registry that would send thousands of tags in
@@ -144,6 +146,7 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
           timeoutMs: options.timeoutSeconds * 1000,
           userAgent: userAgent(options.version),
           ...(fetch ? {fetch} : {}),
+          ...(options.deadline ? {deadline: options.deadline} : {}),
         })
       },
       tagLister,

@@ -9,6 +9,7 @@ import {homedir} from 'node:os'
 import {createHelperRunner, detectDefaultCredsStore} from './credential-helper-process.js'
 import {dockerConfigPath, envValue, proxyFromEnv, userAgent} from './environment.js'
 import {readTextFile} from './files.js'
+import type {RunDeadline} from '../lib/deadline.js'
 import type {GatherOptions} from '../lib/credentials/sources.js'
 import {lookupKey} from '../lib/credentials/registry-key.js'
 import {createCredentialLookup, type ImplicitStoreFailure, implicitStoreWarning} from '../lib/credentials/store.js'
@@ -24,7 +25,7 @@ export type Runtime = {
   close(): Promise<void>
 }
 
-export type RuntimeOptions = {insecureRegistries: string[]; timeoutSeconds: number; version?: string}
+export type RuntimeOptions = {insecureRegistries: string[]; timeoutSeconds: number; version?: string; deadline?: RunDeadline | undefined}
 
 /**
  * The credential lookup docker would use on this machine, read-only, including docker's platform
@@ -32,7 +33,7 @@ export type RuntimeOptions = {insecureRegistries: string[]; timeoutSeconds: numb
  * warning and the lookup goes on anonymously, as docker does: reported to `onImplicitStoreFailure`,
  * else printed once per registry on stderr (`ghcr ls`, `auth login`).
  */
-export function createCredentials(options: {onImplicitStoreFailure?: (failure: ImplicitStoreFailure) => void} = {}): CredentialLookup {
+export function createCredentials(options: {onImplicitStoreFailure?: (failure: ImplicitStoreFailure) => void; deadline?: RunDeadline | undefined} = {}): CredentialLookup {
   const dockerAuthConfig = envValue('DOCKER_AUTH_CONFIG')
   let lookup: Promise<CredentialLookup> | undefined
   const create = async () =>
@@ -41,7 +42,7 @@ export function createCredentials(options: {onImplicitStoreFailure?: (failure: I
       ...(dockerAuthConfig === undefined ? {} : {dockerAuthConfig}),
       defaultCredsStore: await detectDefaultCredsStore({pathEnv: process.env['PATH'], platform: process.platform}),
       readFile: readTextFile,
-      runHelper: createHelperRunner(),
+      runHelper: createHelperRunner(undefined, options.deadline),
       helperEnv: process.env,
       onImplicitStoreFailure: options.onImplicitStoreFailure ?? ((failure) => process.stderr.write(`Warning: ${implicitStoreWarning(failure)}\n`)),
     })
@@ -52,9 +53,9 @@ export function createCredentials(options: {onImplicitStoreFailure?: (failure: I
  * {@link createCredentials} on first use: for commands where the Docker credentials are only a
  * last resort (`ghcr ls`: the `ghcr.io` login as the last token source, and the registry fallback).
  */
-export function lazyCredentials(): CredentialLookup {
+export function lazyCredentials(deadline?: RunDeadline): CredentialLookup {
   let lookup: CredentialLookup | undefined
-  return async (registry) => (lookup ??= createCredentials())(registry)
+  return async (registry) => (lookup ??= createCredentials({deadline}))(registry)
 }
 
 /** Credentials + a registry client configured from flags and the environment. */
@@ -62,6 +63,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const warnings = new Map<string, string>()
   const credentials = createCredentials({
     onImplicitStoreFailure: (failure) => warnings.set(failure.key, implicitStoreWarning(failure)),
+    deadline: options.deadline,
   })
   const [{RegistryClient}, transport] = await Promise.all([import('../lib/registry/client.js'), createTransport(options)])
   const client = new RegistryClient({transport, credentials})
@@ -79,6 +81,7 @@ export async function createTransport(options: Omit<RuntimeOptions, 'insecureReg
     timeoutMs: options.timeoutSeconds * 1000,
     userAgent: userAgent(options.version),
     ...proxyFromEnv(),
+    ...(options.deadline ? {deadline: options.deadline} : {}),
   })
 }
 
@@ -87,7 +90,7 @@ export async function createTransport(options: Omit<RuntimeOptions, 'insecureReg
  * through the registry only when the GitHub API cannot be used). It honours the proxy variables
  * like every registry client, but takes no insecure-registry list: it only talks to GHCR.
  */
-export function lazyRegistryClient(options: {credentials: CredentialLookup; timeoutSeconds: number; version?: string}): {
+export function lazyRegistryClient(options: {credentials: CredentialLookup; timeoutSeconds: number; version?: string; deadline?: RunDeadline | undefined}): {
   get(): Promise<RegistryClient>
   close(): Promise<void>
 } {
@@ -97,7 +100,7 @@ export function lazyRegistryClient(options: {credentials: CredentialLookup; time
       if (client === undefined) {
         const [{RegistryClient}, transport] = await Promise.all([
           import('../lib/registry/client.js'),
-          createTransport({timeoutSeconds: options.timeoutSeconds, ...(options.version === undefined ? {} : {version: options.version})}),
+          createTransport({timeoutSeconds: options.timeoutSeconds, deadline: options.deadline, ...(options.version === undefined ? {} : {version: options.version})}),
         ])
         client ??= new RegistryClient({transport, credentials: options.credentials})
       }
@@ -113,7 +116,7 @@ export function lazyRegistryClient(options: {credentials: CredentialLookup; time
  * the platform's default credential store, the podman/skopeo auth.json files (read-only readers and
  * the helper runner), or only `configFile` (`--config`).
  */
-export async function credentialSources(options: {registry?: string | undefined; configFile?: string | undefined}): Promise<GatherOptions> {
+export async function credentialSources(options: {registry?: string | undefined; configFile?: string | undefined; deadline?: RunDeadline | undefined}): Promise<GatherOptions> {
   const [{detectDefaultCredsStore}, {podmanAuthFilePaths}, {registryForKey}] = await Promise.all([
     import('./credential-helper-process.js'),
     import('../lib/credentials/podman.js'),
@@ -144,7 +147,7 @@ export async function credentialSources(options: {registry?: string | undefined;
         return undefined
       }
     },
-    runHelper: createHelperRunner(),
+    runHelper: createHelperRunner(undefined, options.deadline),
     helperEnv: process.env,
   }
 }

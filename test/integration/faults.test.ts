@@ -233,6 +233,47 @@ describe('fault injection against the built CLI', () => {
     }
   })
 
+  // Issue 12, "Timeouts multiply": --timeout is per request; --deadline bounds the whole run.
+  it('--deadline: a registry that never answers ends pull-check at the deadline, unreachable (exit 3), one line saying how far it got', {timeout: 60_000}, async () => {
+    handler = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end()
+      // Manifests: never answered.
+    }
+    // The kill bound (20 s) is far below the 60 s request timeout: only the deadline can end it in time.
+    const run = await cli(['pull-check', `${origin.slice(7)}/team/a:1`, `${origin.slice(7)}/team/b:1`, '--timeout', '60', '--deadline', '2'], {}, 20)
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain('deadline of 2 s reached after 0 of 2 images; the rest is undetermined (--deadline)')
+    expect(run.out).toMatch(/team\/a:1\s+✗ unreachable/)
+    expectClean(run)
+  })
+
+  it('--deadline (REGCTL_DEADLINE): a GitHub API that stalls ends ghcr ls at the deadline, exit 3, never a listing', {timeout: 60_000}, async () => {
+    handler = (req, res) => {
+      if (req.url?.startsWith('/users/')) return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({login: 'acme', type: 'Organization'}))
+      // The packages page: never answered.
+    }
+    for (const json of [[], ['--json']]) {
+      const run = await cli(['ghcr', 'ls', 'acme', '--timeout', '60', ...json], github({REGCTL_DEADLINE: '2'}), 20)
+      expect(run.code).toBe(3)
+      expect(run.out).toContain('deadline of 2 s reached after 2 GitHub API requests sent')
+      expect(run.out).not.toMatch(/container packages/)
+      expectClean(run)
+    }
+  })
+
+  it('--deadline: audit whose image check stalls is undetermined (exit 3), not a clean run', {timeout: 60_000}, async () => {
+    handler = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end()
+    }
+    const repo = mkdtempSync(join(home, 'deadline-'))
+    writeFileSync(join(repo, 'Dockerfile'), `FROM ${origin.slice(7)}/team/app:1\n`)
+    writeFileSync(join(repo, '.dockerignore'), '.git\n')
+    const run = await cli(['audit', repo, '--no-credentials', '--deadline', '2', '--timeout', '60'], {}, 20)
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain('deadline of 2 s reached after 0 of 1 images')
+    expectClean(run)
+  })
+
   it('--timeout 99999999 is a usage error (exit 2), never an immediate false timeout', {timeout: 60_000}, async () => {
     seen.length = 0
     const run = await cli(['pull-check', `${origin.slice(7)}/team/app:1`, '--timeout', '99999999'], {})

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, deadlineFlag} from '../../base-command.js'
+import {cutByDeadline, DEADLINE_GRACE_MS} from '../../lib/deadline.js'
 import type {AuthStatusResult} from '../../lib/checks/auth-status-types.js'
 import {renderAuthStatus} from '../../render/auth-status.js'
 import {commandHelp} from '../../help-text.js'
@@ -35,13 +36,16 @@ Never writes a file; never prints a secret.`)
     'fail-on': Flags.option({options: ['error', 'warning', 'never'] as const, default: 'error', description: 'Lowest finding severity that makes the exit code 1'})(),
     concurrency: Flags.integer({default: 8, min: 1, max: 32, description: 'Registries checked at the same time'}),
     'insecure-registry': Flags.string({description: 'Registry that may be reached over plain HTTP or unverified TLS', multiple: true}),
+    deadline: deadlineFlag,
   }
 
   public async run(): Promise<AuthStatusResult> {
     const {flags} = await this.parse(AuthStatus)
     // Heavy modules load only when there is work to do (`--help` stays fast).
     const [{createAuthStatusWiring}, {authStatus}] = await Promise.all([import('../../runtime/auth-status.js'), import('../../lib/checks/auth-status.js')])
+    const deadline = this.startDeadline(flags.deadline)
     const wiring = await createAuthStatusWiring({
+      deadline,
       offline: flags.offline,
       insecureRegistries: flags['insecure-registry'] ?? [],
       timeoutSeconds: flags.timeout,
@@ -50,7 +54,7 @@ Never writes a file; never prints a secret.`)
       configFile: flags.config,
     })
     try {
-      const result = await authStatus({
+      const work = authStatus({
         ...wiring.deps,
         offline: flags.offline,
         requiredScopes: flags['require-scope'] ?? [],
@@ -59,6 +63,12 @@ Never writes a file; never prints a secret.`)
         registry: flags.registry,
         concurrency: flags.concurrency,
       })
+      const result = deadline ? await deadline.bound(work, () => 'auth status', DEADLINE_GRACE_MS) : await work
+      result.exitCode = this.settleDeadline(result.exitCode, () => ({
+        done: result.registries.filter((registry) => !cutByDeadline(registry, deadline?.seconds ?? 0)).length,
+        total: result.registries.length,
+        unit: 'registries',
+      }))
       if (!this.jsonEnabled()) this.log(renderAuthStatus(result, this.outputStyle(flags)))
       process.exitCode = result.exitCode
       return result

@@ -2,7 +2,10 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {ux} from '@oclif/core/ux'
 
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, deadlineFlag} from '../../base-command.js'
+import {deadlineSummary} from '../../lib/deadline.js'
+import {DeadlineError} from '../../lib/errors.js'
+import type {GitHubClient} from '../../lib/github/client.js'
 import {startSpinner} from '../../runtime/spinner.js'
 import {describeAuth, ghcrLs, type GhcrLsRequest} from '../../lib/github/ghcr-ls.js'
 import {parsePackagePath, type PackagePath} from '../../lib/github/package-path.js'
@@ -50,21 +53,26 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
     quiet: Flags.boolean({char: 'q', description: 'Print only package names, version digests or tags, one per line'}),
     token: Flags.string({description: 'GitHub token (prefer GH_TOKEN: flags show up in process lists)'}),
     hostname: Flags.string({description: 'GitHub host (GitHub Enterprise Server); default GH_HOST or github.com'}),
+    deadline: deadlineFlag,
   }
 
   public async run(): Promise<GhcrLsResult> {
     const {args, flags} = await this.parse(GhcrLs)
     // Octokit, undici and the keyring load on first use, not when the command module loads.
     const {createGhcrLsRuntime} = await import('../../runtime/github.js')
-    const github = createGhcrLsRuntime({hostname: flags.hostname, timeoutSeconds: flags.timeout, version: this.config.version})
+    const deadline = this.startDeadline(flags.deadline)
+    const github = createGhcrLsRuntime({hostname: flags.hostname, timeoutSeconds: flags.timeout, version: this.config.version, deadline})
     const target = args.target === undefined ? undefined : parsePackagePath(args.target)
     const {token, notes} = await github.resolveToken(flags.token)
     if (token && !this.jsonEnabled() && flags.source !== 'registry') this.logToStderr(`${this.config.bin}: ${describeAuth(token)}`)
 
     const spinner = startSpinner(Boolean(process.stderr.isTTY) && !this.jsonEnabled(), 'Listing', 'page 1')
+    const deps = github.deps(token)
+    let client: GitHubClient | undefined
     try {
-      const result = await ghcrLs(requestOf(target, flags), {
-        ...github.deps(token),
+      const work = ghcrLs(requestOf(target, flags), {
+        ...deps,
+        createClient: async () => (client = await deps.createClient()),
         token,
         tokenNotes: notes,
         ...(spinner ? {onProgress: (phase, fetched, total) => spinner.update(renderGhcrProgress(phase, fetched, total))} : {}),
@@ -74,6 +82,15 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
           ux.stderr(`${this.config.bin}: the GitHub API cannot be used (${reason}); listing tags through the registry instead`)
         },
       })
+      let result: GhcrLsResult
+      try {
+        result = deadline ? await deadline.bound(work, () => 'ghcr ls') : await work
+      } catch (error) {
+        // A listing cut by the deadline is no listing: one line saying how far it got, exit 3.
+        if (!(error instanceof DeadlineError)) throw error
+        throw new DeadlineError(error.url, error.seconds, deadlineSummary(error.seconds, {done: client?.stats.requests ?? 0, unit: 'GitHub API requests sent'}))
+      }
+
       spinner?.stop('done')
       for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
       if (!this.jsonEnabled()) {

@@ -82,8 +82,8 @@ export type AuditReport = {
     baselined?: Count
     images: PullCheckSummary & {unchecked: Count}
   }
-  /** 1 when a finding reaches `failOn`, else 0. */
-  exitCode: 0 | 1
+  /** 1 when a finding reaches `failOn`, 3 when `--deadline` cut the run before anything did, else 0. */
+  exitCode: 0 | 1 | 3
   durationMs: DurationMs
 }
 

@@ -14,7 +14,8 @@
  * answers through {@link GitHubClient.answer}. Every response body is read here, bounded in size
  * and time, before octokit parses it.
  */
-import {NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
+import {type RunDeadline, requestBudgetMs} from '../deadline.js'
+import {DeadlineError, NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
 import {nextLink} from '../link-header.js'
 import {toGitHubError, type RequestContext} from './api-errors.js'
 import {createRateLimitTracker} from './rate-limit.js'
@@ -48,6 +49,8 @@ export type GitHubClientOptions = {
   followRedirects?: boolean
   /** Largest response body read, in bytes; a larger one is a ProtocolError. Default 16 MiB. */
   maxBodyBytes?: number
+  /** The run's total deadline (`--deadline`): past it, requests in flight abort and none starts (retries included). */
+  deadline?: RunDeadline
 }
 
 /** Counters for tests and benchmarks. */
@@ -122,8 +125,11 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     // octokit passes the URL as a string.
     const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     const url = redactUrl(target)
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+    const deadline = options.deadline
+    // Past the run's deadline nothing is sent, retries included.
+    if (deadline?.signal.aborted) throw new DeadlineError(url, deadline.seconds)
+    const timeout = AbortSignal.timeout(requestBudgetMs(timeoutMs, deadline))
+    const signal = AbortSignal.any([timeout, ...(init?.signal ? [init.signal] : []), ...(deadline ? [deadline.signal] : [])])
     const redirect: RequestInit['redirect'] = options.followRedirects === false ? 'manual' : init?.redirect
     let response: Response
     let body: Uint8Array | null
@@ -132,6 +138,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       tracker.record(Object.fromEntries(response.headers))
       body = NULL_BODY_STATUSES.has(response.status) ? null : await readBody(response, maxBodyBytes, url, signal)
     } catch (error) {
+      if (deadline?.signal.aborted) throw new DeadlineError(url, deadline.seconds)
       if (timeout.aborted) throw new TimeoutError(url, timeoutMs)
       if (error instanceof ProtocolError) throw error
       throw new NetworkError(url, describeTransportError(error), {cause: error})

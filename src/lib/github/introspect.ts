@@ -24,6 +24,7 @@
  */
 import {ProtocolError, redactText, redactUrl} from '../errors.js'
 import {expiryStatus, type ExpiryStatus} from '../expiry.js'
+import type {RunDeadline} from '../deadline.js'
 import {createGitHubClient, type FetchLike, type GitHubResponse} from './client.js'
 import {isRateLimited, parseRateLimit} from './rate-limit.js'
 import {parseScopes} from './scopes.js'
@@ -85,6 +86,8 @@ export type IntrospectDeps = {
   /** Per-request timeout (connect, headers and body). Default 30 s. */
   timeoutMs?: number
   userAgent?: string
+  /** The run's total deadline (`--deadline`). */
+  deadline?: RunDeadline
 }
 
 /** Largest body we read from the API (a `/user` document is about 1.5 KB). */
@@ -111,6 +114,7 @@ export async function introspectToken(deps: IntrospectDeps): Promise<TokenIntros
     timeoutMs: deps.timeoutMs ?? 30_000,
     ...(deps.userAgent === undefined ? {} : {userAgent: deps.userAgent}),
     ...(deps.fetch === undefined ? {} : {fetch: deps.fetch}),
+    ...(deps.deadline === undefined ? {} : {deadline: deps.deadline}),
     // One question per endpoint: a verdict, not a retry loop (at most three requests in all).
     retries: 0,
     retrySecondaryRateLimit: false,

@@ -248,6 +248,7 @@ export function createTransport(options: Omit<RegistryClientOptions, 'credential
     ...(options.dispatcher === undefined ? {} : {dispatcher: options.dispatcher}),
     ...(options.proxy ? {proxy: options.proxy} : {}),
     ...(options.ca ? {ca: options.ca} : {}),
+    ...(options.deadline ? {deadline: options.deadline} : {}),
   })
 }
 

@@ -8,7 +8,9 @@ import {rootCertificates} from 'node:tls'
 
 import {Agent, type Dispatcher, EnvHttpProxyAgent} from 'undici'
 
+import {type RunDeadline, requestBudgetMs} from '../deadline.js'
 import {
+  DeadlineError,
   InsecureTransportError,
   NetworkError,
   ProtocolError,
@@ -53,6 +55,8 @@ export type TransportOptions = {
    * `NODE_EXTRA_CA_CERTS`, which Node (and so undici's default connector) already honours.
    */
   ca?: readonly string[]
+  /** The run's total deadline (`--deadline`): past it, requests in flight abort and none starts. */
+  deadline?: RunDeadline
 }
 
 /** The methods the read-only client uses (POST only for OAuth2 token requests). */
@@ -147,21 +151,35 @@ function isDispatcher(value: unknown): value is Dispatcher {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
-/** Per-request deadline shared by every hop of one `send`. */
+/**
+ * Per-request deadline shared by every hop of one `send`: `--timeout`, cut short by the run's
+ * `--deadline` when that comes first.
+ */
 class Deadline {
   readonly controller = new AbortController()
   expired = false
   readonly #timer: NodeJS.Timeout
+  readonly #onRunAbort = (): void => this.controller.abort()
 
-  constructor(readonly ms: number) {
+  constructor(
+    readonly ms: number,
+    readonly run: RunDeadline | undefined,
+  ) {
     this.#timer = setTimeout(() => {
       this.expired = true
       this.controller.abort()
-    }, ms)
+    }, requestBudgetMs(ms, run))
+    run?.signal.addEventListener('abort', this.#onRunAbort, {once: true})
+  }
+
+  /** True when the run's deadline (not this request's timeout) ended the request. */
+  get runExpired(): boolean {
+    return this.run?.signal.aborted === true
   }
 
   clear(): void {
     clearTimeout(this.#timer)
+    this.run?.signal.removeEventListener('abort', this.#onRunAbort)
   }
 }
 
@@ -172,6 +190,7 @@ export class Transport {
   readonly timeoutMs: number
   readonly #insecure: readonly string[]
   readonly #userAgent: string
+  readonly #deadline: RunDeadline | undefined
   readonly #secure: Dispatcher
   readonly #unverified: Dispatcher
   readonly #owned: Dispatcher[] = []
@@ -182,6 +201,7 @@ export class Transport {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.#insecure = options.insecureRegistries ?? []
     this.#userAgent = options.userAgent ?? 'regctl'
+    this.#deadline = options.deadline
     if (options.dispatcher !== undefined) {
       if (!isDispatcher(options.dispatcher)) throw new TypeError('dispatcher must be an undici Dispatcher')
       this.#secure = options.dispatcher
@@ -235,7 +255,9 @@ export class Transport {
 
   /** Sends one request, following redirects (≤ {@link MAX_REDIRECTS}) under one deadline. */
   async send(req: TransportRequest): Promise<TransportResponse> {
-    const deadline = new Deadline(this.timeoutMs)
+    // Past the run's deadline nothing new is sent (a queued image, a token exchange, a fallback).
+    if (this.#deadline?.signal.aborted) throw new DeadlineError(redactUrl(req.url), this.#deadline.seconds)
+    const deadline = new Deadline(this.timeoutMs, this.#deadline)
     try {
       let url = req.url
       let authorization = req.authorization
@@ -453,6 +475,7 @@ function scrubSentSecrets(body: Uint8Array, authorization: string | undefined, f
 
 function classify(error: unknown, url: URL, deadline: Deadline): RegctlError {
   const safeUrl = redactUrl(url)
+  if (deadline.run && deadline.runExpired) return new DeadlineError(safeUrl, deadline.run.seconds)
   if (deadline.expired) return new TimeoutError(safeUrl, deadline.ms)
   const code = typeof error === 'object' && error !== null ? (error as {code?: unknown}).code : undefined
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return new TimeoutError(safeUrl, deadline.ms)

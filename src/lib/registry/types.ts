@@ -2,6 +2,7 @@
  * Public contract of the OCI distribution client (src/lib/registry). The pull-check verdicts and
  * the later commands (auth status, ghcr ls --source registry) are built only on these types.
  */
+import type {RunDeadline} from '../deadline.js'
 import type {CredentialLookup, CredentialSource} from '../credentials/types.js'
 
 /** The four manifest media types we accept (and send in `Accept`), plus schema1 for reporting. */
@@ -65,6 +66,8 @@ export type RegistryClientOptions = {
    * that sets `ca` must add that file's certificates itself.
    */
   ca?: string[]
+  /** The run's total deadline (`--deadline`). */
+  deadline?: RunDeadline
 }
 
 /** Counters for benchmarks and tests. */
