@@ -4,13 +4,13 @@
  */
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {cutByDeadline, deadlineSummary, requestBudgetMs, type RunDeadline} from '../../src/lib/deadline.js'
-import {DeadlineError, TimeoutError} from '../../src/lib/errors.js'
-import {createGitHubClient, type FetchLike} from '../../src/lib/github/client.js'
-import {BodyLimit, Transport} from '../../src/lib/registry/transport.js'
-import {createHelperRunner} from '../../src/runtime/credential-helper-process.js'
-import {startDeadline} from '../../src/runtime/deadline.js'
-import {startServer, type TestServer} from './registry/harness.js'
+import {cutByDeadline, deadlineSummary, requestBudgetMs, type RunDeadline} from '../../../src/lib/deadline.js'
+import {DeadlineError, TimeoutError} from '../../../src/lib/errors.js'
+import {createGitHubClient, type FetchLike} from '../../../src/lib/github/client.js'
+import {BodyLimit, Transport} from '../../../src/lib/registry/transport.js'
+import {createHelperRunner} from '../../../src/runtime/credential-helper-process.js'
+import {startDeadline} from '../../../src/runtime/deadline.js'
+import {startServer, type TestServer} from '../registry/harness.js'
 
 /** A deadline the test reaches by hand. */
 function manualDeadline(seconds = 7): RunDeadline & {reach(): void} {
