@@ -13,8 +13,7 @@
 // and the one in node_modules that `execute` (help, completion, unknown commands) uses.
 // The native keyring binding stays external (a .node file cannot be bundled).
 import {readdirSync, rmSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
-import {join, relative} from 'node:path'
+import {join, relative, sep} from 'node:path'
 
 import {build} from 'esbuild'
 
@@ -30,19 +29,23 @@ function commandFiles(dir) {
   })
 }
 
-/** `main` for one compiled command: oclif's `execute` minus the help, version and plugin paths. */
-function entrySource(commandFile) {
+/**
+ * `main` for one compiled command: what oclif's `execute` → `Config.runCommand` → `Command.run`
+ * do for a command, minus help, version, plugins and oclif's Config (scripts/bundle/command-config.mjs
+ * stands in for it). Errors go to oclif's handler, as under `execute`.
+ */
+function entrySource(commandFile, commandIds) {
   return `
-import {Config} from '@oclif/core/config'
 import {flush} from '@oclif/core/flush'
 import {handle} from '@oclif/core/handle'
+import {commandConfig} from ${JSON.stringify(join(root, 'scripts', 'bundle', 'command-config.mjs'))}
 import Command from ${JSON.stringify(commandFile)}
 
 export async function main(id, argv, {root, pjson}) {
   try {
-    const config = await Config.load({root, pjson})
     Command.id = id
-    await Command.run(argv, config)
+    const command = new Command(argv, commandConfig({root, pjson, id, command: Command, commandIds: ${JSON.stringify(commandIds)}}))
+    await command._run()
     await flush()
   } catch (error) {
     await handle(error)
@@ -56,7 +59,7 @@ const entries = {
   name: 'regctl-entries',
   setup(b) {
     b.onResolve({filter: /^regctl-entry:/}, (args) => ({path: args.path.slice('regctl-entry:'.length), namespace: 'regctl-entry'}))
-    b.onLoad({filter: /.*/, namespace: 'regctl-entry'}, (args) => ({contents: entrySource(args.path), loader: 'js', resolveDir: root}))
+    b.onLoad({filter: /.*/, namespace: 'regctl-entry'}, (args) => ({contents: entrySource(args.path, commandIds), loader: 'js', resolveDir: root}))
   },
 }
 
@@ -75,27 +78,28 @@ const undiciShims = {
 }
 
 /**
- * oclif sorts a plugin's command ids with `localeCompare` when it loads the config; that first call
- * initialises ICU collation, about 10–30 ms of a command's start-up. The ids are ASCII, so
- * code-point order is the same order. Only the bundled copy (command runs) is changed; help
- * listings go through the untouched @oclif/core in node_modules.
+ * Inside @oclif/core, the modules a command run never uses are replaced by small stand-ins
+ * (scripts/bundle/*.cjs, each saying why): the Config (plugins, manifest, globbing), help and its
+ * ejs templates. `Command`, the parser, flags, errors, `ux`, `flush` and `handle` stay oclif's own.
  */
-const LOCALE_SORT = 'a.id.localeCompare(b.id)'
-const oclifPluginSort = {
-  name: 'oclif-plugin-sort',
+const OCLIF_LIB = /@oclif[\\/]core[\\/]lib[\\/]/
+const oclifStandIns = {
+  name: 'oclif-stand-ins',
   setup(b) {
-    b.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, async (args) => {
-      const source = await readFile(args.path, 'utf8')
-      if (!source.includes(LOCALE_SORT)) throw new Error(`${args.path}: "${LOCALE_SORT}" not found; update scripts/bundle.mjs for this @oclif/core`)
-      return {contents: source.replace(LOCALE_SORT, '(a.id < b.id ? -1 : a.id > b.id ? 1 : 0)'), loader: 'js'}
-    })
+    const standIn = (file) => ({path: join(root, 'scripts', 'bundle', file)})
+    b.onResolve({filter: /^(\.\.?\/)+config(\/index)?$/}, (args) => (OCLIF_LIB.test(args.importer) ? standIn('oclif-config.cjs') : undefined))
+    b.onResolve({filter: /^(\.\.?\/)+help(\/index)?$/}, (args) =>
+      OCLIF_LIB.test(args.importer) && !/[\\/]parser[\\/]/.test(args.importer) ? standIn('oclif-help.cjs') : undefined,
+    )
+    b.onResolve({filter: /^ejs$/}, (args) => (OCLIF_LIB.test(args.importer) ? standIn('ejs.cjs') : undefined))
   },
 }
 
 rmSync(outdir, {recursive: true, force: true})
-const entryPoints = Object.fromEntries(
-  commandFiles(commandsDir).map((file) => [relative(commandsDir, file).replace(/\.js$/, ''), `regctl-entry:${file}`]),
-)
+const commands = commandFiles(commandsDir).map((file) => ({file, name: relative(commandsDir, file).replace(/\.js$/, '')}))
+/** oclif's ids of every command (`auth:status`): the bundle's config lists them, as oclif's does. */
+const commandIds = commands.map(({name}) => name.split(sep).join(':')).sort()
+const entryPoints = Object.fromEntries(commands.map(({file, name}) => [name, `regctl-entry:${file}`]))
 await build({
   entryPoints,
   outdir,
@@ -111,5 +115,5 @@ await build({
   banner: {js: "import {createRequire as __regctlCreateRequire} from 'node:module'; const require = __regctlCreateRequire(import.meta.url);"},
   legalComments: 'linked',
   logLevel: 'warning',
-  plugins: [entries, undiciShims, oclifPluginSort],
+  plugins: [entries, undiciShims, oclifStandIns],
 })
