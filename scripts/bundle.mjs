@@ -99,12 +99,19 @@ rmSync(outdir, {recursive: true, force: true})
 const commands = commandFiles(commandsDir).map((file) => ({file, name: relative(commandsDir, file).replace(/\.js$/, '')}))
 /** oclif's ids of every command (`auth:status`): the bundle's config lists them, as oclif's does. */
 const commandIds = commands.map(({name}) => name.split(sep).join(':')).sort()
-const entryPoints = Object.fromEntries(commands.map(({file, name}) => [name, `regctl-entry:${file}`]))
-await build({
-  entryPoints,
+/**
+ * Commands built as one file each, without shared chunks. Node's ESM loader spends about a
+ * millisecond per module file (resolve, read, link) before any code runs; split, a pull-check
+ * loaded 36 files before its first request. One file is about 1 MB (undici, the registry client,
+ * oclif's command and parser). pull-check is the call CI makes most; the other commands share
+ * chunks, so the package does not carry undici and oclif once per command.
+ */
+const SINGLE_FILE = new Set(['pull-check'])
+const entryPoints = (single) =>
+  Object.fromEntries(commands.filter(({name}) => SINGLE_FILE.has(name) === single).map(({file, name}) => [name, `regctl-entry:${file}`]))
+const options = {
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node24',
@@ -116,4 +123,6 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
   plugins: [entries, undiciShims, oclifStandIns],
-})
+}
+await build({...options, entryPoints: entryPoints(false), splitting: true})
+await build({...options, entryPoints: entryPoints(true), splitting: false})
