@@ -15,7 +15,18 @@
 //   unknown commands and their suggestions) goes through oclif's `execute` as before.
 import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
+import {setFlagsFromString} from 'node:v8'
 
+// undici parses HTTP with llhttp compiled to WebAssembly. V8 starts it on its baseline compiler
+// (Liftoff) and, once a function has run for its tiering budget ("a rough approximation of bytes
+// executed", 13,000,000 by default), recompiles it with the optimising compiler on a background
+// thread. llhttp reaches that budget within a few responses, and the job then runs 60–300 ms of
+// CPU; Node's exit joins the background threads, so a one-image check waited for a compile whose
+// result it never used (strace: the main thread in the join, the worker with no system call until
+// it ends). A budget no CLI run reaches keeps llhttp on Liftoff: the process exits within ~10 ms
+// of its output, and the 1,000-reference bulk check spends less CPU, not more (npm run bench).
+// V8 reads the flag when it compiles the module, which is after this line.
+setFlagsFromString('--wasm-tiering-budget=2000000000')
 module.enableCompileCache?.()
 
 /**
