@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'PROTOCOL'
   | 'REGISTRY_HTTP'
   | 'TIMEOUT'
+  | 'TOKEN_FILE'
   | 'USAGE'
 
 /**

@@ -9,7 +9,11 @@ export function renderLogin(result: AuthLoginResult, kindShort: string): string 
     : [`✓ Stored a token for ${result.host} without verifying it (${kindShort} ${result.token.redacted})`]
   if (result.expiresAt) lines.push(`  Token expires ${result.expiresAt}`)
   else if (result.expiry === 'no-expiry') lines.push('  Token does not expire')
-  lines.push(`  Stored in the OS keyring (service ${result.keyring.service}, account ${result.keyring.account})`)
+  lines.push(
+    result.keyring
+      ? `  Stored in the OS keyring (service ${result.keyring.service}, account ${result.keyring.account})`
+      : `  Stored in plain text at ${result.file ?? 'a file'} (mode 0600, --insecure-storage)`,
+  )
   return [...lines, ...result.warnings.map((warning) => `! ${warning}`)].join('\n')
 }
 
@@ -18,7 +22,7 @@ export function renderLogout(result: AuthLogoutResult): string {
   const where = `(service ${result.keyring.service}, account ${result.keyring.account})`
   const lines = [
     result.removed
-      ? `✓ Logged out of ${result.host}: removed the token from the OS keyring ${where}`
+      ? `✓ Logged out of ${result.host}: removed the token from ${result.file ? `the plain-text file ${result.file}` : `the OS keyring ${where}`}`
       : `No token for ${result.host} in the OS keyring ${where}: nothing to remove`,
   ]
   return [...lines, ...result.warnings.map((warning) => `! ${warning}`)].join('\n')

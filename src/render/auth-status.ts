@@ -133,11 +133,15 @@ export function renderAuthStatus(result: AuthStatusResult, style: OutputStyle = 
   if (general.length > 0) blocks.push(general.join('\n'))
 
   const api = result.githubApi
-  const apiLine =
-    api.source === 'none'
-      ? `GitHub API token (ghcr ls): none found (set GH_TOKEN or run: regctl auth login github)`
-      : `GitHub API token (ghcr ls): ${describeTokenSource(api.source)}${api.redacted ? ` (${api.kind ?? 'token'} ${api.redacted})` : ''}`
-  blocks.push([apiLine, ...api.notes.map((note) => `  ${MARK.info} ${note}`)].join('\n'))
+  if (api) {
+    // auth status has no --token: advise only what works here (no keyring: the plain-text file).
+    const login = api.keyringUnavailable ? 'regctl auth login github --insecure-storage' : 'regctl auth login github'
+    const apiLine =
+      api.source === 'none'
+        ? `GitHub API token (ghcr ls): none found (set GH_TOKEN or run: ${login})`
+        : `GitHub API token (ghcr ls): ${api.path ? `a plain-text file, ${api.path}` : describeTokenSource(api.source)}${api.redacted ? ` (${api.kind ?? 'token'} ${api.redacted})` : ''}`
+    blocks.push([apiLine, ...api.notes.map((note) => `  ${MARK.info} ${note}`)].join('\n'))
+  }
 
   const files = result.files.map((f) => `  ${f.exists ? MARK.ok : MARK.info} ${f.path} (${f.origin}${f.exists ? (f.mode ? `, mode ${f.mode}` : '') : ', not found'}${f.consulted ? '' : ', overridden'})`)
   if (files.length > 0) blocks.push(['Credential files:', ...files].join('\n'))

@@ -9,7 +9,8 @@ import {createCredentialVerifier} from '../lib/checks/live-verifier.js'
 import {UsageError} from '../lib/errors.js'
 import {isFile} from './files.js'
 import {createTransport, credentialSources} from './registry.js'
-import {createStatusGitHubPort, githubApiToken} from './github.js'
+import {createStatusGitHubPort, githubApiToken, githubEndpoint} from './github.js'
+import {createTokenFileStore} from './token-file.js'
 
 /** The flags of `auth status` that decide its wiring. */
 export type AuthStatusWiringOptions = {
@@ -28,7 +29,7 @@ export type AuthStatusWiringOptions = {
 
 /** The world-facing inputs of `authStatus`, and what to close afterwards. */
 export type AuthStatusWiring = {
-  deps: Pick<AuthStatusOptions, 'gather' | 'now' | 'platform' | 'verify' | 'github' | 'githubApiToken'>
+  deps: Pick<AuthStatusOptions, 'gather' | 'now' | 'platform' | 'verify' | 'github' | 'githubApiToken' | 'plaintextTokenFile'>
   close(): Promise<void>
 }
 
@@ -52,6 +53,7 @@ export async function createAuthStatusWiring(options: AuthStatusWiringOptions): 
         verify: transport ? createCredentialVerifier({transport, now}) : undefined,
         github: options.offline ? undefined : createStatusGitHubPort({timeoutSeconds: options.timeoutSeconds, now, deadline: options.deadline, ...version}),
         githubApiToken,
+        plaintextTokenFile: async () => (await createTokenFileStore().read(githubEndpoint().host))?.path,
       },
       close: async () => transport?.close(),
     }

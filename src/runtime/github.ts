@@ -16,6 +16,7 @@ import {createKeyringReader, createKeyringStore, type KeyringStore} from '../lib
 import {resolveGitHubToken, type GitHubTokenResolution, type TokenVariables} from '../lib/github/token.js'
 import type {ResolvedGitHubToken, TagLister} from '../lib/github/types.js'
 import {envValue, proxyFromEnv, userAgent} from './environment.js'
+import {createTokenFileStore} from './token-file.js'
 import {createCredentials, lazyCredentials, lazyRegistryClient} from './registry.js'
 
 /** Timeout and user agent of GitHub requests, from the command's flags and version. */
@@ -37,13 +38,16 @@ export function tokenEnvironment(): TokenVariables & {REGCTL_NO_KEYRING?: string
   }
 }
 
+export {createTokenFileStore} from './token-file.js'
+
 /** The OS keyring (Secret Service on Linux), read-write: `auth login` and `auth logout`. */
 export function createKeyring(): KeyringStore {
   return createKeyringStore()
 }
 
 /**
- * The token the GitHub API calls use: `flag` (`--token`), `GH_TOKEN`, `GITHUB_TOKEN`, the OS keyring
+ * The token the GitHub API calls use: `flag` (`--token`), `GH_TOKEN`, `GITHUB_TOKEN`, the
+ * `--insecure-storage` file of the host, the OS keyring
  * (skipped with `REGCTL_NO_KEYRING=1`, for CI and tests: a locked keyring may prompt), then the
  * `ghcr.io` login of `credentials` (default: the Docker config).
  */
@@ -54,6 +58,7 @@ export async function resolveToken(options: {host: string; flag?: string | undef
     env: {GH_TOKEN: env.GH_TOKEN, GITHUB_TOKEN: env.GITHUB_TOKEN, GH_ENTERPRISE_TOKEN: env.GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN: env.GITHUB_ENTERPRISE_TOKEN},
     host: options.host,
     apiUrlFromEnvironment: Boolean(envValue('GITHUB_API_URL')?.trim()),
+    tokenFile: async (host) => createTokenFileStore().read(host),
     ...(env.REGCTL_NO_KEYRING ? {} : {keyring: createKeyringReader()}),
     dockerCredential: options.credentials ?? createCredentials(),
   })

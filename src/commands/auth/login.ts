@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../base-command.js'
-import {checkLoginArguments, loginGitHub, parseTokenInput, type AuthLoginResult} from '../../lib/github/login.js'
+import {checkKeyring, checkLoginArguments, loginGitHub, parseTokenInput, type AuthLoginResult} from '../../lib/github/login.js'
 import {renderLogin} from '../../render/auth-login.js'
 import {commandHelp} from '../../help-text.js'
 
@@ -21,7 +21,10 @@ GitHub who the token belongs to, its scopes and its expiry (skip with --no-verif
 the OS keyring (the Secret Service on Linux) under service "regctl", account = the GitHub host,
 where ghcr ls and auth status find it after --token, GH_TOKEN and GITHUB_TOKEN.
 
-Without a usable keyring (no D-Bus session, locked keyring) nothing is stored: set GH_TOKEN instead.`)
+Without a usable keyring (a headless machine, a locked keyring) it stops before asking for the
+token: set GH_TOKEN instead, or pass --insecure-storage to keep the token in a plain-text file
+(mode 0600) in $XDG_CONFIG_HOME/regctl/ (default ~/.config/regctl/), as gh does. That file is read
+before the keyring; auth status reports it as a finding, and auth logout removes it.`)
 
   static override enableJsonFlag = true
 
@@ -30,10 +33,12 @@ Without a usable keyring (no D-Bus session, locked keyring) nothing is stored: s
     {description: 'Paste a classic PAT at a hidden prompt', command: '<%= config.bin %> auth login github'},
     {description: 'GitHub Enterprise Server', command: '<%= config.bin %> auth login github --hostname ghe.example.com < token.txt'},
     {description: 'Store without asking GitHub first (offline)', command: '<%= config.bin %> auth login github --no-verify < token.txt'},
+    {description: 'A machine without a keyring (headless): a 0600 file instead', command: 'gh auth token | <%= config.bin %> auth login github --insecure-storage'},
   ]
 
   static override flags = {
     hostname: Flags.string({description: 'GitHub host (GitHub Enterprise Server); default GH_HOST or github.com'}),
+    'insecure-storage': Flags.boolean({description: 'Store the token in a plain-text file (mode 0600) instead of the OS keyring'}),
     verify: Flags.boolean({
       allowNo: true,
       default: true,
@@ -44,20 +49,25 @@ Without a usable keyring (no D-Bus session, locked keyring) nothing is stored: s
   // Extra arguments are refused by hand so that a token passed by mistake is never echoed back.
   static override strict = false
 
-  static override usage = 'auth login github [--hostname HOST] [--no-verify] [--json] < token'
+  static override usage = 'auth login github [--hostname HOST] [--no-verify] [--insecure-storage] [--json] < token'
 
   public async run(): Promise<AuthLoginResult> {
     const {args, argv, flags} = await this.parse(AuthLogin)
     checkLoginArguments(args.provider, (argv as string[]).slice(1))
-    const [{createIntrospect, createKeyring, githubEndpoint, tokenEnvironment}, {readTokenInput}] = await Promise.all([
+    const [{createIntrospect, createKeyring, createTokenFileStore, githubEndpoint, tokenEnvironment}, {readTokenInput}] = await Promise.all([
       import('../../runtime/github.js'),
       import('../../runtime/token-input.js'),
     ])
     const endpoint = githubEndpoint(flags.hostname)
+    const keyring = createKeyring()
+    // No keyring: say so before asking for the token or spending a GitHub call.
+    if (!flags['insecure-storage']) await checkKeyring(keyring, endpoint.host)
     const input = await readTokenInput(`Paste a GitHub token for ${endpoint.host}: `, flags.timeout * 1000)
     const {result, kindShort} = await loginGitHub(parseTokenInput(input.text, input), endpoint, {
       introspect: flags.verify ? createIntrospect({timeoutSeconds: flags.timeout, version: this.config.version}) : undefined,
-      keyring: createKeyring(),
+      keyring,
+      tokenFile: createTokenFileStore(),
+      storage: flags['insecure-storage'] ? 'insecure-file' : 'keyring',
       env: tokenEnvironment(),
     })
     this.logToStderr(renderLogin(result, kindShort))

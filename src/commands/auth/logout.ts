@@ -14,7 +14,7 @@ export default class AuthLogout extends BaseCommand {
     provider: Args.string({description: 'What to log out of (only "github" for now)', required: true}),
   }
 
-  static override description = commandHelp(`Remove the GitHub token that "auth login github" stored in the OS keyring
+  static override description = commandHelp(`Remove the GitHub token that "auth login github" stored in the OS keyring or, with --insecure-storage, in a plain-text file
 
 Idempotent: when there is no entry it says so and exits 0. It does not touch GH_TOKEN,
 GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`)
@@ -36,8 +36,8 @@ GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`)
   public async run(): Promise<AuthLogoutResult> {
     const {args, flags} = await this.parse(AuthLogout)
     if (args.provider !== 'github') throw new UsageError(`unknown provider ${JSON.stringify(args.provider.slice(0, 40))}: only "github" is supported`)
-    const {createKeyring, githubEndpoint, tokenEnvironment} = await import('../../runtime/github.js')
-    const result = await logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring(), env: tokenEnvironment()})
+    const {createKeyring, createTokenFileStore, githubEndpoint, tokenEnvironment} = await import('../../runtime/github.js')
+    const result = await logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring(), tokenFile: createTokenFileStore(), env: tokenEnvironment()})
     this.logToStderr(renderLogout(result))
     return result
   }

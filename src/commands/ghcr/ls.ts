@@ -25,7 +25,7 @@ export default class GhcrLs extends BaseCommand {
 
   static override description = commandHelp(`List container packages on GHCR, or the versions of one package
 
-Uses the GitHub Packages REST API, which needs a classic token with read:packages. The token comes from --token, GH_TOKEN, GITHUB_TOKEN, the OS keyring (service regctl, account = host) or the ghcr.io Docker login, in that order. The API is GITHUB_API_URL, else --hostname or GH_HOST (GitHub Enterprise Server), else api.github.com.
+Uses the GitHub Packages REST API, which needs a classic token with read:packages. The token comes from --token, GH_TOKEN, GITHUB_TOKEN, the plain-text file of auth login github --insecure-storage, the OS keyring (service regctl, account = host) or the ghcr.io Docker login, in that order. The API is GITHUB_API_URL, else --hostname or GH_HOST (GitHub Enterprise Server), else api.github.com.
 
 For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refuses for packages), the tags are listed through the registry instead, and the output says so.`)
 

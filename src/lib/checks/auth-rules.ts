@@ -23,6 +23,7 @@ export const AuthRuleId = {
   missingScope: 'credentials/missing-scope',
   loginMismatch: 'credentials/login-mismatch',
   unreachable: 'credentials/unreachable',
+  plaintextToken: 'credentials/plaintext-github-token',
 } as const
 
 export type AuthRuleIdValue = (typeof AuthRuleId)[keyof typeof AuthRuleId]
@@ -133,6 +134,13 @@ export const AUTH_RULES: readonly Rule[] = [
     defaultSeverity: 'warning',
     shortDescription: 'The registry could not be reached, so the login was not verified',
     help: 'Check the network, proxy and TLS settings, then run auth status again.',
+  },
+  {
+    id: AuthRuleId.plaintextToken,
+    name: 'PlaintextGitHubToken',
+    defaultSeverity: 'warning',
+    shortDescription: 'regctl keeps a GitHub token in a plain-text file (auth login github --insecure-storage)',
+    help: 'The file is mode 0600, but anyone who can read it as you (backups, a dotfile repository, a process running as you) has the token. Prefer the OS keyring (regctl auth login github) or GH_TOKEN from a secret manager.',
   },
 ]
 

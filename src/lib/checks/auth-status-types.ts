@@ -99,6 +99,10 @@ export type GitHubApiTokenReport = {
   source: GitHubTokenSource | 'none'
   kind?: GitHubTokenKind
   redacted?: string
+  /** The `--insecure-storage` file the token was read from (`source` `insecure-file`). */
+  path?: string
+  /** The OS keyring was needed (no earlier source had a token) and could not be used. */
+  keyringUnavailable?: boolean
   notes: string[]
 }
 
@@ -120,7 +124,8 @@ export type AuthStatusResult = {
   registries: RegistryStatus[]
   /** Findings about files and helpers rather than one registry. */
   findings: Finding[]
-  githubApi: GitHubApiTokenReport
+  /** Absent with `--registry` naming a registry the GitHub API token does not concern (not GHCR). */
+  githubApi?: GitHubApiTokenReport
   summary: {
     registries: Count
     accepted: Count

@@ -11,6 +11,7 @@
  */
 import {mapConcurrent} from '../concurrency.js'
 import {
+  type CredentialFile,
   gatherCredentials,
   describeEntry,
   sameEntry,
@@ -49,6 +50,8 @@ export type AuthStatusOptions = {
   githubApiToken?: (() => Promise<GitHubTokenResolution>) | undefined
   /** `--registry`: the one registry asked about; no login for it is a definitive answer (exit 1). */
   registry?: string | undefined
+  /** The path of the `--insecure-storage` token file of the GitHub host, when there is one. */
+  plaintextTokenFile?: (() => Promise<string | undefined>) | undefined
 }
 
 /**
@@ -83,18 +86,23 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
     checkRegistry(registry, options, store),
   )
 
-  const githubApi = await resolveGitHubApi(options)
+  // `--registry X`: the GitHub token and the files only as far as they concern X.
+  const githubConcerned = options.registry === undefined || identifyProvider(options.registry).id === 'ghcr'
+  const githubApi = githubConcerned ? await resolveGitHubApi(options) : undefined
+  const tokenFile = githubConcerned ? await plaintextTokenFinding(options) : undefined
+  if (tokenFile) findings.push(tokenFile)
+  const files = options.registry === undefined ? gathered.files : filesConcerning(gathered.files, registries)
   const all = [...findings, ...registries.flatMap((r) => r.findings)]
   const count = (severity: Severity) => all.filter((f) => f.severity === severity).length
   const result: AuthStatusResult = {
     offline: options.offline,
     failOn: options.failOn,
     requiredScopes: options.requiredScopes,
-    files: gathered.files.map(({mode, ...file}) => ({...file, ...(mode === undefined ? {} : {mode: mode.toString(8).padStart(4, '0')})})),
+    files: files.map(({mode, ...file}) => ({...file, ...(mode === undefined ? {} : {mode: mode.toString(8).padStart(4, '0')})})),
     ...(gathered.credsStore ? {credsStore: gathered.credsStore} : {}),
     registries,
     findings,
-    githubApi,
+    ...(githubApi ? {githubApi} : {}),
     summary: {
       registries: registries.length,
       accepted: registries.filter((r) => r.live.result === 'accepted').length,
@@ -124,11 +132,47 @@ export function authStatusExitCode(result: Pick<AuthStatusResult, 'registries' |
   return 0
 }
 
+/**
+ * The files that concern the registry of `--registry`: those holding one of its entries; when
+ * none does (no login), every file that exists, since that is where a login would be looked for.
+ */
+function filesConcerning(files: readonly CredentialFile[], registries: readonly RegistryStatus[]): CredentialFile[] {
+  const paths = new Set(registries.flatMap((registry) => [registry.credential?.path, ...registry.sources.map((source) => source.path)]).filter((path) => path !== undefined))
+  const holding = files.filter((file) => paths.has(file.path))
+  return holding.length > 0 ? holding : files.filter((file) => file.exists)
+}
+
+/** A GitHub token kept in plain text by `auth login github --insecure-storage`. */
+async function plaintextTokenFinding(options: AuthStatusOptions): Promise<Finding | undefined> {
+  let path: string | undefined
+  try {
+    path = await options.plaintextTokenFile?.()
+  } catch (error) {
+    // A planted link or a foreign file there: still a finding, with what is wrong.
+    return authFinding(AuthRuleId.plaintextToken, {
+      subject: 'GitHub API token',
+      message: `GitHub token file: ${isRegctlError(error) ? redactText(error.message) : 'cannot be checked'}`,
+      fix: 'regctl auth logout github, then regctl auth login github',
+    })
+  }
+
+  if (path === undefined) return undefined
+  return authFinding(AuthRuleId.plaintextToken, {
+    subject: 'GitHub API token',
+    message: `GitHub API token stored in plain text at ${path} (auth login github --insecure-storage)`,
+    file: path,
+    fix: 'keep it in the OS keyring instead: regctl auth login github (which removes the file), or regctl auth logout github and set GH_TOKEN',
+  })
+}
+
 async function resolveGitHubApi(options: AuthStatusOptions): Promise<GitHubApiTokenReport> {
   if (!options.githubApiToken) return {source: 'none', notes: []}
   try {
-    const {token, notes} = await options.githubApiToken()
-    return token ? {source: token.source, kind: token.kind, redacted: token.redacted, notes} : {source: 'none', notes}
+    const {token, notes, keyringUnavailable} = await options.githubApiToken()
+    const keyring = keyringUnavailable ? {keyringUnavailable: true} : {}
+    return token
+      ? {source: token.source, kind: token.kind, redacted: token.redacted, ...(token.path === undefined ? {} : {path: token.path}), ...keyring, notes}
+      : {source: 'none', ...keyring, notes}
   } catch (error) {
     // The Docker credential behind the last source failed: say so, the registries say why.
     return {source: 'none', notes: [isRegctlError(error) ? redactText(error.message) : 'could not resolve the GitHub token']}

@@ -10,10 +10,13 @@
  * back to the kernel keyring (keyutils) when there is no D-Bus session: a token stored there is
  * gone at the next login or reboot, and reads there would never see what `auth login` wrote. So
  * without a Secret Service, reading and writing both fail with {@link KeyringUnavailableError}
- * and the caller says "set GH_TOKEN instead". Other platforms ignore the option.
+ * (one short line, {@link describeKeyringFailure}) and the caller offers GH_TOKEN or
+ * `auth login github --insecure-storage`. Other platforms ignore the option.
  */
 import {ExitCode, RegctlError} from '../errors.js'
-import type {KeyringReader} from './token.js'
+
+/** Reads one secret from the OS keyring; resolves `undefined` when there is no entry. */
+export type KeyringReader = (service: string, account: string) => Promise<string | undefined>
 
 type KeyringEntry = {
   getPassword(): Promise<string | null | undefined>
@@ -84,7 +87,7 @@ export function createKeyringStore(load: KeyringLoader = defaultLoader, options:
       mod = await (loaded ??= load().then(toKeyringModule))
     } catch (error) {
       loaded = undefined
-      throw new KeyringUnavailableError(`cannot load @napi-rs/keyring: ${firstLine(error)}`, {cause: error})
+      throw new KeyringUnavailableError(`cannot load @napi-rs/keyring: ${firstLine(error).slice(0, 120)}`, {cause: error})
     }
 
     try {
@@ -134,23 +137,31 @@ export function createKeyringStore(load: KeyringLoader = defaultLoader, options:
   }
 }
 
+/** Why the keyring could not be used, in the words a user acts on. */
+export type KeyringFailure = 'no-secret-service' | 'locked' | 'other'
+
 /**
- * One plain line for a keyring failure, with the reason people can act on first: no D-Bus
- * session, no Secret Service on the bus, a locked keyring. The library's own first line follows
- * in parentheses (without the Rust backtrace that comes after it).
+ * One short line for a keyring failure, without the D-Bus internals (socket paths, autolaunch,
+ * service files: they are in the error's `cause`): "no Secret Service is running (a headless
+ * machine?)" or "the keyring is locked". Anything else keeps the library's first line, cut short.
  */
 export function describeKeyringFailure(error: unknown): string {
-  const line = firstLine(error).slice(0, 200)
-  if (/DBUS_SESSION_BUS_ADDRESS|dbus-daemon autolaunch|Failed to connect to socket|Unable to autolaunch|no such file or directory.*bus/i.test(line)) {
-    return `no Secret Service: there is no D-Bus session bus (${line})`
+  const failure = classifyKeyringFailure(error)
+  if (failure === 'no-secret-service') return 'no Secret Service is running (a headless machine?)'
+  if (failure === 'locked') return 'the keyring is locked'
+  return firstLine(error).slice(0, 120)
+}
+
+/** Sorts a failure of `@napi-rs/keyring` by what the user can do about it. */
+export function classifyKeyringFailure(error: unknown): KeyringFailure {
+  const line = firstLine(error).slice(0, 400)
+  if (
+    /DBUS_SESSION_BUS_ADDRESS|dbus-daemon autolaunch|Failed to connect to socket|Unable to autolaunch|no such file or directory.*bus|org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files/i.test(line)
+  ) {
+    return 'no-secret-service'
   }
 
-  if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided by any \.service files/i.test(line)) {
-    return `no Secret Service on the D-Bus session bus (is gnome-keyring or KeePassXC running?) (${line})`
-  }
-
-  if (/locked|prompt|dismissed|cancel/i.test(line)) return `the keyring is locked (${line})`
-  return line
+  return /locked|prompt|dismissed|cancel/i.test(line) ? 'locked' : 'other'
 }
 
 function isNoEntry(error: unknown): boolean {

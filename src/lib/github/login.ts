@@ -14,6 +14,7 @@ import type {TokenIntrospection} from './introspect.js'
 import {scopeSatisfies} from './scopes.js'
 import {KeyringUnavailableError, type KeyringStore} from './keyring.js'
 import {classifyToken, KEYRING_SERVICE} from './token.js'
+import {TokenFileError, type TokenFileStore} from './token-file.js'
 import type {GitHubTokenKind} from './types.js'
 
 /** The JSON contract of `regctl auth login github --json`. Never holds the token. */
@@ -22,8 +23,12 @@ export type AuthLoginResult = {
   /** The GitHub host the token is for: the keyring account. */
   host: string
   apiUrl: string
-  /** Where the token now lives. */
-  keyring: {service: string; account: string}
+  /** Where the token now lives: the OS keyring, or the plain-text file of `--insecure-storage`. */
+  storage: TokenStorage
+  /** The keyring entry, when `storage` is `keyring`. */
+  keyring?: {service: string; account: string}
+  /** The file (mode 0600), when `storage` is `insecure-file`. */
+  file?: string
   token: {kind: GitHubTokenKind; secretKind: SecretKindId; label: string; redacted: string}
   /** False with `--no-verify`: then `login`, `scopes` and `expiry` are unknown. */
   verified: boolean
@@ -45,12 +50,17 @@ export type AuthLogoutResult = {
   provider: 'github'
   host: string
   keyring: {service: string; account: string}
-  /** True when an entry was deleted; false when there was none (logout is idempotent). */
+  /** True when an entry or a file was deleted; false when there was none (logout is idempotent). */
   removed: boolean
+  /** The `--insecure-storage` file that was removed, if there was one. */
+  file?: string
   warnings: string[]
   /** The exit code of the run: 0 (a failure prints the error document instead). */
   exitCode: 0
 }
+
+/** Where `auth login github` keeps the token: the OS keyring, or (`--insecure-storage`) a 0600 file. */
+export type TokenStorage = 'keyring' | 'insecure-file'
 
 /** The environment variables that decide whether the keyring entry is used. */
 export type TokenEnvironment = {GH_TOKEN?: string | undefined; GITHUB_TOKEN?: string | undefined; REGCTL_NO_KEYRING?: string | undefined}
@@ -59,6 +69,24 @@ export type TokenEnvironment = {GH_TOKEN?: string | undefined; GITHUB_TOKEN?: st
 export const MAX_TOKEN_LENGTH = 4096
 
 const FROM_STDIN_HINT = 'Pipe it on stdin: `gh auth token | regctl auth login github`'
+
+/** What to do without a keyring, as gh offers it. */
+const NO_KEYRING_ADVICE = 'set GH_TOKEN instead, or keep the token in a plain-text file (mode 0600) with --insecure-storage'
+
+/**
+ * `auth login github` without `--insecure-storage` asks the keyring first, before a token is read
+ * or GitHub is called: a machine without one (no Secret Service, a locked keyring) stops here with
+ * one line that offers GH_TOKEN and `--insecure-storage`. Reading an entry is the cheapest
+ * operation that proves the keyring answers.
+ */
+export async function checkKeyring(keyring: KeyringStore, host: string): Promise<void> {
+  try {
+    await keyring.get(KEYRING_SERVICE, host)
+  } catch (error) {
+    if (!(error instanceof KeyringUnavailableError)) throw error
+    throw new KeyringUnavailableError(`OS keyring unavailable: ${error.message}. Nothing was read or stored; ${NO_KEYRING_ADVICE}`, {cause: error})
+  }
+}
 
 /**
  * Only `github` is a provider; anything else, and any extra argument, is refused without echoing
@@ -119,6 +147,10 @@ export type LoginDeps = {
   /** Asks GitHub about the token (`introspectToken`); absent with `--no-verify`. */
   introspect?: ((apiUrl: string, token: string) => Promise<TokenIntrospection>) | undefined
   keyring: KeyringStore
+  /** The `--insecure-storage` file: written with that flag, removed after a keyring login. */
+  tokenFile: TokenFileStore
+  /** Default `keyring`. */
+  storage?: TokenStorage
   env: TokenEnvironment
 }
 
@@ -142,7 +174,21 @@ export async function loginGitHub(token: string, endpoint: GitHubEndpoint, deps:
     warnings.push(...adviceFor(introspection))
   }
 
-  await storeToken(deps.keyring, endpoint.host, token)
+  const storage = deps.storage ?? 'keyring'
+  let file: string | undefined
+  if (storage === 'insecure-file') {
+    file = await deps.tokenFile.write(endpoint.host, token)
+    warnings.push(`the token is stored in plain text at ${file}: anyone who can read that file can use it`)
+  } else {
+    await storeToken(deps.keyring, endpoint.host, token)
+    // The file is read before the keyring: an old one would shadow the entry just stored.
+    try {
+      if (await deps.tokenFile.remove(endpoint.host)) warnings.push(`removed the plain-text token file ${deps.tokenFile.path(endpoint.host)}: the keyring holds the token now`)
+    } catch (error) {
+      if (!(error instanceof TokenFileError)) throw error
+      warnings.push(`could not remove the old plain-text token file, which regctl reads before the keyring: ${error.message}`)
+    }
+  }
 
   for (const name of ['GH_TOKEN', 'GITHUB_TOKEN'] as const) {
     if (deps.env[name]?.trim()) warnings.push(`${name} is set and takes precedence over the keyring entry`)
@@ -156,7 +202,8 @@ export async function loginGitHub(token: string, endpoint: GitHubEndpoint, deps:
       provider: 'github',
       host: endpoint.host,
       apiUrl: endpoint.apiUrl,
-      keyring: {service: KEYRING_SERVICE, account: endpoint.host},
+      storage,
+      ...(file === undefined ? {keyring: {service: KEYRING_SERVICE, account: endpoint.host}} : {file}),
       token: {kind: tokenKind, secretKind: kind.id, label: kind.label, redacted: kind.redacted},
       verified: introspection !== undefined,
       login: introspection?.login ?? null,
@@ -169,25 +216,28 @@ export async function loginGitHub(token: string, endpoint: GitHubEndpoint, deps:
   }
 }
 
-/** Removes the keyring entry of `host`; idempotent. A keyring that cannot be reached is an error. */
-export async function logoutGitHub(host: string, deps: {keyring: KeyringStore; env: TokenEnvironment}): Promise<AuthLogoutResult> {
-  let removed: boolean
+/**
+ * Removes the token of `host` from the `--insecure-storage` file and the keyring; idempotent. A
+ * keyring that cannot be reached is an error unless the file was removed (then a warning: on a
+ * headless machine the file is the only place a token can be).
+ */
+export async function logoutGitHub(host: string, deps: {keyring: KeyringStore; tokenFile: TokenFileStore; env: TokenEnvironment}): Promise<AuthLogoutResult> {
+  const warnings: string[] = []
+  const file = (await deps.tokenFile.remove(host)) ? deps.tokenFile.path(host) : undefined
+  let removed = file !== undefined
   try {
-    removed = await deps.keyring.delete(KEYRING_SERVICE, host)
+    removed = (await deps.keyring.delete(KEYRING_SERVICE, host)) || removed
   } catch (error) {
-    if (error instanceof KeyringUnavailableError) {
-      throw new KeyringUnavailableError(`cannot reach the OS keyring, so nothing was removed (${error.message})`, {cause: error})
-    }
-
-    throw error
+    if (!(error instanceof KeyringUnavailableError)) throw error
+    if (file === undefined) throw new KeyringUnavailableError(`OS keyring unavailable: ${error.message}. Nothing was removed`, {cause: error})
+    warnings.push(`OS keyring unavailable: ${error.message}. Only the plain-text file was removed`)
   }
 
-  const warnings: string[] = []
   for (const name of ['GH_TOKEN', 'GITHUB_TOKEN'] as const) {
     if (deps.env[name]?.trim()) warnings.push(`${name} is still set: regctl keeps using it`)
   }
 
-  return {provider: 'github', host, keyring: {service: KEYRING_SERVICE, account: host}, removed, warnings, exitCode: 0}
+  return {provider: 'github', host, keyring: {service: KEYRING_SERVICE, account: host}, removed, ...(file === undefined ? {} : {file}), warnings, exitCode: 0}
 }
 
 /** Stores the token and reads it back: a keyring that silently drops the write must not look like success. */
@@ -199,10 +249,7 @@ async function storeToken(keyring: KeyringStore, host: string, token: string): P
     }
   } catch (error) {
     if (error instanceof KeyringUnavailableError) {
-      throw new KeyringUnavailableError(
-        `cannot store the token in the OS keyring: ${error.message}. Nothing was stored; set GH_TOKEN in your environment instead`,
-        {cause: error},
-      )
+      throw new KeyringUnavailableError(`cannot store the token in the OS keyring: ${error.message}. Nothing was stored; ${NO_KEYRING_ADVICE}`, {cause: error})
     }
 
     throw error

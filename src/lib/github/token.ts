@@ -4,12 +4,13 @@
  * credential lookups in.
  */
 import type {ResolvedCredential} from '../credentials/types.js'
+import {describeKeyringFailure, type KeyringReader, KeyringUnavailableError} from './keyring.js'
 import {redactSecret} from '../errors.js'
 import {classifySecret, type SecretKind, type SecretKindId} from '../secret-kind.js'
 import type {GitHubTokenKind, GitHubTokenSource, ResolvedGitHubToken} from './types.js'
 
-/** Reads one secret from the OS keyring; resolves `undefined` when there is no entry. */
-export type KeyringReader = (service: string, account: string) => Promise<string | undefined>
+/** Reads the token file of a host: `undefined` when there is none. */
+export type TokenFileReader = (host: string) => Promise<{token: string; path: string} | undefined>
 
 /** The places a token may come from, in the order they are consulted. */
 export type GitHubTokenSources = {
@@ -28,6 +29,11 @@ export type GitHubTokenSources = {
    * the same server (also on GHES), so `GH_TOKEN`/`GITHUB_TOKEN` apply to its host too.
    */
   apiUrlFromEnvironment?: boolean
+  /**
+   * The plain-text token file of `auth login github --insecure-storage` for the host; consulted
+   * before the keyring (it exists only by that explicit choice, and a keyring login removes it).
+   */
+  tokenFile?: TokenFileReader
   /** OS keyring, service `regctl`, account = host. */
   keyring?: KeyringReader
   /**
@@ -62,8 +68,10 @@ export function tokenVariablesFor(host: string, apiUrlFromEnvironment = false): 
 /** The outcome: the token (if any) and notes about sources that could not be read. */
 export type GitHubTokenResolution = {
   token?: ResolvedGitHubToken
-  /** E.g. "OS keyring unavailable (…); set GH_TOKEN instead". Never holds a secret. */
+  /** E.g. "OS keyring unavailable: no Secret Service is running". Never holds a secret. */
   notes: string[]
+  /** The keyring was needed (no other source had a token) and could not be used. */
+  keyringUnavailable?: boolean
 }
 
 /** Keyring service name regctl stores its GitHub token under. */
@@ -91,12 +99,20 @@ export async function resolveGitHubToken(sources: GitHubTokenSources): Promise<G
     notes.push(`${ignored.join(' and ')} ${ignored.length === 1 ? 'is' : 'are'} not sent to ${sources.host} (${ignored.some((name) => name.includes('ENTERPRISE')) ? 'it is for GitHub Enterprise Server hosts' : 'it is for github.com'}): set ${variables[0]} for ${sources.host}`)
   }
 
+  if (sources.tokenFile) {
+    const found = await sources.tokenFile(sources.host)
+    if (found) return {token: {...describeToken(found.token, 'insecure-file'), path: found.path}, notes}
+  }
+
+  // A keyring that cannot be reached matters only when no later source has a token: then it is
+  // said once, in one short line, with no advice about flags (the command knows its own).
+  let keyringNote: string | undefined
   if (sources.keyring) {
     try {
       const token = (await sources.keyring(KEYRING_SERVICE, sources.host))?.trim()
       if (token) return {token: describeToken(token, 'keyring'), notes}
     } catch (error) {
-      notes.push(`OS keyring unavailable (${keyringReason(error)}); set GH_TOKEN or pass --token instead`)
+      keyringNote = `OS keyring unavailable: ${keyringReason(error)}`
     }
   }
 
@@ -106,7 +122,7 @@ export async function resolveGitHubToken(sources: GitHubTokenSources): Promise<G
     if (token) return {token: describeToken(token, 'docker-config'), notes}
   }
 
-  return {notes}
+  return keyringNote ? {notes: [...notes, keyringNote], keyringUnavailable: true} : {notes}
 }
 
 /** The {@link GitHubTokenKind} of each GitHub secret kind that can call the API. */
@@ -153,6 +169,10 @@ export function describeTokenSource(source: GitHubTokenSource): string {
       return 'the OS keyring'
     }
 
+    case 'insecure-file': {
+      return 'a plain-text file (--insecure-storage)'
+    }
+
     case 'docker-config': {
       return 'the Docker config (ghcr.io)'
     }
@@ -167,9 +187,8 @@ function describeToken(token: string, source: GitHubTokenSource): ResolvedGitHub
   return {token, source, kind: classifyToken(token), redacted: redactGitHubToken(token)}
 }
 
+/** The short reason of a keyring failure (keyring.ts already made it one line without D-Bus internals). */
 function keyringReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  // @napi-rs/keyring appends a Rust backtrace after the first line.
-  const first = message.split('\n')[0]?.trim() ?? ''
-  return first.length > 0 ? first.slice(0, 200) : 'unknown error'
+  if (error instanceof KeyringUnavailableError) return error.message
+  return describeKeyringFailure(error)
 }

@@ -5,7 +5,15 @@
 import type {Count, Digest} from '../json-types.js'
 
 /** Where the token came from, in resolution order (see `resolveGitHubToken`). */
-export type GitHubTokenSource = 'flag' | 'GH_TOKEN' | 'GITHUB_TOKEN' | 'GH_ENTERPRISE_TOKEN' | 'GITHUB_ENTERPRISE_TOKEN' | 'keyring' | 'docker-config'
+export type GitHubTokenSource =
+  | 'flag'
+  | 'GH_TOKEN'
+  | 'GITHUB_TOKEN'
+  | 'GH_ENTERPRISE_TOKEN'
+  | 'GITHUB_ENTERPRISE_TOKEN'
+  | 'insecure-file'
+  | 'keyring'
+  | 'docker-config'
 
 /**
  * What kind of token it is, from its prefix
@@ -22,6 +30,8 @@ export type ResolvedGitHubToken = {
   kind: GitHubTokenKind
   /** `ghp_…abcd`: safe to show. */
   redacted: string
+  /** The file it was read from, for `insecure-file` (a path, never the secret). */
+  path?: string
 }
 
 /** The token a GitHub client sends; `source` (for error messages) is absent when the caller has none. */

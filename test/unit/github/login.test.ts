@@ -10,8 +10,9 @@ import {GitHubApiError, NetworkError, UsageError} from '../../../src/lib/errors.
 import type {GitHubEndpoint} from '../../../src/lib/github/api-url.js'
 import type {TokenIntrospection} from '../../../src/lib/github/introspect.js'
 import {KeyringUnavailableError, type KeyringStore} from '../../../src/lib/github/keyring.js'
+import type {TokenFileStore} from '../../../src/lib/github/token-file.js'
 import {introspectionOf} from '../../fixtures/github/factory.js'
-import {adviceFor, checkLoginArguments, loginGitHub, logoutGitHub, looksLikeSecret, MAX_TOKEN_LENGTH, parseTokenInput} from '../../../src/lib/github/login.js'
+import {adviceFor, checkKeyring, checkLoginArguments, loginGitHub, logoutGitHub, looksLikeSecret, MAX_TOKEN_LENGTH, parseTokenInput} from '../../../src/lib/github/login.js'
 import {SECRET_PATTERNS} from '../../../src/lib/secrets/catalogue.js'
 
 const CLASSIC = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6a1b2'
@@ -40,6 +41,34 @@ function memoryKeyring(options: {keep?: boolean; fail?: Error} = {}): KeyringSto
     async delete(service, account) {
       check()
       return entries.delete(`${service}/${account}`)
+    },
+  }
+}
+
+/** The `--insecure-storage` file store in memory; `fail` makes every call throw it. */
+function memoryTokenFile(options: {fail?: Error} = {}): TokenFileStore & {files: Map<string, string>} {
+  const files = new Map<string, string>()
+  const check = (): void => {
+    if (options.fail) throw options.fail
+  }
+
+  const path = (host: string): string => `/home/u/.config/regctl/github-token-${host}`
+  return {
+    files,
+    path,
+    async read(host) {
+      check()
+      const token = files.get(host)
+      return token === undefined ? undefined : {token, path: path(host)}
+    },
+    async write(host, token) {
+      check()
+      files.set(host, token)
+      return path(host)
+    },
+    async remove(host) {
+      check()
+      return files.delete(host)
     },
   }
 }
@@ -127,6 +156,7 @@ describe('loginGitHub', () => {
         return introspection()
       },
       keyring,
+      tokenFile: memoryTokenFile(),
       env: {},
     })
     expect(asked).toEqual(['https://api.github.com true'])
@@ -149,7 +179,7 @@ describe('loginGitHub', () => {
 
   it('without introspect (--no-verify) stores unverified; environment variables are warned about', async () => {
     const keyring = memoryKeyring()
-    const {result} = await loginGitHub(CLASSIC, DOTCOM, {keyring, env: {GH_TOKEN: 'x', GITHUB_TOKEN: ' ', REGCTL_NO_KEYRING: '1'}})
+    const {result} = await loginGitHub(CLASSIC, DOTCOM, {keyring, tokenFile: memoryTokenFile(), env: {GH_TOKEN: 'x', GITHUB_TOKEN: ' ', REGCTL_NO_KEYRING: '1'}})
     expect(result).toMatchObject({verified: false, login: null, scopes: null, expiry: 'unknown'})
     expect(result.warnings).toEqual([
       'GH_TOKEN is set and takes precedence over the keyring entry',
@@ -158,7 +188,7 @@ describe('loginGitHub', () => {
   })
 
   it('warns about a secret that is not a GitHub token and still stores it', async () => {
-    const {result} = await loginGitHub('not-a-github-token', DOTCOM, {keyring: memoryKeyring(), env: {}})
+    const {result} = await loginGitHub('not-a-github-token', DOTCOM, {keyring: memoryKeyring(), tokenFile: memoryTokenFile(), env: {}})
     expect(result.warnings[0]).toMatch(/^this does not look like a GitHub token \(.+\); storing it anyway$/)
   })
 
@@ -168,7 +198,7 @@ describe('loginGitHub', () => {
     ['server error', introspection({status: 'unknown', checkedVia: {method: 'GET', path: '/user', httpStatus: 502}, notes: ['GitHub is down']}), 'server-error', /: GitHub is down\. Nothing was stored/],
   ])('a %s token is not stored', async (_name, answer, reason, message) => {
     const keyring = memoryKeyring()
-    const error = await loginGitHub(CLASSIC, DOTCOM, {introspect: async () => answer, keyring, env: {}}).catch((error_: unknown) => error_)
+    const error = await loginGitHub(CLASSIC, DOTCOM, {introspect: async () => answer, keyring, tokenFile: memoryTokenFile(), env: {}}).catch((error_: unknown) => error_)
     expect(error).toBeInstanceOf(GitHubApiError)
     expect((error as GitHubApiError).details).toMatchObject({reason, url: 'https://api.github.com/user'})
     expect((error as Error).message).toMatch(message)
@@ -181,6 +211,7 @@ describe('loginGitHub', () => {
         throw new NetworkError('https://api.github.com/user', 'ECONNREFUSED')
       },
       keyring: memoryKeyring(),
+      tokenFile: memoryTokenFile(),
       env: {},
     }).catch((error_: unknown) => error_)
     expect(error).toBeInstanceOf(NetworkError)
@@ -190,13 +221,13 @@ describe('loginGitHub', () => {
   })
 
   it('a keyring that drops the write, or cannot be reached, fails saying nothing was stored', async () => {
-    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: memoryKeyring({keep: false}), env: {}})).rejects.toThrow(
-      'cannot store the token in the OS keyring: the keyring did not keep the token (reading it back gave something else). Nothing was stored; set GH_TOKEN in your environment instead',
+    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: memoryKeyring({keep: false}), tokenFile: memoryTokenFile(), env: {}})).rejects.toThrow(
+      'cannot store the token in the OS keyring: the keyring did not keep the token (reading it back gave something else). Nothing was stored; set GH_TOKEN instead, or keep the token in a plain-text file (mode 0600) with --insecure-storage',
     )
     const locked = memoryKeyring({fail: new KeyringUnavailableError('no Secret Service')})
-    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: locked, env: {}})).rejects.toBeInstanceOf(KeyringUnavailableError)
+    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: locked, tokenFile: memoryTokenFile(), env: {}})).rejects.toBeInstanceOf(KeyringUnavailableError)
     const broken = memoryKeyring({fail: new TypeError('boom')})
-    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: broken, env: {}})).rejects.toBeInstanceOf(TypeError)
+    await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: broken, tokenFile: memoryTokenFile(), env: {}})).rejects.toBeInstanceOf(TypeError)
   })
 })
 
@@ -214,7 +245,7 @@ describe('adviceFor', () => {
   })
 
   it('a fine-grained token is stored with the API advice', async () => {
-    const {result} = await loginGitHub(FINE, DOTCOM, {introspect: async () => introspection({tokenKind: 'fine-grained', scopes: null}), keyring: memoryKeyring(), env: {}})
+    const {result} = await loginGitHub(FINE, DOTCOM, {introspect: async () => introspection({tokenKind: 'fine-grained', scopes: null}), keyring: memoryKeyring(), tokenFile: memoryTokenFile(), env: {}})
     expect(result.token.kind).toBe('fine-grained')
     expect(result.warnings).toEqual(['the GitHub Packages API (ghcr ls) accepts only classic personal access tokens (ghp_) with read:packages'])
   })
@@ -224,7 +255,7 @@ describe('logoutGitHub', () => {
   it('removes the entry once; a second logout finds nothing', async () => {
     const keyring = memoryKeyring()
     keyring.entries.set('regctl/ghe.example.com', CLASSIC)
-    expect(await logoutGitHub('ghe.example.com', {keyring, env: {GITHUB_TOKEN: 'x'}})).toEqual({
+    expect(await logoutGitHub('ghe.example.com', {keyring, tokenFile: memoryTokenFile(), env: {GITHUB_TOKEN: 'x'}})).toEqual({
       provider: 'github',
       host: 'ghe.example.com',
       keyring: {service: 'regctl', account: 'ghe.example.com'},
@@ -232,11 +263,55 @@ describe('logoutGitHub', () => {
       warnings: ['GITHUB_TOKEN is still set: regctl keeps using it'],
       exitCode: 0,
     })
-    expect((await logoutGitHub('ghe.example.com', {keyring, env: {}})).removed).toBe(false)
+    expect((await logoutGitHub('ghe.example.com', {keyring, tokenFile: memoryTokenFile(), env: {}})).removed).toBe(false)
   })
 
   it('an unreachable keyring is an error saying nothing was removed', async () => {
     const keyring = memoryKeyring({fail: new KeyringUnavailableError('no D-Bus session')})
-    await expect(logoutGitHub('github.com', {keyring, env: {}})).rejects.toThrow('cannot reach the OS keyring, so nothing was removed (no D-Bus session)')
+    await expect(logoutGitHub('github.com', {keyring, tokenFile: memoryTokenFile(), env: {}})).rejects.toThrow('OS keyring unavailable: no D-Bus session. Nothing was removed')
+  })
+
+  it('a headless machine: removes the --insecure-storage file and says the keyring could not be asked', async () => {
+    const keyring = memoryKeyring({fail: new KeyringUnavailableError('no Secret Service is running (a headless machine?)')})
+    const tokenFile = memoryTokenFile()
+    tokenFile.files.set('github.com', CLASSIC)
+    const result = await logoutGitHub('github.com', {keyring, tokenFile, env: {}})
+    expect(result).toMatchObject({removed: true, file: '/home/u/.config/regctl/github-token-github.com'})
+    expect(result.warnings).toEqual(['OS keyring unavailable: no Secret Service is running (a headless machine?). Only the plain-text file was removed'])
+    expect(tokenFile.files.size).toBe(0)
+  })
+})
+
+describe('--insecure-storage and the keyring check', () => {
+  it('checkKeyring: a keyring that answers passes; one that cannot be reached stops with GH_TOKEN and --insecure-storage', async () => {
+    await expect(checkKeyring(memoryKeyring(), 'github.com')).resolves.toBeUndefined()
+    const headless = memoryKeyring({fail: new KeyringUnavailableError('no Secret Service is running (a headless machine?)')})
+    const error = await checkKeyring(headless, 'github.com').catch((error_: unknown) => error_)
+    expect(error).toBeInstanceOf(KeyringUnavailableError)
+    expect((error as Error).message).toBe(
+      'OS keyring unavailable: no Secret Service is running (a headless machine?). Nothing was read or stored; set GH_TOKEN instead, or keep the token in a plain-text file (mode 0600) with --insecure-storage',
+    )
+  })
+
+  it('stores in the file, never touches the keyring, and warns that it is plain text', async () => {
+    const keyring = memoryKeyring({fail: new Error('the keyring must not be used')})
+    const tokenFile = memoryTokenFile()
+    const {result} = await loginGitHub(CLASSIC, DOTCOM, {introspect: async () => introspection(), keyring, tokenFile, storage: 'insecure-file', env: {}})
+    expect(tokenFile.files.get('github.com')).toBe(CLASSIC)
+    expect(result).toMatchObject({storage: 'insecure-file', file: '/home/u/.config/regctl/github-token-github.com', verified: true})
+    expect(result.keyring).toBeUndefined()
+    expect(result.warnings).toContain('the token is stored in plain text at /home/u/.config/regctl/github-token-github.com: anyone who can read that file can use it')
+    expect(JSON.stringify(result)).not.toContain(CLASSIC)
+  })
+
+  it('a keyring login removes an older --insecure-storage file, which would shadow it', async () => {
+    const keyring = memoryKeyring()
+    const tokenFile = memoryTokenFile()
+    tokenFile.files.set('github.com', 'ghp_' + 'o'.repeat(36))
+    const {result} = await loginGitHub(CLASSIC, DOTCOM, {keyring, tokenFile, env: {}})
+    expect(result.storage).toBe('keyring')
+    expect(tokenFile.files.has('github.com')).toBe(false)
+    expect(keyring.entries.get('regctl/github.com')).toBe(CLASSIC)
+    expect(result.warnings).toContain('removed the plain-text token file /home/u/.config/regctl/github-token-github.com: the keyring holds the token now')
   })
 })

@@ -54,7 +54,7 @@ describe('resolveGitHubToken', () => {
     expect(classic.token?.redacted).toBe('ghp_…abcd')
   })
 
-  it('turns an unavailable keyring into a note pointing at GH_TOKEN and goes on', async () => {
+  it('an unavailable keyring is said once, in one line, only when no later source has a token', async () => {
     const keyring = createKeyringReader(async () => ({
       AsyncEntry: class {
         async getPassword(): Promise<string> {
@@ -62,11 +62,33 @@ describe('resolveGitHubToken', () => {
         }
       },
     }))
-    const result = await resolveGitHubToken({host: 'github.com', keyring, dockerCredential: dockerCredential(CLASSIC2)})
-    expect(result.token?.source).toBe('docker-config')
-    expect(result.notes).toEqual([
-      "OS keyring unavailable (Couldn't access platform storage: AccessDenied); set GH_TOKEN or pass --token instead",
-    ])
+    const found = await resolveGitHubToken({host: 'github.com', keyring, dockerCredential: dockerCredential(CLASSIC2)})
+    expect(found.token?.source).toBe('docker-config')
+    expect(found.notes).toEqual([])
+    const none = await resolveGitHubToken({host: 'github.com', keyring, dockerCredential: async () => undefined})
+    expect(none.token).toBeUndefined()
+    // No advice about flags: auth status has no --token (the command adds its own advice).
+    expect(none.notes).toEqual(["OS keyring unavailable: Couldn't access platform storage: AccessDenied"])
+  })
+
+  it('no D-Bus session: one short line without the D-Bus internals', async () => {
+    const keyring = createKeyringReader(async () => ({
+      AsyncEntry: class {
+        constructor() {
+          throw new Error('Platform failure: DBus error: Failed to connect to socket /tmp/x/nobus: No such file or directory\nstack')
+        }
+      },
+    }))
+    const {notes} = await resolveGitHubToken({host: 'github.com', keyring})
+    expect(notes).toEqual(['OS keyring unavailable: no Secret Service is running (a headless machine?)'])
+  })
+
+  it('the --insecure-storage file comes before the keyring, which is then not asked', async () => {
+    const keyring = vi.fn(async () => CLASSIC2)
+    const result = await resolveGitHubToken({host: 'github.com', keyring, tokenFile: async (host) => ({token: CLASSIC, path: `/c/regctl/github-token-${host}`})})
+    expect(result.token).toMatchObject({source: 'insecure-file', path: '/c/regctl/github-token-github.com', kind: 'classic'})
+    expect(keyring).not.toHaveBeenCalled()
+    await expect(resolveGitHubToken({host: 'github.com', keyring, tokenFile: async () => undefined})).resolves.toMatchObject({token: {source: 'keyring'}})
   })
 
   it('lets a malformed Docker config fail (never a silent fall-back)', async () => {

@@ -13,6 +13,7 @@ const VERIFIED: AuthLoginResult = {
   provider: 'github',
   host: 'github.com',
   apiUrl: 'https://api.github.com',
+  storage: 'keyring',
   keyring: KEYRING,
   token: {kind: 'classic', secretKind: 'github-classic-pat', label: 'GitHub classic personal access token', redacted: 'ghp_…abcd'},
   verified: true,
