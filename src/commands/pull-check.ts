@@ -89,7 +89,7 @@ rate-limited, unreachable, registry-error.`)
         client: runtime.client,
         concurrency: flags.concurrency,
         credentials: runtime.credentials,
-        credentialWarning: runtime.credentialWarning,
+        credentialWarnings: (registry) => runtime.credentialWarnings(registry),
         platform,
         platformExplicit: flags.platform !== undefined,
       })

@@ -54,6 +54,7 @@ function liveLine(live: LiveCheck, MARK: Marks): string {
 
 function pushLine(live: LiveCheck, MARK: Marks): string | undefined {
   if (!live.push) return undefined
+  if (live.push.repository === undefined) return `${MARK.info} Push rights: unknown (pass --repository)`
   if (live.push.granted === null) return `${MARK.info} Push rights: unknown (the registry's token does not say)`
   return live.push.granted
     ? `${MARK.ok} Push rights on ${live.push.repository} (granted in the token)`
@@ -143,7 +144,9 @@ export function renderAuthStatus(result: AuthStatusResult, style: OutputStyle = 
     blocks.push([apiLine, ...api.notes.map((note) => `  ${MARK.info} ${note}`)].join('\n'))
   }
 
-  const files = result.files.map((f) => `  ${f.exists ? MARK.ok : MARK.info} ${f.path} (${f.origin}${f.exists ? (f.mode ? `, mode ${f.mode}` : '') : ', not found'}${f.consulted ? '' : ', overridden'})`)
+  const fileState = (f: AuthStatusResult['files'][number]): string =>
+    f.unreadable === undefined ? (f.exists ? (f.mode ? `, mode ${f.mode}` : '') : ', not found') : `, cannot be read: ${f.unreadable}`
+  const files = result.files.map((f) => `  ${f.unreadable === undefined ? (f.exists ? MARK.ok : MARK.info) : MARK.bad} ${f.path} (${f.origin}${fileState(f)}${f.consulted ? '' : ', overridden'})`)
   if (files.length > 0) blocks.push(['Credential files:', ...files].join('\n'))
 
   const s = result.summary

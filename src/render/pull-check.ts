@@ -26,9 +26,19 @@ function rateLimitNote(image: ImageCheck): string | undefined {
   return rl?.resetAt ? `rate limited until ${rl.resetAt}` : undefined
 }
 
+/** A stored login that no request carried (issue 8: the CREDENTIAL column says what went on the wire). */
+function unusedLoginNote(image: ImageCheck): string | undefined {
+  const unused = image.credential.unused
+  if (!unused) return undefined
+  const login = `${unused.source}${unused.username ? `, ${unused.username}` : ''}`
+  return unused.reason === 'not-asked'
+    ? `the registry did not ask for credentials, so the stored login (${login}) was not sent`
+    : `the stored login (${login}) was not sent: it has no secret the registry's scheme can use`
+}
+
 /**
- * The lines under the table: each problem with its reason, then rate-limit notes, one per
- * registry and note, with the count of images it applies to (six docker.io images share one quota).
+ * The lines under the table: each problem with its reason, then rate-limit and unused-login
+ * notes, one per registry and note, with the count of images it applies to (six docker.io images share one quota).
  */
 export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLAIN): string[] {
   const lines: string[] = []
@@ -41,8 +51,8 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
       if (p.verdict !== 'pullable') lines.push(`  ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${oneLine(p.message)}` : ''}`)
     }
 
-    const note = rateLimitNote(image)
-    if (note) {
+    for (const note of [rateLimitNote(image), unusedLoginNote(image)]) {
+      if (!note) continue
       const key = `${image.registry ?? name}: ${note}`
       rateLimits.set(key, [...(rateLimits.get(key) ?? []), name])
     }

@@ -115,6 +115,7 @@ export async function createAuditWiring(options: AuditWiringOptions): Promise<Au
           ? {
               client: runtime.client,
               credentials: runtime.credentials,
+              credentialWarnings: (registry: string) => runtime.credentialWarnings(registry),
               concurrency: options.concurrency,
               platform: options.platform ? parsePlatform(options.platform, machinePlatform()) : machinePlatform(),
               platformExplicit: options.platform !== undefined,

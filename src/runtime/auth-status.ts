@@ -7,7 +7,7 @@ import type {RunDeadline} from '../lib/deadline.js'
 import type {AuthStatusOptions} from '../lib/checks/auth-status.js'
 import {createCredentialVerifier} from '../lib/checks/live-verifier.js'
 import {UsageError} from '../lib/errors.js'
-import {isFile} from './files.js'
+import {fileProblem} from './files.js'
 import {createTransport, credentialSources} from './registry.js'
 import {createStatusGitHubPort, githubApiToken, githubEndpoint} from './github.js'
 import {createTokenFileStore} from './token-file.js'
@@ -35,9 +35,8 @@ export type AuthStatusWiring = {
 
 /** Builds the inputs; the caller adds its flags (scopes, fail-on…), calls `authStatus`, then `close()`. */
 export async function createAuthStatusWiring(options: AuthStatusWiringOptions): Promise<AuthStatusWiring> {
-  if (options.configFile !== undefined && !(await isFile(options.configFile))) {
-    throw new UsageError(`--config ${options.configFile}: no such file`)
-  }
+  const problem = options.configFile === undefined ? undefined : await fileProblem(options.configFile)
+  if (problem !== undefined) throw new UsageError(`--config ${options.configFile}: ${problem}`)
 
   const now = Date.now
   const version = options.version === undefined ? {} : {version: options.version}

@@ -55,6 +55,8 @@ export const readTextFile: ReadTextFile = async (path) => {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
     const info = await handle.stat()
+    // A directory in place of the file: EISDIR, as read(2) would say (docker reads it and fails so).
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'})
     if (!info.isFile()) throw new Error(`${kindOf(info)}, not a regular file`)
     if (info.size > MAX_CONFIG_FILE_BYTES) throw new Error(`${info.size} bytes, over the bound of ${MAX_CONFIG_FILE_BYTES}`)
     const buffer = Buffer.alloc(Math.min(info.size, MAX_CONFIG_FILE_BYTES) + 1)
@@ -92,10 +94,22 @@ export async function directoryProblem(path: string): Promise<string | undefined
   }
 }
 
-/** True when `path` is an existing regular file. */
-export async function isFile(path: string): Promise<boolean> {
-  return Boolean((await stat(path).catch(() => undefined))?.isFile())
+/**
+ * Why `path` cannot be read as a file a flag names, in words (`no such file`, `is a directory, not
+ * a regular file`, `is a symbolic link loop`), or `undefined` when it is a regular file.
+ */
+export async function fileProblem(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path)
+    return info.isFile() ? undefined : `is ${kindOf(info)}, not a regular file`
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return 'is a symbolic link loop'
+    if (code === 'ENOENT') return 'no such file'
+    return describeFileError(error)
+  }
 }
+
 
 /**
  * Writes `text` to the file `--output` names. A file that cannot be written is an output error

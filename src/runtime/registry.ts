@@ -12,30 +12,45 @@ import {readTextFile} from './files.js'
 import type {RunDeadline} from '../lib/deadline.js'
 import type {GatherOptions} from '../lib/credentials/sources.js'
 import {lookupKey} from '../lib/credentials/registry-key.js'
-import {createCredentialLookup, type ImplicitStoreFailure, implicitStoreWarning} from '../lib/credentials/store.js'
+import {createCredentialLookup, type CredentialSourceFailure, sourceFailureCause, sourceFailureWarning} from '../lib/credentials/store.js'
 import type {CredentialLookup} from '../lib/credentials/types.js'
 import type {RegistryClient} from '../lib/registry/client.js'
 import type {Transport} from '../lib/registry/transport.js'
 
 export type Runtime = {
   credentials: CredentialLookup
-  /** The warning of a failed implicit default store for this registry, once its lookup ran. */
-  credentialWarning(registry: string): string | undefined
+  /**
+   * The credential sources that failed for this registry while its lookup went on anonymously
+   * (a failing helper, an unreadable config.json), once its lookup ran: the warning and its cause
+   * in a few words.
+   */
+  credentialWarnings(registry: string): CredentialWarning[]
   client: RegistryClient
   close(): Promise<void>
 }
+
+/** A credential source failure as the commands show it. */
+export type CredentialWarning = {warning: string; cause: string}
 
 export type RuntimeOptions = {insecureRegistries: string[]; timeoutSeconds: number; version?: string; deadline?: RunDeadline | undefined}
 
 /**
  * The credential lookup docker would use on this machine, read-only, including docker's platform
- * default store when config.json names no credential source. A failing default store is a
- * warning and the lookup goes on anonymously, as docker does: reported to `onImplicitStoreFailure`,
- * else printed once per registry on stderr (`ghcr ls`, `auth login`).
+ * default store when config.json names no credential source. A failing source (a helper, an
+ * unreadable config.json) is a warning and the lookup goes on anonymously, as docker 28 does
+ * (lib/credentials/store.ts): reported to `onSourceFailure`, else printed once on stderr
+ * (`ghcr ls`, `auth login`).
  */
-export function createCredentials(options: {onImplicitStoreFailure?: (failure: ImplicitStoreFailure) => void; deadline?: RunDeadline | undefined} = {}): CredentialLookup {
+export function createCredentials(options: {onSourceFailure?: (failure: CredentialSourceFailure) => void; deadline?: RunDeadline | undefined} = {}): CredentialLookup {
   const dockerAuthConfig = envValue('DOCKER_AUTH_CONFIG')
   let lookup: Promise<CredentialLookup> | undefined
+  const printed = new Set<string>()
+  const print = (failure: CredentialSourceFailure) => {
+    const warning = sourceFailureWarning(failure)
+    if (!printed.has(warning)) process.stderr.write(`Warning: ${warning}\n`)
+    printed.add(warning)
+  }
+
   const create = async () =>
     createCredentialLookup({
       configPath: dockerConfigPath(),
@@ -44,7 +59,7 @@ export function createCredentials(options: {onImplicitStoreFailure?: (failure: I
       readFile: readTextFile,
       runHelper: createHelperRunner(undefined, options.deadline),
       helperEnv: process.env,
-      onImplicitStoreFailure: options.onImplicitStoreFailure ?? ((failure) => process.stderr.write(`Warning: ${implicitStoreWarning(failure)}\n`)),
+      onSourceFailure: options.onSourceFailure ?? print,
     })
   return async (registry) => (await (lookup ??= create()))(registry)
 }
@@ -60,14 +75,28 @@ export function lazyCredentials(deadline?: RunDeadline): CredentialLookup {
 
 /** Credentials + a registry client configured from flags and the environment. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const warnings = new Map<string, string>()
+  // Per lookup key (a helper failure), and for every registry (an unreadable config.json).
+  const perKey = new Map<string, CredentialWarning>()
+  let everywhere: CredentialWarning | undefined
   const credentials = createCredentials({
-    onImplicitStoreFailure: (failure) => warnings.set(failure.key, implicitStoreWarning(failure)),
+    onSourceFailure(failure) {
+      const warning = {warning: sourceFailureWarning(failure), cause: sourceFailureCause(failure)}
+      if (failure.kind === 'helper') perKey.set(failure.key, warning)
+      else everywhere = warning
+    },
     deadline: options.deadline,
   })
   const [{RegistryClient}, transport] = await Promise.all([import('../lib/registry/client.js'), createTransport(options)])
   const client = new RegistryClient({transport, credentials})
-  return {client, credentials, credentialWarning: (registry) => warnings.get(lookupKey(registry)), close: async () => client.close()}
+  return {
+    client,
+    credentials,
+    credentialWarnings(registry) {
+      const own = perKey.get(lookupKey(registry))
+      return [...(everywhere ? [everywhere] : []), ...(own ? [own] : [])]
+    },
+    close: async () => client.close(),
+  }
 }
 
 /**

@@ -32,7 +32,9 @@ Never writes a file; never prints a secret.`)
     config: Flags.string({description: 'Read only this Docker-format config file (config.json or auth.json)'}),
     offline: Flags.boolean({default: false, description: 'Do not contact registries or GitHub'}),
     'require-scope': Flags.string({description: 'GitHub scope a GHCR token must have (repeatable; write: implies read:)', multiple: true}),
-    repository: Flags.string({description: 'Repository to probe push rights on (default regctl-auth-probe, under your user on GHCR)'}),
+    repository: Flags.string({
+      description: 'Repository to probe push rights on (default: USER/regctl-auth-probe on GHCR and Docker Hub, regctl-auth-probe elsewhere; none on ECR, GCR and Artifact Registry, where push rights stay unknown)',
+    }),
     'fail-on': Flags.option({options: ['error', 'warning', 'never'] as const, default: 'error', description: 'Lowest finding severity that makes the exit code 1'})(),
     concurrency: Flags.integer({default: 8, min: 1, max: 32, description: 'Registries checked at the same time'}),
     'insecure-registry': Flags.string({description: 'Registry that may be reached over plain HTTP or unverified TLS', multiple: true}),

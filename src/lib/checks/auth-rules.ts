@@ -24,6 +24,7 @@ export const AuthRuleId = {
   loginMismatch: 'credentials/login-mismatch',
   unreachable: 'credentials/unreachable',
   plaintextToken: 'credentials/plaintext-github-token',
+  unreadableConfig: 'credentials/unreadable-config',
 } as const
 
 export type AuthRuleIdValue = (typeof AuthRuleId)[keyof typeof AuthRuleId]
@@ -49,14 +50,14 @@ export const AUTH_RULES: readonly Rule[] = [
     name: 'CredentialHelperMissing',
     defaultSeverity: 'error',
     shortDescription: 'A configured credential helper is not installed',
-    help: 'docker runs the helper before every pull from the registries it serves and fails when it is missing, even for public images. Install it or remove it from the config file.',
+    help: 'docker runs the helper before every pull from the registries it serves. docker 28 then pulls anonymously (private images are refused); docker 29 fails the pull, even of public images. Install it or remove it from the config file.',
   },
   {
     id: AuthRuleId.helperFailing,
     name: 'CredentialHelperFailing',
     defaultSeverity: 'error',
     shortDescription: 'A configured credential helper fails',
-    help: 'docker fails the pull when the helper fails (a locked keychain, no D-Bus session, a broken install), even for public images.',
+    help: 'When the helper fails (a locked keychain, no D-Bus session, a broken install), docker 28 pulls anonymously (private images are refused) and docker 29 fails the pull, even of public images.',
   },
   {
     id: AuthRuleId.ghcrTokenKind,
@@ -142,6 +143,13 @@ export const AUTH_RULES: readonly Rule[] = [
     shortDescription: 'regctl keeps a GitHub token in a plain-text file (auth login github --insecure-storage)',
     help: 'The file is mode 0600, but anyone who can read it as you (backups, a dotfile repository, a process running as you) has the token. Prefer the OS keyring (regctl auth login github) or GH_TOKEN from a secret manager.',
   },
+  {
+    id: AuthRuleId.unreadableConfig,
+    name: 'DockerConfigUnreadable',
+    defaultSeverity: 'error',
+    shortDescription: "Docker's config.json exists but cannot be read",
+    help: 'docker warns and goes on without any of its logins (anonymously), so private images are refused. Make the file readable by its owner (chmod 600, owned by you).',
+  },
 ]
 
 const SEVERITY: ReadonlyMap<string, Severity> = new Map(AUTH_RULES.map((r) => [r.id, r.defaultSeverity]))
@@ -203,6 +211,15 @@ export function permissionsFinding(file: string, mode: number): Finding | undefi
   })
 }
 
+/** Docker's config.json exists but cannot be read: docker goes on anonymously (docker/cli `LoadDefaultConfigFile`). */
+export function unreadableConfigFinding(file: string, reason: string): Finding {
+  return authFinding(AuthRuleId.unreadableConfig, {
+    file,
+    message: `${file} cannot be read (${reason}): docker warns and goes on without its logins (anonymously)`,
+    fix: `make it readable by you: chown "$(id -u)" ${file} && chmod 600 ${file}`,
+  })
+}
+
 /**
  * A credential helper that is missing or failing. `scope` says what docker loses: every registry
  * (`credsStore`) or one (`credHelpers`).
@@ -217,10 +234,12 @@ export function helperFinding(facts: {
 }): Finding {
   const program = `docker-credential-${facts.helper}`
   const where = facts.scope === 'credsStore' ? 'every registry without a credHelpers entry' : (facts.registry ?? 'its registry')
-  // docker calls the helper's `get`, prints its error and goes on anonymously (docker/cli
-  // cli/command/registry.go `ResolveAuthConfig` discards the store's error; measured with docker
-  // CLI 28.2 and a failing docker-credential-secretservice, issue 8): public images still pull.
-  const consequence = `docker warns and pulls anonymously from ${where}: public images pull, private ones are refused`
+  // docker 28 calls the helper's `get`, prints its error and goes on anonymously (docker/cli
+  // cli/command/registry.go `ResolveAuthConfig` discards the store's error: `a, _ :=
+  // cfg.GetAuthConfig(configKey)`, v28.2.2; measured with docker CLI 28.2 and a failing
+  // docker-credential-secretservice, issue 8). docker 29's `docker pull` returns the error instead
+  // (`RetrieveAuthTokenFromImage`, docker/cli ad776d1e10, v29.0.0). See lib/credentials/store.ts.
+  const consequence = `docker 28 warns and pulls anonymously from ${where} (public images pull, private ones are refused); docker 29's docker pull fails`
   const fix = facts.missing
     ? `install ${program} (and put it in PATH), or remove ${facts.scope === 'credsStore' ? '"credsStore"' : `the credHelpers entry for ${facts.registry ?? 'the registry'}`} from ${facts.file ?? 'the config file'}`
     : `run: echo ${facts.registry ?? 'https://index.docker.io/v1/'} | ${program} get   (to see the helper's own error), then fix or unlock its store`

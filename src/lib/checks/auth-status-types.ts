@@ -24,8 +24,10 @@ export type LiveCheck = {
   /**
    * Push rights on `repository`, read from the `access` claim of the token issued for
    * `push,pull`: `true`/`false`, or `null` when the registry's token is not a JWT we can read.
+   * Without `repository`, nothing was asked: the registry has no per-user namespace to probe
+   * (ECR, Artifact Registry) or the username is not one; `--repository` names one.
    */
-  push?: {repository: string; granted: boolean | null; via: 'jwt-access-claim' | 'none'}
+  push?: {repository?: string; granted: boolean | null; via: 'jwt-access-claim' | 'none'}
 }
 
 /** What GitHub said about a token (`GET /user` headers). */

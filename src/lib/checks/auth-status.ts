@@ -25,7 +25,7 @@ import {type GitHubTokenResolution} from '../github/token.js'
 import {identifyProvider, loginCommand, type Provider} from '../providers.js'
 import {classifySecret, type SecretField, type SecretKind} from '../secret-kind.js'
 import {expiryFindings, expiryOf} from './auth-expiry.js'
-import {AuthRuleId, authFinding, helperFinding, permissionsFinding, plaintextFinding, suggestedStore} from './auth-rules.js'
+import {AuthRuleId, authFinding, helperFinding, permissionsFinding, plaintextFinding, suggestedStore, unreadableConfigFinding} from './auth-rules.js'
 import type {AuthStatusResult, GitHubApiTokenReport, GitHubPort, LiveCheck, RegistryStatus, VerifyCredential} from './auth-status-types.js'
 import {reachesThreshold, type Finding, type Severity} from './finding.js'
 import {githubFindings, githubTokenReport} from './github-findings.js'
@@ -65,6 +65,7 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
   const findings: Finding[] = []
 
   for (const file of gathered.files) {
+    if (file.unreadable !== undefined) findings.push(unreadableConfigFinding(file.path, file.unreadable))
     if (file.mode === undefined) continue
     const finding = permissionsFinding(file.path, file.mode)
     if (finding) findings.push(finding)

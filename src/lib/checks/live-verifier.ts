@@ -26,18 +26,50 @@ export function createCredentialVerifier(options: {transport: Transport; now: ()
     new RegistryClient({transport: options.transport, credentials: async () => credential, now: options.now}).verifyCredentials(registry, scopes)
 }
 
-/** GHCR probes under the user's namespace (where a classic PAT with write:packages may push). */
-export function defaultProbeRepository(provider: Provider, username: string | undefined): string {
-  if (provider.id === 'ghcr' && username && /^[A-Za-z0-9-]+$/.test(username)) return `${username.toLowerCase()}/${PROBE_REPOSITORY}`
-  return PROBE_REPOSITORY
+/**
+ * The repository whose push right `auth status` asks about when `--repository` is not given, or
+ * `undefined` when there is none worth asking about (push rights: unknown, pass --repository).
+ *
+ * - GHCR and Docker Hub: under the logged-in user's namespace, where the user may push (a classic
+ *   PAT with write:packages on GHCR; any Docker Hub account on its own namespace). A bare name on
+ *   Docker Hub means `library/NAME`, which no user owns (issue 8: "no push rights" for a token
+ *   that can push to its own namespace). A username that is not a namespace (a Docker Hub email
+ *   login) gives `undefined`.
+ * - ECR, Artifact Registry, GCR: no per-user layout (repositories are created per account or
+ *   project, push is granted per repository): `undefined`.
+ * - ACR and other registries: a flat namespace, where a root-level name is a valid repository.
+ */
+export function defaultProbeRepository(provider: Provider, username: string | undefined): string | undefined {
+  switch (provider.id) {
+    case 'ghcr': {
+      return username && /^[A-Za-z0-9-]+$/.test(username) ? `${username.toLowerCase()}/${PROBE_REPOSITORY}` : undefined
+    }
+
+    case 'docker-hub': {
+      // Docker IDs are lowercase letters and digits (docs.docker.com/accounts/create-account).
+      return username && /^[A-Za-z0-9]+$/.test(username) ? `${username.toLowerCase()}/${PROBE_REPOSITORY}` : undefined
+    }
+
+    case 'ecr':
+    case 'ecr-public':
+    case 'gar':
+    case 'gcr': {
+      return undefined
+    }
+
+    default: {
+      return PROBE_REPOSITORY
+    }
+  }
 }
 
 /**
- * Verifies `chosen` live against `registry` with `verify`, asking for `push,pull` on `repository`;
- * `skipped` without a verifier (`--offline`). Every failure the registry can cause is a result,
- * never a throw.
+ * Verifies `chosen` live against `registry` with `verify`, asking for `push,pull` on `repository`
+ * (without one, a token with no scope, as `docker login` asks: the login is checked, push rights
+ * are unknown); `skipped` without a verifier (`--offline`). Every failure the registry can cause
+ * is a result, never a throw.
  */
-export async function verifyLive(registry: string, chosen: SourcedCredential, repository: string, verify: VerifyCredential | undefined): Promise<LiveCheck> {
+export async function verifyLive(registry: string, chosen: SourcedCredential, repository: string | undefined, verify: VerifyCredential | undefined): Promise<LiveCheck> {
   if (!verify || !chosen.credential) return {result: 'skipped'}
   const resolved: ResolvedCredential = {
     credential: chosen.credential,
@@ -46,9 +78,10 @@ export async function verifyLive(registry: string, chosen: SourcedCredential, re
       : {kind: 'config-auths', label: chosen.label, path: chosen.path, key: chosen.key},
   }
   try {
-    const check = await verify(registry, resolved, [repositoryScope(repository, ['push', 'pull'])])
+    const check = await verify(registry, resolved, repository === undefined ? [] : [repositoryScope(repository, ['push', 'pull'])])
     if (check.scheme === 'none') return {result: 'not-required', scheme: 'none', message: 'the registry API needs no authentication: the credential is not checked'}
     if (!check.withCredentials) return {result: 'skipped', scheme: check.scheme}
+    if (repository === undefined) return {result: 'accepted', scheme: check.scheme, push: {granted: null, via: 'none'}}
     const granted = check.token === undefined ? null : pushGranted(check.token, repository)
     return {
       result: 'accepted',

@@ -16,10 +16,10 @@ import {
   isRegctlError,
   redactText,
 } from '../errors.js'
-import type {CredentialLookup} from '../credentials/types.js'
+import type {CredentialLookup, ResolvedCredential} from '../credentials/types.js'
 import {bestMatch, formatPlatform, matchPlatform} from '../platform.js'
 import {formatReference, parseReference, type ImageReference} from '../reference.js'
-import type {Descriptor, Manifest, ManifestGet, ManifestHead, Platform, RateLimit} from '../registry/types.js'
+import type {Descriptor, IdentityUsed, Manifest, ManifestGet, ManifestHead, Platform, RateLimit} from '../registry/types.js'
 import {MediaType} from '../registry/types.js'
 import {mapConcurrent} from '../concurrency.js'
 import {sanitizeText} from '../sanitize.js'
@@ -76,8 +76,19 @@ export type ImageCheck = {
   blobs?: {checked: Count; missing: Digest[]}
   /** For `unauthorized` and `denied`: the command that (re)creates a login here, as `auth status` fixes do. */
   fix?: string
-  /** Which credential was used: `config.json auths`, `credential helper desktop`, `anonymous`… */
-  credential: {source: string; username?: string}
+  /**
+   * The credential the registry saw: `config.json auths`, `credential helper desktop`, or
+   * `anonymous` when no request carried one (issue 8: what went on the wire, not what is stored).
+   */
+  credential: {
+    source: string
+    username?: string
+    /**
+     * A stored login that was looked up but not sent, because the registry never asked for one
+     * (no challenge: an open registry) or could not use it with its scheme.
+     */
+    unused?: {source: string; username?: string; reason: 'not-asked' | 'unusable'}
+  }
   rateLimit?: RateLimit
   durationMs: DurationMs
 }
@@ -88,7 +99,7 @@ export type PullCheckResult = {
   platform: string
   images: ImageCheck[]
   summary: PullCheckSummary
-  /** Run-wide warnings (a failing default credential store), each once; absent when none. */
+  /** Run-wide warnings (a failing credential helper, an unreadable config.json), each once; absent when none. */
   warnings?: string[]
   /** The exit code of the run ({@link pullCheckExitCode}). */
   exitCode: 0 | 1 | 2 | 3
@@ -101,16 +112,21 @@ export type PullCheckClient = {
   headBlob(registry: string, repository: string, digest: string): Promise<{size: number}>
   /** A small blob (an image config), verified against its digest. */
   getBlob(registry: string, repository: string, digest: string): Promise<Uint8Array>
+  /** The identity the registry's requests carried; without it the label is the credential looked up. */
+  identityUsed?(registry: string): IdentityUsed | undefined
 }
+
+/** A credential source that failed while the check went on anonymously, as docker 28 does. */
+export type CredentialWarning = {warning: string; cause: string}
 
 export type PullCheckOptions = {
   client: PullCheckClient
   credentials: CredentialLookup
   /**
-   * The warning of a credential source that failed for a registry while the check went on
-   * anonymously (docker's failing default store), asked after the lookup.
+   * The credential sources that failed for a registry while the check went on anonymously (a
+   * helper's `get`, an unreadable config.json: lib/credentials/store.ts), asked after the lookup.
    */
-  credentialWarning?: ((registry: string) => string | undefined) | undefined
+  credentialWarnings?: ((registry: string) => CredentialWarning[]) | undefined
   /** Platform to resolve indexes for (docker's default: this machine's). */
   platform: Platform
   /**
@@ -142,7 +158,9 @@ export async function pullCheck(inputs: string[], options: PullCheckOptions): Pr
   const byInput = new Map(unique.map((input, i) => [input, checked[i] as ImageCheck]))
   const images = inputs.map((input) => byInput.get(input) as ImageCheck)
   const summary = summarize(images)
-  const warnings = [...new Set(images.flatMap((image) => (image.registry === undefined ? [] : (options.credentialWarning?.(image.registry) ?? []))))]
+  const warnings = [
+    ...new Set(images.flatMap((image) => (image.registry === undefined ? [] : (options.credentialWarnings?.(image.registry) ?? []).map((w) => w.warning)))),
+  ]
   return {
     platform: formatPlatform(options.platform),
     images,
@@ -194,23 +212,23 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
     credential: {source: 'anonymous'},
     durationMs: 0,
   }
+  // docker looks the credential up before every pull, whatever the registry will ask.
+  let resolved: ResolvedCredential | undefined
   try {
-    const resolved = await options.credentials(ref.registry)
-    if (resolved) {
-      base.credential = {source: resolved.source.label}
-      if (resolved.credential.username !== undefined) base.credential.username = resolved.credential.username
-    }
-
+    resolved = await options.credentials(ref.registry)
+    if (resolved) base.credential = credentialLabel(resolved)
     const result = await resolveImage(ref, base, options)
-    return {...result, durationMs: now() - started}
+    return {...result, credential: credentialOnWire(resolved, options.client.identityUsed?.(ref.registry)), durationMs: now() - started}
   } catch (error) {
     if (error instanceof ConfigError) throw error
-    const failed: ImageCheck = {...base, ...verdictForError(error), durationMs: now() - started}
+    const credential = resolved === undefined ? base.credential : credentialOnWire(resolved, options.client.identityUsed?.(ref.registry))
+    const failed: ImageCheck = {...base, credential, ...verdictForError(error), durationMs: now() - started}
     if (LOGIN_VERDICTS.has(failed.verdict)) failed.fix = loginCommand(identifyProvider(ref.registry))
-    // Anonymous because the default store failed: that failure is the reason, not "no credentials".
-    const helperFailure = options.credentialWarning?.(ref.registry)
-    if (failed.verdict === 'unauthorized' && base.credential.source === 'anonymous' && helperFailure) {
-      failed.message = `authentication required, and ${helperFailure.split(' ')[0] ?? 'the default credential store'} failed, so the check went anonymously (see the warning)`
+    // Anonymous because a source failed (a helper, an unreadable config.json): that failure is the
+    // reason, not "no credentials".
+    const causes = (options.credentialWarnings?.(ref.registry) ?? []).map((w) => w.cause)
+    if (failed.verdict === 'unauthorized' && failed.credential.source === 'anonymous' && causes.length > 0) {
+      failed.message = `authentication required, and ${causes.join(' and ')}, so the check went anonymously (see the warning)`
     }
 
     // A 429 keeps its headers: report when the quota resets (Retry-After) and who it counts for.
@@ -221,6 +239,22 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
 
     return failed
   }
+}
+
+function credentialLabel(resolved: ResolvedCredential): ImageCheck['credential'] {
+  return {source: resolved.source.label, ...(resolved.credential.username === undefined ? {} : {username: resolved.credential.username})}
+}
+
+/**
+ * The credential as the registry saw it (issue 8): the identity the requests carried, and a stored
+ * login that was not sent noted as `unused`. Without the client's record (a test double), the
+ * stored login is taken as used.
+ */
+function credentialOnWire(resolved: ResolvedCredential | undefined, used: IdentityUsed | undefined): ImageCheck['credential'] {
+  if (used === undefined) return resolved ? credentialLabel(resolved) : {source: 'anonymous'}
+  if (used.source.kind !== 'anonymous') return {source: used.source.label, ...(used.username === undefined ? {} : {username: used.username})}
+  if (!resolved) return {source: 'anonymous'}
+  return {source: 'anonymous', unused: {...credentialLabel(resolved), reason: used.challenged ? 'unusable' : 'not-asked'}}
 }
 
 /** The digest or tag to ask the registry for. A digest wins: it is what docker pulls. */
@@ -412,6 +446,7 @@ function sharedByDigest(client: PullCheckClient): PullCheckClient {
       isDigest(reference) ? once(`GET ${registry}/${repository}@${reference}`, () => client.getManifest(registry, repository, reference)) : client.getManifest(registry, repository, reference),
     headBlob: async (registry, repository, digest) => once(`HEAD blob ${registry}/${repository}@${digest}`, () => client.headBlob(registry, repository, digest)),
     getBlob: async (registry, repository, digest) => once(`GET blob ${registry}/${repository}@${digest}`, () => client.getBlob(registry, repository, digest)),
+    ...(client.identityUsed ? {identityUsed: (registry: string) => client.identityUsed?.(registry)} : {}),
   }
 }
 

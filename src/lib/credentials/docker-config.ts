@@ -10,6 +10,7 @@
  */
 import {posix} from 'node:path'
 
+import {describeErrno} from '../errno.js'
 import {ConfigError, redactText} from '../errors.js'
 import {findJsonSyntaxError, offsetToPosition} from './json-syntax.js'
 import type {Credential} from './types.js'
@@ -204,11 +205,33 @@ export function notADirectory(path: string): string {
 }
 
 /**
- * Reads and parses `config.json`. A missing file (ENOENT) resolves `undefined`: no credentials.
- *
- * @throws ConfigError when the file exists but cannot be read (permissions, a directory…) or parsed.
+ * A `config.json` that exists but cannot be read (permission denied, a directory or a symbolic
+ * link loop in its place). docker/cli `LoadDefaultConfigFile` (cli/config/config.go) prints
+ * "WARNING: Error loading config file: …" and goes on with an empty config — anonymously, with the
+ * platform's default store, since an empty config names no credential source.
  */
-export async function loadDockerConfig(options: {path: string; readFile: ReadTextFile}): Promise<DockerConfig | undefined> {
+export type UnreadableConfig = {path: string; reason: string}
+
+/** Read failures docker turns into a warning: an errno from open/read, not a missing file. */
+function unreadableReason(code: string | undefined): string | undefined {
+  if (code === undefined || code === 'ENOENT' || code === 'ENOTDIR') return undefined
+  return describeErrno(code)
+}
+
+/**
+ * Reads and parses `config.json`. A missing file (ENOENT) resolves `undefined`: no credentials.
+ * A file that exists but cannot be read resolves `undefined` too when `onUnreadable` is given,
+ * which is told why ({@link UnreadableConfig}: docker warns and goes on); without it, it throws.
+ *
+ * @throws ConfigError when the file cannot be parsed (malformed: the user must fix it, exit 2), is
+ *   over the size bound or not a regular file, `DOCKER_CONFIG` names a file, or it cannot be read
+ *   and `onUnreadable` is not given.
+ */
+export async function loadDockerConfig(options: {
+  path: string
+  readFile: ReadTextFile
+  onUnreadable?: ((unreadable: UnreadableConfig) => void) | undefined
+}): Promise<DockerConfig | undefined> {
   let text: string
   try {
     text = await options.readFile(options.path)
@@ -216,7 +239,13 @@ export async function loadDockerConfig(options: {path: string; readFile: ReadTex
     const code = isObject(error) && typeof error['code'] === 'string' ? error['code'] : undefined
     if (code === 'ENOENT') return undefined
     if (code === 'ENOTDIR') throw new ConfigError(options.path, `cannot read: ${notADirectory(options.path)}`)
-    throw new ConfigError(options.path, `cannot read: ${code ?? (error instanceof Error ? error.message : String(error))}`)
+    const reason = unreadableReason(code)
+    if (reason !== undefined && options.onUnreadable) {
+      options.onUnreadable({path: options.path, reason})
+      return undefined
+    }
+
+    throw new ConfigError(options.path, `cannot read: ${reason ?? (error instanceof Error ? error.message : String(error))}`)
   }
 
   return parseDockerConfig(text, options.path)

@@ -40,6 +40,8 @@ export type CredentialFile = {
   consulted: boolean
   /** Permission bits (`0o600`) when the file exists and `stat` was given. */
   mode?: number
+  /** Why the file exists but could not be read (`permission denied`): docker goes on without it. */
+  unreadable?: string
 }
 
 /** One stored entry for one registry. `credential` is the secret: never serialise it. */
@@ -201,8 +203,23 @@ export async function gatherCredentials(options: GatherOptions): Promise<Gathere
   let config: DockerConfig | undefined
   let credsStore: string | undefined
   if (dockerFile) {
-    config = await loadDockerConfig({path: dockerFile.path, readFile: options.readFile})
-    files.push({path: dockerFile.path, kind: 'docker-config', origin: dockerFile.origin, exists: config !== undefined, consulted: true, ...(config ? await stat(dockerFile.path) : {})})
+    // An unreadable config.json is docker's warning, not the end (docker/cli `LoadDefaultConfigFile`):
+    // recorded for a finding. A file named by --config is input, and its read error stays exit 2.
+    let unreadable: string | undefined
+    config = await loadDockerConfig({
+      path: dockerFile.path,
+      readFile: options.readFile,
+      ...(options.configFile === undefined ? {onUnreadable: ({reason}: {reason: string}) => (unreadable = reason)} : {}),
+    })
+    files.push({
+      path: dockerFile.path,
+      kind: 'docker-config',
+      origin: dockerFile.origin,
+      exists: config !== undefined || unreadable !== undefined,
+      consulted: true,
+      ...(config ? await stat(dockerFile.path) : {}),
+      ...(unreadable === undefined ? {} : {unreadable}),
+    })
     const containsAuth = config !== undefined && (config.credsStore !== undefined || config.credHelpers.size > 0 || config.auths.size > 0)
     credsStore = containsAuth ? config?.credsStore : options.configFile === undefined ? options.defaultCredsStore || undefined : undefined
     const fileLabel = options.configFile === undefined ? 'config.json' : dockerFile.path
@@ -215,7 +232,9 @@ export async function gatherCredentials(options: GatherOptions): Promise<Gathere
     if (parsed) entries.push(...(await podmanFileEntries(parsed, file, keep, helperOptions)))
   }
 
-  // docker's own answer, through the same lookup pull-check uses.
+  // docker's own answer, through the same lookup pull-check uses. Its helper failures become the
+  // registry's `dockerError`; the unreadable file is already on `files`.
+  const helperFailures = new Map<string, CredentialHelperError>()
   const lookup = dockerFile
     ? createCredentialLookup({
         configPath: dockerFile.path,
@@ -225,6 +244,9 @@ export async function gatherCredentials(options: GatherOptions): Promise<Gathere
         ...(options.helperTimeoutMs === undefined ? {} : {helperTimeoutMs: options.helperTimeoutMs}),
         ...(options.helperEnv === undefined ? {} : {helperEnv: options.helperEnv}),
         ...(options.configFile === undefined && options.defaultCredsStore ? {defaultCredsStore: options.defaultCredsStore} : {}),
+        onSourceFailure: (failure) => {
+          if (failure.kind === 'helper') helperFailures.set(failure.key, failure.error)
+        },
       })
     : undefined
 
@@ -236,6 +258,8 @@ export async function gatherCredentials(options: GatherOptions): Promise<Gathere
     if (lookup) {
       try {
         const resolved = await lookup(registry)
+        const failure = helperFailures.get(lookupKey(registry))
+        if (failure) throw failure
         if (resolved) {
           result.docker = matchResolved(resolved, own, registry)
           // docker found it where our enumeration did not (a key `list` did not return): keep it.

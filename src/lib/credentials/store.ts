@@ -4,8 +4,9 @@
  * The order is docker/cli's `ConfigFile.GetCredentialsStore(key).Get(key)`
  * (cli/config/configfile/file.go, v28.3+):
  * 1. `DOCKER_AUTH_CONFIG`, when set, is an in-memory store in front of everything else
- *    (`memorystore.New(withEnvConfig(), WithFallbackStore(store))`); it matches the lookup key
- *    exactly and falls back to the stores below when it has no entry.
+ *    (`memorystore.New(memorystore.WithAuthConfig(authConfig), memorystore.WithFallbackStore(store))`,
+ *    checked against docker/cli v28.3.0 and master); it matches the lookup key exactly and falls
+ *    back to the stores below when it has no entry.
  * 2. A helper: `credHelpers[key]` if that key exists (an empty value selects the file store),
  *    else `credsStore` (`getConfiguredCredentialStore`).
  * 3. Otherwise the file store: `auths`, exact key first, then legacy keys by `ConvertToHostname`.
@@ -17,9 +18,21 @@
  * nothing for `h` in helper `x` means *no* credential for docker, and for us.
  * (docker also keeps a legacy `registrytoken` of that file entry; docker itself never writes one, and
  * mixing two sources would hide provenance, so we do not.)
+ *
+ * When a source fails, docker has one rule for every store, named or implicit (issue 8, checked in
+ * docker/cli's source): `GetAuthConfig` returns the helper's error (`nativeStore.Get`, "credentials
+ * not found" excepted), and docker 28's pull and `manifest inspect` go through
+ * `ResolveAuthConfig` (cli/command/registry.go, v28.2.2), which discards it — `a, _ :=
+ * cfg.GetAuthConfig(configKey)` — so the pull goes on anonymously; the helper's stderr reaches the
+ * terminal (docker-credential-helpers runs it with `Stderr = os.Stderr`). docker 29 changed
+ * `docker pull` (docker/cli ad776d1e10, v29.0.0): `RetrieveAuthTokenFromImage` returns the error
+ * and the pull stops, public image or not; `manifest inspect` still discards it. An unreadable
+ * config.json is a warning in every version (`LoadDefaultConfigFile`, cli/config/config.go). We
+ * follow docker 28, the version measured on these machines, and say what docker 29 does: with
+ * `onSourceFailure`, a failing source is reported there and the lookup goes on anonymously.
  */
 import {CredentialHelperError} from '../errors.js'
-import {containsAuth, loadDockerConfig, parseDockerAuthConfig, type DockerConfig, type ReadTextFile} from './docker-config.js'
+import {containsAuth, loadDockerConfig, parseDockerAuthConfig, type DockerConfig, type ReadTextFile, type UnreadableConfig} from './docker-config.js'
 import {helperGet, type HelperRunner} from './helper.js'
 import {findAuthKey, lookupKey} from './registry-key.js'
 import type {Credential, CredentialLookup, ResolvedCredential} from './types.js'
@@ -43,21 +56,23 @@ export type CredentialLookupOptions = {
    */
   defaultCredsStore?: string | undefined
   /**
-   * Told when docker's *implicit* default store (not one the config names) fails. The lookup then
-   * resolves `undefined` (anonymous), as docker does. Unset: the failure rejects the lookup.
+   * Told when a source fails: a credential helper's `get` (named by `credsStore` or `credHelpers`,
+   * or docker's implicit default store) or an unreadable config.json. The lookup then resolves
+   * `undefined` (anonymous), as docker does. Unset: the failure rejects the lookup.
    */
-  onImplicitStoreFailure?: ((failure: ImplicitStoreFailure) => void) | undefined
+  onSourceFailure?: ((failure: CredentialSourceFailure) => void) | undefined
 }
 
 /**
- * docker's implicit default store failed for a lookup key. docker/cli consults the platform's
- * default helper when config.json names no credential source (`LoadDefaultConfigFile`:
- * `if !configFile.ContainsAuth() { configFile.CredentialsStore = credentials.DetectDefaultStore(...) }`,
- * cli/config/config.go), and when that helper's `get` fails, `docker manifest inspect` and
- * `docker pull` print the helper's error and go on anonymously (measured with docker CLI 28.2,
- * issue 8): the failure is a warning, not the end of the check.
+ * A credential source that failed while the lookup went on anonymously (see the module comment).
+ * `helper`: the store docker would ask for `key`; `implicit` when it is docker's platform default
+ * (`LoadDefaultConfigFile`: `if !configFile.ContainsAuth() { configFile.CredentialsStore =
+ * credentials.DetectDefaultStore(...) }`, cli/config/config.go), not one the config names.
+ * `unreadable-config`: config.json exists but cannot be read.
  */
-export type ImplicitStoreFailure = {helper: string; key: string; error: CredentialHelperError}
+export type CredentialSourceFailure =
+  | {kind: 'helper'; helper: string; key: string; via: 'credHelpers' | 'credsStore'; implicit: boolean; path: string; error: CredentialHelperError}
+  | {kind: 'unreadable-config'; path: string; reason: string}
 
 /** The labels people see for each source. */
 export const SOURCE_LABELS = {
@@ -84,7 +99,12 @@ type Plan =
 async function loadSources(options: CredentialLookupOptions): Promise<Sources> {
   // Parse DOCKER_AUTH_CONFIG first: it is cheap and, when malformed, the error to report.
   const env = parseDockerAuthConfig(options.dockerAuthConfig)
-  const config = await loadDockerConfig({path: options.configPath, readFile: options.readFile})
+  const onSourceFailure = options.onSourceFailure
+  const config = await loadDockerConfig({
+    path: options.configPath,
+    readFile: options.readFile,
+    ...(onSourceFailure ? {onUnreadable: ({path, reason}: UnreadableConfig) => onSourceFailure({kind: 'unreadable-config', path, reason})} : {}),
+  })
   const explicit = containsAuth(config)
   const credsStore = explicit ? config?.credsStore : options.defaultCredsStore || undefined
   return {config, env, credsStore, implicitStore: !explicit && credsStore !== undefined}
@@ -134,9 +154,9 @@ export function createCredentialLookup(options: CredentialLookupOptions): Creden
         try {
           credential = await helperGet(step.helper, key, helperOptions)
         } catch (error) {
+          if (!options.onSourceFailure || !(error instanceof CredentialHelperError)) throw error
           const implicit = loaded.implicitStore && step.via === 'credsStore'
-          if (!implicit || !options.onImplicitStoreFailure || !(error instanceof CredentialHelperError)) throw error
-          options.onImplicitStoreFailure({helper: step.helper, key, error})
+          options.onSourceFailure({kind: 'helper', helper: step.helper, key, via: step.via, implicit, path: options.configPath, error})
           return undefined
         }
 
@@ -172,16 +192,37 @@ export function createCredentialLookup(options: CredentialLookupOptions): Creden
 }
 
 /**
- * The one-line warning for an {@link ImplicitStoreFailure}: names the helper, says what docker
- * does (goes on anonymously) and the fix. The helper's own text is already redacted and cut by
- * {@link helperGet}.
+ * The one-line warning for a {@link CredentialSourceFailure}: names the helper or the file, says
+ * what docker does (goes on anonymously; docker 29's `docker pull` stops at a failing helper) and
+ * the fix. The helper's own text is already redacted and cut by {@link helperGet}.
  */
-export function implicitStoreWarning(failure: ImplicitStoreFailure): string {
+export function sourceFailureWarning(failure: CredentialSourceFailure): string {
+  if (failure.kind === 'unreadable-config') {
+    return (
+      `cannot read ${failure.path} (${failure.reason}): going on without its credentials (anonymously), as docker does. ` +
+      `Fix: make it readable by this user (chmod 600, owned by you), or point DOCKER_CONFIG at a directory with a readable config.json`
+    )
+  }
+
   const program = `docker-credential-${failure.helper}`
   const reason = failure.error.message.replace(/^credential helper \S+ for \S+: /, '')
+  const named =
+    failure.implicit ? "docker's default credential store: config.json names none"
+    : failure.via === 'credsStore' ? `"credsStore" in ${failure.path}`
+    : `"credHelpers" entry for ${failure.key} in ${failure.path}`
+  const remedy = failure.implicit
+    ? `take ${program} off PATH if you do not use it`
+    : failure.via === 'credsStore'
+      ? `remove "credsStore" from ${failure.path} if you do not use it`
+      : `remove that "credHelpers" entry if you do not use it`
   return (
-    `${program} (docker's default credential store: config.json names none) failed for ${failure.key}: ${reason}; ` +
-    `going on anonymously, as docker does. Fix: run \`echo ${failure.key} | ${program} get\` and make its store reachable ` +
-    `(e.g. a D-Bus session with an unlocked keyring), or take ${program} off PATH if you do not use it`
+    `${program} (${named}) failed for ${failure.key}: ${reason}; going on anonymously, as docker 28 does ` +
+    `(docker 29's \`docker pull\` stops with this error). Fix: run \`echo ${failure.key} | ${program} get\` and make its store reachable ` +
+    `(e.g. a D-Bus session with an unlocked keyring), or ${remedy}`
   )
+}
+
+/** What failed, in a few words, for a per-image reason: `docker-credential-pass failed`. */
+export function sourceFailureCause(failure: CredentialSourceFailure): string {
+  return failure.kind === 'unreadable-config' ? `${failure.path} could not be read` : `docker-credential-${failure.helper} failed`
 }

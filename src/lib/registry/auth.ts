@@ -13,7 +13,7 @@ import {AuthError, type AuthFailureReason, ProtocolError, RegistryHttpError, red
 import {type Challenge, parseChallenges} from '../www-authenticate.js'
 import {parseOciErrors, saysTokenExpired} from './oci-errors.js'
 import {BodyLimit, type Transport, type TransportRequest, type TransportResponse, flattenHeaders} from './transport.js'
-import type {AuthUsed} from './types.js'
+import type {AuthUsed, IdentityUsed} from './types.js'
 
 /** The OAuth2 `client_id` regctl identifies itself with (docker sends `docker`). */
 export const CLIENT_ID = 'regctl'
@@ -101,6 +101,8 @@ export class RegistryAuth {
   readonly #challenges = new Map<string, Challenge[]>()
   readonly #tokens = new Map<string, TokenEntry>()
   readonly #inflight = new Map<string, Promise<TokenEntry>>()
+  /** Per registry: the identity its last answered request carried (pull-check's credential label). */
+  readonly #used = new Map<string, IdentityUsed>()
 
   constructor(options: RegistryAuthOptions) {
     this.#transport = options.transport
@@ -120,6 +122,16 @@ export class RegistryAuth {
     }
 
     return pending
+  }
+
+  /**
+   * The identity the last answered request to `registry` went out with — anonymous when no
+   * `Authorization` carried a credential — and whether the registry challenged at all; `undefined`
+   * before any request got an answer. Every request to one registry plans from the same
+   * challenges and credential, so this is the identity of each of them.
+   */
+  identityUsed(registry: string): IdentityUsed | undefined {
+    return this.#used.get(registry)
   }
 
   /**
@@ -222,6 +234,8 @@ export class RegistryAuth {
         ...req,
         ...(plan.authorization === undefined ? {} : {authorization: plan.authorization}),
       })
+      const challenged = (this.#challenges.get(registry) ?? []).some((c) => c.scheme === 'bearer' || c.scheme === 'basic')
+      this.#used.set(registry, {...plan.used, challenged})
       if (res.status !== 401 && res.status !== 403) {
         return {...res, auth: plan.used}
       }

@@ -18,7 +18,7 @@ import {parseRateLimit} from './rate-limit.js'
 import {BodyLimit, Transport, type TransportResponse, flattenHeaders, header} from './transport.js'
 export {rateLimitOfError} from './rate-limit.js'
 import type {CredentialLookup} from '../credentials/types.js'
-import type {ClientStats, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
+import type {ClientStats, IdentityUsed, ManifestGet, ManifestHead, RateLimit, RegistryClientOptions} from './types.js'
 
 /** Bound on tag-list pages (a registry looping on `Link` must not keep us forever). */
 /** Pages of a tag list followed at most (100,000 tags at `n=100`). */
@@ -66,6 +66,11 @@ export class RegistryClient {
    */
   async verifyCredentials(registry: string, scopes: readonly string[]): Promise<CredentialCheck> {
     return this.#auth.verifyCredentials(registry, scopes)
+  }
+
+  /** What the last answered request to `registry` carried (see {@link RegistryAuth.identityUsed}). */
+  identityUsed(registry: string): IdentityUsed | undefined {
+    return this.#auth.identityUsed(registry)
   }
 
   /**

@@ -75,3 +75,9 @@ export type ClientStats = {requests: number; tokenRequests: number; manifestRequ
 
 /** The identity a request was made with, as reported by pull-check. */
 export type AuthUsed = {source: CredentialSource; username?: string}
+
+/**
+ * The identity the last request to a registry went out with (what was on the wire), and whether
+ * the registry asked for credentials at all (a Bearer or Basic challenge).
+ */
+export type IdentityUsed = AuthUsed & {challenged: boolean}

@@ -154,6 +154,34 @@ describe('auth status verdicts', () => {
     expect(seen).toEqual(['repository:octocat/regctl-auth-probe:push,pull', 'repository:acme/app:push,pull'])
   })
 
+  // issue 8: Docker Hub asked about `regctl-auth-probe` (= library/regctl-auth-probe, which no user
+  // owns) and said "no push rights" for a token that can push to its own namespace.
+  it.each([
+    {host: 'docker.io', key: 'https://index.docker.io/v1/', user: 'Alice', scopes: ['repository:alice/regctl-auth-probe:push,pull'], push: {repository: 'alice/regctl-auth-probe', granted: true, via: 'jwt-access-claim'}},
+    {host: 'docker.io', key: 'https://index.docker.io/v1/', user: 'alice@example.com', scopes: [], push: {granted: null, via: 'none'}},
+    {host: 'europe-west4-docker.pkg.dev', key: 'europe-west4-docker.pkg.dev', user: 'oauth2accesstoken', scopes: [], push: {granted: null, via: 'none'}},
+    {host: 'registry.example.com', key: 'registry.example.com', user: 'ci', scopes: ['repository:regctl-auth-probe:push,pull'], push: {repository: 'regctl-auth-probe', granted: true, via: 'jwt-access-claim'}},
+  ])('push probe on $host for $user: $scopes', async ({host, key, user, scopes, push}) => {
+    const seen: string[][] = []
+    const verify: VerifyCredential = async (registry, credential, asked) => {
+      seen.push([...asked])
+      return accept(registry, credential, asked)
+    }
+    const result = await authStatus(options({[DOCKER]: {auths: {[key]: {auth: b64(user, 'dckr_pat_secret')}}}}, {verify}))
+    expect(seen).toEqual([scopes])
+    expect(result.registries.find((r) => r.registry === host)?.live).toMatchObject({result: 'accepted', push})
+  })
+
+  it('--repository decides the probe wherever the registry has no per-user layout', async () => {
+    const seen: string[][] = []
+    const verify: VerifyCredential = async (registry, credential, asked) => {
+      seen.push([...asked])
+      return accept(registry, credential, asked)
+    }
+    await authStatus(options({[DOCKER]: {auths: {'europe-west4-docker.pkg.dev': {auth: b64('oauth2accesstoken', 'ya29.secret')}}}}, {verify, repository: 'proj/repo/app'}))
+    expect(seen).toEqual([['repository:proj/repo/app:push,pull']])
+  })
+
   it.each([
     {name: 'all good', extra: {github: github(valid(['read:packages'], '2026-01-01T00:00:00.000Z'))}, files: {[DOCKER]: {credsStore: 'store'}}, exit: 0},
     {name: 'a warning does not fail with --fail-on error', extra: {github: github(valid(['read:packages'], null))}, files: {[DOCKER]: {credsStore: 'store'}}, exit: 0},

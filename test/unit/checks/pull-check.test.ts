@@ -13,7 +13,7 @@ import {
   RegistryHttpError,
   TimeoutError,
 } from '../../../src/lib/errors.js'
-import type {Manifest, ManifestGet, ManifestHead} from '../../../src/lib/registry/types.js'
+import type {IdentityUsed, Manifest, ManifestGet, ManifestHead} from '../../../src/lib/registry/types.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
 
 const digestOf = (s: string): string => `sha256:${createHash('sha256').update(s).digest('hex')}`
@@ -237,6 +237,48 @@ describe('pullCheck', () => {
     const result = await pullCheck(['single:1.0'], {client, credentials, platform: linuxAmd64})
     expect(result.images[0]?.credential).toEqual({source: 'config.json auths', username: 'bob'})
     expect(JSON.stringify(result)).not.toContain('s3cr3t')
+  })
+
+  // issue 8: the label is what went on the wire (the client's record), not what is stored.
+  describe('the credential label is what the registry saw', () => {
+    const stored: CredentialLookup = async () => ({
+      credential: {username: 'alice', password: 's3cr3t-password'},
+      source: {kind: 'config-auths', label: 'config.json auths', path: '/x/config.json', key: 'docker.io'},
+    })
+    const withIdentity = (used: IdentityUsed | undefined): PullCheckClient => ({...fakeClient(registryEntries).client, identityUsed: () => used})
+
+    it.each([
+      ['an open registry that never challenged', {source: {kind: 'anonymous', label: 'anonymous'}, challenged: false}, {source: 'anonymous', unused: {source: 'config.json auths', username: 'alice', reason: 'not-asked'}}],
+      ['a challenge the stored login cannot answer', {source: {kind: 'anonymous', label: 'anonymous'}, challenged: true}, {source: 'anonymous', unused: {source: 'config.json auths', username: 'alice', reason: 'unusable'}}],
+      ['a login that was sent', {source: {kind: 'config-auths', label: 'config.json auths', path: '/x/config.json', key: 'docker.io'}, username: 'alice', challenged: true}, {source: 'config.json auths', username: 'alice'}],
+    ] as const)('%s', async (_name, used, expected) => {
+      const result = await pullCheck(['single:1.0'], {client: withIdentity(used as IdentityUsed), credentials: stored, platform: linuxAmd64})
+      expect(result.images[0]?.credential).toEqual(expected)
+      expect(JSON.stringify(result)).not.toContain('s3cr3t')
+    })
+
+    it('no stored login, nothing sent: anonymous without a note', async () => {
+      const result = await pullCheck(['single:1.0'], {client: withIdentity({source: {kind: 'anonymous', label: 'anonymous'}, challenged: false}), credentials: async () => undefined, platform: linuxAmd64})
+      expect(result.images[0]?.credential).toEqual({source: 'anonymous'})
+    })
+
+    it('a failed check is labelled from the wire too: a 404 on an open registry was anonymous', async () => {
+      const client = withIdentity({source: {kind: 'anonymous', label: 'anonymous'}, challenged: false})
+      const result = await pullCheck(['missing:1.0'], {client, credentials: stored, platform: linuxAmd64})
+      expect(result.images[0]).toMatchObject({verdict: 'not-found', credential: {source: 'anonymous', unused: {reason: 'not-asked'}}})
+    })
+
+    it('an anonymous refusal names the source that failed, from credentialWarnings', async () => {
+      const client = {...withIdentity({source: {kind: 'anonymous', label: 'anonymous'}, challenged: true})}
+      client.headManifest = async () => {
+        throw new AuthError('x: anonymous access refused (HTTP 401)', {reason: 'no-credentials', registry: 'docker.io', status: 401})
+      }
+
+      const credentialWarnings = () => [{warning: 'cannot read /x/config.json (permission denied): …', cause: '/x/config.json could not be read'}]
+      const result = await pullCheck(['single:1.0'], {client, credentials: async () => undefined, credentialWarnings, platform: linuxAmd64})
+      expect(result.images[0]).toMatchObject({verdict: 'unauthorized', message: 'authentication required, and /x/config.json could not be read, so the check went anonymously (see the warning)'})
+      expect(result.warnings).toEqual(['cannot read /x/config.json (permission denied): …'])
+    })
   })
 
   it('a broken credential helper fails that registry only', async () => {

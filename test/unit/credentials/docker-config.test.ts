@@ -208,11 +208,40 @@ describe('loadDockerConfig', () => {
     )
   })
 
-  it.each(['EACCES', 'EISDIR'])('turns %s into a ConfigError with the path', async (code) => {
+  it.each([
+    ['EACCES', 'permission denied'],
+    ['EISDIR', 'is a directory'],
+    ['ELOOP', 'too many symbolic links'],
+  ])('without onUnreadable, %s is a ConfigError with the path and the reason in words', async (code, words) => {
     const readFile = () => Promise.reject(Object.assign(new Error(`${code}: denied`), {code}))
     const promise = loadDockerConfig({path: '/etc/config.json', readFile})
     await expect(promise).rejects.toBeInstanceOf(ConfigError)
-    await expect(promise).rejects.toThrow(`/etc/config.json: cannot read: ${code}`)
+    await expect(promise).rejects.toThrow(`/etc/config.json: cannot read: ${words}`)
+  })
+
+  // docker/cli LoadDefaultConfigFile: "WARNING: Error loading config file: …", then an empty config.
+  it.each([
+    ['EACCES', 'permission denied'],
+    ['EISDIR', 'is a directory'],
+    ['ELOOP', 'too many symbolic links'],
+    ['EIO', 'input/output error'],
+  ])('with onUnreadable, %s is reported and the file reads as absent (docker warns and goes on)', async (code, words) => {
+    const readFile = () => Promise.reject(Object.assign(new Error(`${code}: denied`), {code}))
+    const told: unknown[] = []
+    await expect(loadDockerConfig({path: '/etc/config.json', readFile, onUnreadable: (u) => told.push(u)})).resolves.toBeUndefined()
+    expect(told).toEqual([{path: '/etc/config.json', reason: words}])
+  })
+
+  it('with onUnreadable, a malformed file, ENOTDIR and an error without errno still throw', async () => {
+    const onUnreadable = () => {
+      throw new Error('must not be told')
+    }
+
+    await expect(loadDockerConfig({path: '/c.json', readFile: async () => '{"auths": [', onUnreadable})).rejects.toBeInstanceOf(ConfigError)
+    const enotdir = () => Promise.reject(Object.assign(new Error('ENOTDIR'), {code: 'ENOTDIR'}))
+    await expect(loadDockerConfig({path: '/f/config.json', readFile: enotdir, onUnreadable})).rejects.toThrow(/is not a directory/)
+    const bound = () => Promise.reject(new Error('5000000 bytes, over the bound of 4194304'))
+    await expect(loadDockerConfig({path: '/c.json', readFile: bound, onUnreadable})).rejects.toThrow('/c.json: cannot read: 5000000 bytes, over the bound of 4194304')
   })
 
   it('parses what it read', async () => {

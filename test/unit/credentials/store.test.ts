@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {HelperRunResult, HelperRunner} from '../../../src/lib/credentials/helper.js'
-import {createCredentialLookup, type CredentialLookupOptions} from '../../../src/lib/credentials/store.js'
+import {createCredentialLookup, type CredentialLookupOptions, type CredentialSourceFailure, sourceFailureCause, sourceFailureWarning} from '../../../src/lib/credentials/store.js'
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {ConfigError, CredentialHelperError} from '../../../src/lib/errors.js'
 
@@ -287,5 +287,71 @@ describe('createCredentialLookup: caching and errors', () => {
     const first = await lookup('reg:5000')
     if (first) first.credential.password = 'mutated'
     await expect(lookup('https://reg:5000/v1/')).resolves.toMatchObject({credential: {username: 'u', password: 'p'}})
+  })
+})
+
+// issue 8: docker has one rule for every store, named or implicit. docker 28's pull goes through
+// ResolveAuthConfig (cli/command/registry.go), which discards GetAuthConfig's error, and an
+// unreadable config.json is a warning (cli/config/config.go LoadDefaultConfigFile).
+describe('createCredentialLookup with onSourceFailure: a failing source is reported, the lookup goes on anonymously', () => {
+  const BROKEN: HelperRunResult = {exitCode: 1, stdout: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n', stderr: ''}
+
+  it.each([
+    ['an explicit credsStore', {credsStore: 'secretservice'}, undefined, 'credsStore', false],
+    ['a credHelpers entry', {credHelpers: {'ghcr.io': 'secretservice'}}, undefined, 'credHelpers', false],
+    ["docker's implicit default store", {}, 'secretservice', 'credsStore', true],
+  ] as const)('%s', async (_name, config, defaultCredsStore, via, implicit) => {
+    const failures: CredentialSourceFailure[] = []
+    const {opts} = options(config, {secretservice: BROKEN}, {
+      ...(defaultCredsStore ? {defaultCredsStore} : {}),
+      onSourceFailure: (failure) => failures.push(failure),
+    })
+    await expect(createCredentialLookup(opts)('ghcr.io')).resolves.toBeUndefined()
+    expect(failures).toHaveLength(1)
+    const failure = failures[0]
+    expect(failure).toEqual(expect.objectContaining({kind: 'helper', helper: 'secretservice', key: 'ghcr.io', via, implicit, path: PATH}))
+    const warning = sourceFailureWarning(failure as CredentialSourceFailure)
+    expect(warning).toMatch(/^docker-credential-secretservice \(.+\) failed for ghcr\.io: .*Cannot autolaunch D-Bus.*; going on anonymously, as docker 28 does \(docker 29's `docker pull` stops with this error\)\. Fix: /)
+    expect(warning).toContain(implicit ? "docker's default credential store" : via === 'credsStore' ? `"credsStore" in ${PATH}` : `"credHelpers" entry for ghcr.io in ${PATH}`)
+    expect(sourceFailureCause(failure as CredentialSourceFailure)).toBe('docker-credential-secretservice failed')
+  })
+
+  it('without onSourceFailure the helper failure rejects the lookup (auth status records it per registry)', async () => {
+    const {opts} = options({credsStore: 'secretservice'}, {secretservice: BROKEN})
+    await expect(createCredentialLookup(opts)('ghcr.io')).rejects.toBeInstanceOf(CredentialHelperError)
+  })
+
+  it('"credentials not found" is no credential, not a failure', async () => {
+    const failures: CredentialSourceFailure[] = []
+    const {opts} = options({credsStore: 'secretservice'}, {secretservice: {}}, {onSourceFailure: (f) => failures.push(f)})
+    await expect(createCredentialLookup(opts)('ghcr.io')).resolves.toBeUndefined()
+    expect(failures).toEqual([])
+  })
+
+  it('an unreadable config.json is reported once; docker then consults its default store, as with no config', async () => {
+    const failures: CredentialSourceFailure[] = []
+    const runHelper = world({secretservice: {'ghcr.io': {Username: 'octo', Secret: 'ghp_x'}}}).runHelper
+    const lookup = createCredentialLookup({
+      configPath: PATH,
+      readFile: () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), {code: 'EACCES'})),
+      runHelper,
+      defaultCredsStore: 'secretservice',
+      onSourceFailure: (f) => failures.push(f),
+    })
+    expect((await lookup('ghcr.io'))?.source.label).toBe('credsStore secretservice')
+    await expect(lookup('quay.io')).resolves.toBeUndefined()
+    expect(failures).toEqual([{kind: 'unreadable-config', path: PATH, reason: 'permission denied'}])
+    const failure = failures[0] as CredentialSourceFailure
+    expect(sourceFailureWarning(failure)).toBe(
+      `cannot read ${PATH} (permission denied): going on without its credentials (anonymously), as docker does. Fix: make it readable by this user (chmod 600, owned by you), or point DOCKER_CONFIG at a directory with a readable config.json`,
+    )
+    expect(sourceFailureCause(failure)).toBe(`${PATH} could not be read`)
+  })
+
+  it('a malformed config.json still rejects every lookup (exit 2), reported or not', async () => {
+    const failures: CredentialSourceFailure[] = []
+    const {opts} = options('{"auths": {', {}, {onSourceFailure: (f) => failures.push(f)})
+    await expect(createCredentialLookup(opts)('ghcr.io')).rejects.toBeInstanceOf(ConfigError)
+    expect(failures).toEqual([])
   })
 })
