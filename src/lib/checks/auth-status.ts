@@ -139,7 +139,8 @@ export function authStatusExitCode(result: Pick<AuthStatusResult, 'registries' |
  */
 function filesConcerning(files: readonly CredentialFile[], registries: readonly RegistryStatus[]): CredentialFile[] {
   const paths = new Set(registries.flatMap((registry) => [registry.credential?.path, ...registry.sources.map((source) => source.path)]).filter((path) => path !== undefined))
-  const holding = files.filter((file) => paths.has(file.path))
+  // An unreadable config.json concerns every registry: docker reads none of its logins.
+  const holding = files.filter((file) => paths.has(file.path) || file.unreadable !== undefined)
   return holding.length > 0 ? holding : files.filter((file) => file.exists)
 }
 
