@@ -48,7 +48,11 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
     if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : 'bad')} ${name}: ${oneLine(image.message)}`)
     if (image.fix) lines.push(`  fix: ${oneLine(image.fix)}`)
     for (const p of image.platformChecks ?? []) {
-      if (p.verdict !== 'pullable') lines.push(`  ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${oneLine(p.message)}` : ''}`)
+      if (p.verdict === 'pullable') continue
+      // Each line names its image: in a pipe the notes go to stderr, where `grep not-found` must
+      // still say which image. Under the image's own line it is indented; alone, it has its mark.
+      const platformLine = `${name} ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${oneLine(p.message)}` : ''}`
+      lines.push(image.message ? `  ${platformLine}` : `${mark(style, 'bad')} ${platformLine}`)
     }
 
     for (const note of [rateLimitNote(image), unusedLoginNote(image)]) {
@@ -86,7 +90,15 @@ export function renderPullCheck(result: PullCheckResult, style: OutputStyle = PL
   ])
   const verdictPaint = (text: string): string => paint(style, text.startsWith('✓') ? 'ok' : 'bad', text)
   const body = renderTable(
-    [{header: 'IMAGE'}, {header: 'VERDICT', paint: verdictPaint, keep: true}, {header: 'DIGEST', digest: true}, {header: 'PLATFORMS'}, {header: 'CREDENTIAL'}],
+    // Narrow terminals (COLUMNS=60, 40): the verdict stays whole; the image is shortened in the
+    // middle and the digest to 12 hex first, then CREDENTIAL, PLATFORMS and DIGEST are left out.
+    [
+      {header: 'IMAGE', middle: true, minWidth: 16},
+      {header: 'VERDICT', paint: verdictPaint, keep: true},
+      {header: 'DIGEST', digest: true, drop: 3},
+      {header: 'PLATFORMS', drop: 2},
+      {header: 'CREDENTIAL', drop: 1},
+    ],
     rows,
     style,
   )

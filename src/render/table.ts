@@ -25,6 +25,22 @@ export type Column = {
   paint?: (text: string) => string
   /** Never shortened to fit the terminal (verdicts: the one column a reader must see whole). */
   keep?: boolean
+  /**
+   * Shortened in the middle (`127.0.0…/app:1.0`), keeping both ends: for image references, whose
+   * registry and tag both matter and whose left part is the same on every row.
+   */
+  middle?: boolean
+  /**
+   * On a terminal too narrow for every column at its smallest, columns with `drop` are left out,
+   * lowest first, until the rest fits (the verdict never is). Absent: never left out.
+   */
+  drop?: number
+  /**
+   * The column that matters most after the kept ones: the others are shortened to their minimum
+   * first, and left out (`drop`) before this one goes below `minWidth` cells; past that, it is
+   * shortened like any other.
+   */
+  minWidth?: number
 }
 
 /** Display width of a string in terminal cells (wide characters count 2). */
@@ -80,13 +96,45 @@ export function renderTable(columns: Column[], rows: readonly string[][], style:
     }
   }
 
-  if (style.columns !== undefined) fit(widths, columns.map((c, i) => (c.keep ? (widths[i] ?? 0) : c.digest ? Math.max(SHORT_DIGEST_WIDTH, headerWidths[i] ?? 0) : (headerWidths[i] ?? 0))), style.columns)
-  const lines = [layoutLine(columns.map((c) => c.header), headerWidths, widths, measure, undefined)]
+  let shown = columns.map((_, i) => i)
+  if (style.columns !== undefined) {
+    const minimums = columns.map((c, i) => (c.keep ? (widths[i] ?? 0) : c.digest ? Math.max(SHORT_DIGEST_WIDTH, headerWidths[i] ?? 0) : (headerWidths[i] ?? 0)))
+    const preferred = minimums.map((m, i) => Math.max(m, columns[i]?.minWidth ?? 0))
+    shown = columnsThatFit(columns, preferred.map((m, i) => Math.min(widths[i] ?? 0, Math.max(m, MIN_WIDTH))), style.columns)
+    const shownWidths = shown.map((i) => widths[i] ?? 0)
+    // The other columns are shortened first; a column with `minWidth` (the image) only then, down
+    // to it; then, if still needed, everything down to its minimum.
+    fit(shownWidths, shown.map((i) => (columns[i]?.minWidth === undefined ? (minimums[i] ?? 0) : (widths[i] ?? 0))), style.columns)
+    fit(shownWidths, shown.map((i) => preferred[i] ?? 0), style.columns)
+    fit(shownWidths, shown.map((i) => minimums[i] ?? 0), style.columns)
+    for (const [k, i] of shown.entries()) widths[i] = shownWidths[k] ?? 0
+  }
+
+  const pick = <T>(values: readonly T[]): T[] => shown.map((i) => values[i]!)
+  const shownColumns = pick(columns)
+  const shownWidths = pick(widths)
+  const lines = [layoutLine(shownColumns.map((c) => c.header), pick(headerWidths), shownWidths, measure, undefined)]
   for (let start = 0; start < cells.length; start += n) {
-    lines.push(layoutLine(cells.slice(start, start + n), cellWidths.slice(start, start + n), widths, measure, columns))
+    lines.push(layoutLine(pick(cells.slice(start, start + n)), pick(cellWidths.slice(start, start + n)), shownWidths, measure, shownColumns))
   }
 
   return lines.join('\n')
+}
+
+/**
+ * The indexes of the columns to show in `limit` cells: all, unless their smallest widths (`floors`)
+ * and gaps exceed it; then the droppable columns go, lowest `drop` first, while they still do.
+ */
+function columnsThatFit(columns: Column[], floors: number[], limit: number): number[] {
+  const shown = columns.map((_, i) => i)
+  const total = (): number => shown.reduce((sum, i) => sum + (floors[i] ?? 0), 0) + GAP.length * (shown.length - 1)
+  const droppable = columns.flatMap((c, i) => (c.drop === undefined ? [] : [{i, drop: c.drop}])).sort((a, b) => a.drop - b.drop)
+  for (const {i} of droppable) {
+    if (total() <= limit) break
+    shown.splice(shown.indexOf(i), 1)
+  }
+
+  return shown
 }
 
 /** One line: each cell shortened to its column's width if needed, padded, painted; no trailing spaces. */
@@ -98,7 +146,7 @@ function layoutLine(texts: string[], textWidths: number[], widths: number[], mea
     let text = texts[i] ?? ''
     let textWidth = textWidths[i] ?? 0
     if (textWidth > width) {
-      ;({text, width: textWidth} = truncate(text, width, measure))
+      ;({text, width: textWidth} = columns?.[i]?.middle ? truncateMiddle(text, width, measure) : truncate(text, width, measure))
     }
 
     if (text !== '') {
@@ -155,4 +203,33 @@ function truncate(text: string, width: number, measure: Measure): {text: string;
   }
 
   return {text: `${out}…`, width: used + 1}
+}
+
+/**
+ * `text` cut to `width` display cells with `…` in the middle: a third of the room for the start
+ * (the registry), the rest for the end (repository and tag), and its width.
+ */
+function truncateMiddle(text: string, width: number, measure: Measure): {text: string; width: number} {
+  if (width < 5) return truncate(text, width, measure)
+  const chars = [...text]
+  const room = width - 1
+  let head = ''
+  let headWidth = 0
+  for (const char of chars) {
+    const w = measure(char)
+    if (headWidth + w > Math.floor(room / 3)) break
+    head += char
+    headWidth += w
+  }
+
+  let tail = ''
+  let tailWidth = 0
+  for (let k = chars.length - 1; k >= 0; k--) {
+    const w = measure(chars[k]!)
+    if (headWidth + tailWidth + w > room) break
+    tail = chars[k]! + tail
+    tailWidth += w
+  }
+
+  return {text: `${head}…${tail}`, width: headWidth + 1 + tailWidth}
 }

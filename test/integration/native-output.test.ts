@@ -10,6 +10,7 @@ import {describe, expect, inject, it} from 'vitest'
 
 import {connectEnvironment} from '../harness/client.js'
 import {authsConfig, runCli} from './cli.js'
+import {runInTerminal} from './terminal.js'
 
 const env = connectEnvironment(inject('env'))
 const token = env.registries.token.host
@@ -102,5 +103,24 @@ describe('--json FIELDS and --jq', () => {
     expect(result.stdout.split('\n')).toContain('context/no-dockerignore')
     const full = await runCli(['audit', dir, '--offline', '--no-credentials', '--json'], {env: {PATH: '/nonexistent', REGCTL_NO_KEYRING: '1'}})
     expect(result.exitCode).toBe(full.exitCode)
+  })
+})
+
+describe('pull-check on a narrow terminal', () => {
+  const images = [`${token}/public/multi:1.0`, `${token}/private/app:1.0`, `${token}/private/app:2.0`, 'Bad/Ref']
+
+  it.each([60, 40])('COLUMNS=%i: every table line fits, every verdict is whole, images keep their tag end', async (columns) => {
+    const result = await runInTerminal(['pull-check', '--platform', 'linux/arm64', ...images], {caFile: env.caFile, env: {COLUMNS: String(columns), NO_COLOR: '1'}})
+    expect(result.exitCode).toBe(1)
+    const stdout = result.stdout.replaceAll(/^Warning: docker-credential-secretservice .*\n/gm, '')
+    const table = stdout.split('\n\n')[0]!.split('\n')
+    expect(table[0]).toMatch(/^IMAGE +VERDICT/)
+    expect(table).toHaveLength(1 + images.length)
+    for (const line of table) expect([...line].length, line).toBeLessThanOrEqual(columns)
+    for (const verdict of ['✓ pullable', '✗ unauthorized', '✗ invalid-reference']) expect(stdout).toContain(verdict)
+    // At 60 the 12-hex digest stays; at 40 the DIGEST column is left out.
+    expect(table[0]!.includes('DIGEST')).toBe(columns === 60)
+    // Middle ellipsis: the repository and tag end survive, the registry's start too.
+    expect(table[1]).toMatch(/^127\.0.*….*multi:1\.0 /)
   })
 })

@@ -132,6 +132,63 @@ describe('renderPullCheck', () => {
   })
 })
 
+describe('renderPullCheck on a narrow terminal (COLUMNS=60, 40)', () => {
+  it('COLUMNS=60: the verdict whole; images shortened in the middle (registry start, tag end); CREDENTIAL and PLATFORMS left out before the image goes under 16; 12-hex digests', () => {
+    expect(renderPullCheck(RESULT, {...TERMINAL, columns: 60}).body).toBe(
+      [
+        'IMAGE                   VERDICT          DIGEST',
+        'docker…ry/alpine:3.20   ✓ pullable       sha256:111111111111',
+        'ghcr.i…33333333333333   ✓ pullable       sha256:333333333333',
+        'docker…does-not-exist   ✗ not-found',
+        'quay.io/org/tool:2      ✗ rate-limited',
+      ].join('\n'),
+    )
+  })
+
+  it('COLUMNS=40: the verdict whole; the image shortened in the middle; DIGEST left out too', () => {
+    expect(renderPullCheck(RESULT, {...TERMINAL, columns: 40}).body).toBe(
+      [
+        'IMAGE                     VERDICT',
+        'docker.…ary/alpine:3.20   ✓ pullable',
+        'ghcr.io…333333333333333   ✓ pullable',
+        'docker.…:does-not-exist   ✗ not-found',
+        'quay.io/org/tool:2        ✗ rate-limited',
+      ].join('\n'),
+    )
+  })
+
+  it('every line fits and every verdict is whole, from 20 to 120 columns', () => {
+    for (let columns = 20; columns <= 120; columns++) {
+      const {body} = renderPullCheck(RESULT, {...TERMINAL, columns})
+      const lines = body.split('\n')
+      if (columns >= 40) for (const line of lines) expect(line.length, `${columns}: ${line}`).toBeLessThanOrEqual(columns)
+      for (const verdict of ['✓ pullable', '✗ not-found', '✗ rate-limited']) expect(body, `${columns}`).toContain(verdict)
+    }
+  })
+})
+
+describe('pullCheckNotes for --all-platforms', () => {
+  // alpine without its rate-limit note: these tests are about the platform lines.
+  const alpine = Object.fromEntries(Object.entries(RESULT.images[0]!).filter(([key]) => key !== 'rateLimit')) as PullCheckResult['images'][number]
+  const platformFailure = {platform: 'linux/arm/v7', digest: ARM, verdict: 'not-found' as const, message: 'manifest unknown'}
+
+  it('a failed platform line names its image (in a pipe it is on stderr, read alone)', () => {
+    const failed: PullCheckResult = {
+      ...RESULT,
+      images: [{...alpine, verdict: 'not-found', message: '1 of 2 platform manifests are not pullable; linux/arm/v7: manifest unknown', platformChecks: [platformFailure]}],
+    }
+    expect(pullCheckNotes(failed)).toEqual([
+      '✗ docker.io/library/alpine:3.20: 1 of 2 platform manifests are not pullable; linux/arm/v7: manifest unknown',
+      '  docker.io/library/alpine:3.20 linux/arm/v7 sha256:222222222222: not-found — manifest unknown',
+    ])
+  })
+
+  it('a pullable image without a message of its own: the platform line stands alone, with its mark and the image', () => {
+    const pullable: PullCheckResult = {...RESULT, images: [{...alpine, platformChecks: [platformFailure]}]}
+    expect(pullCheckNotes(pullable)).toEqual(['✗ docker.io/library/alpine:3.20 linux/arm/v7 sha256:222222222222: not-found — manifest unknown'])
+  })
+})
+
 describe('pullCheckNotes', () => {
   it('one line per problem, then one rate-limit note per registry and note, counting its images', () => {
     expect(pullCheckNotes(RESULT)).toEqual(NOTES)
