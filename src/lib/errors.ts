@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'REGISTRY_HTTP'
   | 'TIMEOUT'
   | 'TOKEN_FILE'
+  | 'UNDETERMINED'
   | 'USAGE'
 
 /**
@@ -265,6 +266,16 @@ export class DeadlineError extends TimeoutError {
     super(url, seconds * 1000)
     this.message = message ?? `${deadlineReached(seconds)} (--deadline): ${url}`
   }
+}
+
+/**
+ * Thrown when a safe answer needs facts that could not be gathered, and a partial answer could
+ * mislead: `ghcr ls --untagged` when the index manifests of the tagged versions cannot be read
+ * (a list that may hold platform manifests of `latest` must never be printed). The cause is kept.
+ */
+export class UndeterminedError extends RegctlError {
+  readonly code = 'UNDETERMINED'
+  readonly exitCode = ExitCode.indeterminate
 }
 
 /**

@@ -58,7 +58,9 @@ function renderPackages(result: GhcrPackagesResult, style: OutputStyle): Rendere
 function renderVersions(result: GhcrVersionsResult, style: OutputStyle): RenderedOutput {
   const columns = [{header: 'DIGEST', digest: true}, {header: 'TAGS'}, {header: 'CREATED'}, {header: 'UPDATED'}]
   const rows = result.versions.map((version) => [version.digest, version.tags.join(', '), formatTimestamp(version.createdAt), formatTimestamp(version.updatedAt)])
-  return output(columns, rows, style, `${plural(result.versions.length, 'version')} of ${result.owner}/${result.package}${footer(result)}`)
+  // --untagged: say which untagged versions these are (the ones no tag uses).
+  const what = result.inUseByTags === undefined ? plural(result.versions.length, 'version') : `${plural(result.versions.length, 'untagged version')} that no tag uses`
+  return output(columns, rows, style, `${what} of ${result.owner}/${result.package}${footer(result)}`)
 }
 
 function renderTags(result: GhcrTagsResult, style: OutputStyle): RenderedOutput {
@@ -75,6 +77,20 @@ function footer(result: GhcrLsResult): string {
   if (result.truncated) parts.push('more exist (raise --limit)')
   if (result.rateLimit) parts.push(`API quota ${result.rateLimit.remaining}/${result.rateLimit.limit}, resets ${formatTimestamp(result.rateLimit.reset)}`)
   return parts.length > 0 ? `; ${parts.join('; ')}` : ''
+}
+
+/**
+ * `--untagged`: one line naming the untagged versions left out because a tag uses them, or
+ * `undefined` when none was. At most five tags are named.
+ */
+export function renderInUseNote(result: GhcrVersionsResult): string | undefined {
+  const inUse = result.inUseByTags ?? []
+  if (inUse.length === 0) return undefined
+  const tags = [...new Set(inUse.flatMap((version) => version.usedBy))].sort()
+  const named = tags.slice(0, 5).map((tag) => `:${tag}`).join(', ') + (tags.length > 5 ? `, and ${tags.length - 5} more` : '')
+  return oneLine(
+    `left out ${plural(inUse.length, 'untagged version')} that tagged indexes use (${named}): platform or attestation manifests; deleting them would break those tags`,
+  )
 }
 
 /** The spinner status while `ghcr ls` lists: `page 3`, `tags of package 4/12`. */

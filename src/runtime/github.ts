@@ -114,7 +114,7 @@ export type GhcrLsRuntime = {
   /** Resolves the token, `--token` first. */
   resolveToken(flag: string | undefined): Promise<GitHubTokenResolution>
   /** The API client factory, the registry fallback and the registry host, for `token`. */
-  deps(token: ResolvedGitHubToken | undefined): Pick<GhcrLsDeps, 'createClient' | 'registry' | 'tagLister'>
+  deps(token: ResolvedGitHubToken | undefined): Pick<GhcrLsDeps, 'createClient' | 'registry' | 'tagLister' | 'readManifest'>
   close(): Promise<void>
 }
 
@@ -155,6 +155,7 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
         })
       },
       tagLister,
+      readManifest: async (registry, repository, digest) => (await (await registryClient.get()).getManifest(registry, repository, digest)).manifest,
       registry: ghcrRegistry(endpoint.host, envValue('REGCTL_GHCR_REGISTRY')),
     }),
     close: async () => registryClient.close(),

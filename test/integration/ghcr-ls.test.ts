@@ -255,6 +255,28 @@ describe('the registry path', () => {
   })
 })
 
+describe('GitHub\'s 400 "Invalid argument." for a token that is not a classic PAT (cli/cli#9606; issue 8)', () => {
+  it('OWNER/PACKAGE falls back to the registry tag list by itself, and says so in one stderr line and fallbackReason', async () => {
+    const result = await regctl(['ghcr', 'ls', 'acme/app', '--json'], {GH_TOKEN: TOKENS.invalidArgument})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const reason = 'GitHub refused this kind of token for the Packages API (HTTP 400 "Invalid argument."); it takes classic personal access tokens with read:packages'
+    expect(json(result)).toMatchObject({kind: 'tags', source: 'registry', fallbackReason: reason, auth: {source: 'GH_TOKEN', tokenKind: 'user-to-server'}})
+    expect(json<{tags: string[]}>(result).tags).toHaveLength(168)
+    expect(result.stderr).toBe(`regctl: the GitHub API cannot be used (${reason}); listing tags through the registry instead\n`)
+    expect(server.count('/users/acme/packages/container/app/versions') + server.count('/orgs/acme/packages/container/app/versions')).toBe(1)
+    expect(server.requests.filter((r) => r.path.startsWith('/v2/') && r.token !== 'none')).toEqual([])
+  })
+
+  it('an OWNER listing (no registry equivalent) is one line: a classic PAT is needed, gh auth token, --source registry', async () => {
+    const result = await regctl(['ghcr', 'ls', 'acme'], {GH_TOKEN: TOKENS.invalidArgument})
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toBe('')
+    const lines = result.stderr.trimEnd().split('\n')
+    expect(lines.at(-1)).toMatch(/^regctl: GitHub refused the token from GH_TOKEN \(ghu_…invl\) for owner "acme" \(HTTP 400 "Invalid argument."\): this endpoint needs a classic personal access token with read:packages \(`gh auth token` gives one\); for OWNER\/PACKAGE, --source registry works with any token$/)
+    expect(result.stderr).not.toContain(TOKENS.invalidArgument)
+  })
+})
+
 describe('proxies', () => {
   it('GitHub API calls and the registry fallback go through HTTPS_PROXY (a CONNECT tunnel), NO_PROXY bypasses it', async () => {
     const tunnels: string[] = []

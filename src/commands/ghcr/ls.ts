@@ -10,7 +10,7 @@ import {startSpinner} from '../../runtime/spinner.js'
 import {describeAuth, ghcrLs, type GhcrLsRequest} from '../../lib/github/ghcr-ls.js'
 import {parsePackagePath, type PackagePath} from '../../lib/github/package-path.js'
 import type {GhcrLsResult, PackageVisibility} from '../../lib/github/types.js'
-import {renderGhcrLs, renderGhcrLsQuiet, renderGhcrProgress} from '../../render/ghcr.js'
+import {renderGhcrLs, renderGhcrLsQuiet, renderGhcrProgress, renderInUseNote} from '../../render/ghcr.js'
 import {commandHelp} from '../../help-text.js'
 
 export type {GhcrLsResult} from '../../lib/github/types.js'
@@ -27,7 +27,9 @@ export default class GhcrLs extends BaseCommand {
 
 Uses the GitHub Packages REST API, which needs a classic token with read:packages. The token comes from --token, GH_TOKEN, GITHUB_TOKEN, the plain-text file of auth login github --insecure-storage, the OS keyring (service regctl, account = host) or the ghcr.io Docker login, in that order. The API is GITHUB_API_URL, else --hostname or GH_HOST (GitHub Enterprise Server), else api.github.com.
 
-For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refuses for packages), the tags are listed through the registry instead, and the output says so.`)
+For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refuses for packages, e.g. its 400 "Invalid argument." for a fine-grained or GitHub App token), the tags are listed through the registry instead, and the output says so.
+
+--untagged lists only the untagged versions that no tag uses. The platform and attestation manifests of a multi-platform image are untagged versions too, and deleting them breaks its tag; so the manifest of every tagged version is read from the registry (with the Docker credentials of ghcr.io, as --source registry), and every untagged version a tagged index names is left out (JSON: inUseByTags, with the tags that use it). If a tagged manifest cannot be read, or GitHub's 10,000-version window cuts the listing, nothing is listed and the exit code is 3.`)
 
   static override enableJsonFlag = true
 
@@ -44,7 +46,7 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
     visibility: Flags.option({options: ['public', 'private', 'internal'] as const, description: 'Only packages of this visibility'})(),
     'with-tags': Flags.boolean({description: "Add each package's newest tags and version count"}),
     tagged: Flags.boolean({description: 'Only versions that have tags', exclusive: ['untagged']}),
-    untagged: Flags.boolean({description: 'Only versions without tags', exclusive: ['tagged']}),
+    untagged: Flags.boolean({description: 'Only versions without tags that no tagged index uses (safe to delete as far as tags go)', exclusive: ['tagged']}),
     limit: Flags.integer({description: 'Stop after N packages, versions or tags', min: 1}),
     source: Flags.option({
       options: ['api', 'registry'] as const,
@@ -93,6 +95,8 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
 
       spinner?.stop('done')
       for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
+      const inUse = result.kind === 'versions' ? renderInUseNote(result) : undefined
+      if (inUse !== undefined && !this.jsonEnabled()) this.logToStderr(`${this.config.bin}: ${inUse}`)
       if (!this.jsonEnabled()) {
         const style = this.outputStyle(flags)
         if (flags.quiet) {

@@ -2,8 +2,9 @@
  * `regctl ghcr ls` as one library call: packages of an owner, versions of a package, or tags of a
  * package through the registry, including the fallback from the API to the registry (issue #4).
  */
-import {GitHubApiError, isRegctlError, UsageError, type GitHubApiFailure} from '../errors.js'
+import {GitHubApiError, isRegctlError, UndeterminedError, UsageError, type GitHubApiFailure} from '../errors.js'
 import type {GitHubClient} from './client.js'
+import {digestsInUseByTags, splitUntagged, type ManifestReader} from './index-children.js'
 import {addNewestTags, listPackages, listPackageVersions, resolveOwnerType, type ProgressCallback} from './packages.js'
 import type {PackagePath} from './package-path.js'
 import {describeTokenSource} from './token.js'
@@ -13,7 +14,9 @@ import type {
   GhcrTagsResult,
   GhcrVersionsResult,
   GitHubAuthUsed,
+  InUseVersion,
   OwnerType,
+  PackageVersionSummary,
   PackageVisibility,
   ResolvedGitHubToken,
   TagLister,
@@ -42,6 +45,8 @@ export type GhcrLsDeps = {
   createClient: () => Promise<GitHubClient>
   /** Lists tags through the OCI endpoint; absent when no registry client is wired. */
   tagLister?: TagLister
+  /** Reads manifests by digest, for `--untagged` (which untagged versions tagged indexes use). */
+  readManifest?: ManifestReader
   /** Registry host of the packages. Default `ghcr.io`. */
   registry?: string
   /** Page and package concurrency. Defaults 4 and 6. */
@@ -134,10 +139,14 @@ async function listViaApi(
     return {kind: 'packages', owner, ownerType, packages, truncated: listing.truncated, ...common()}
   }
 
+  const versionsOf = {owner, ownerType, packageName: target.package}
+  if (request.filter === 'untagged') {
+    const {versions, inUseByTags, truncated} = await listUnusedUntagged(client, request, deps, versionsOf, pageProgress)
+    return {kind: 'versions', owner: target.owner, ownerType, package: target.package, versions, inUseByTags, truncated, ...common()}
+  }
+
   const listing = await listPackageVersions(client, {
-    owner,
-    ownerType,
-    packageName: target.package,
+    ...versionsOf,
     ...(request.filter ? {filter: request.filter} : {}),
     ...(request.limit === undefined ? {} : {limit: request.limit}),
     ...(deps.pageConcurrency === undefined ? {} : {concurrency: deps.pageConcurrency}),
@@ -155,6 +164,39 @@ async function listViaApi(
   }
 }
 
+/**
+ * `--untagged`: every version is listed (the tagged ones are needed too), the index manifests of
+ * the tagged ones are read from the registry, and the untagged versions they name are left out.
+ * An incomplete version list or an unreadable manifest is undetermined (exit 3), never a list that
+ * may hold the platform manifests of a tag.
+ */
+async function listUnusedUntagged(
+  client: GitHubClient,
+  request: GhcrLsRequest,
+  deps: GhcrLsDeps,
+  versionsOf: {owner: string | null; ownerType: OwnerType; packageName: string},
+  onProgress: ProgressCallback | undefined,
+): Promise<{versions: PackageVersionSummary[]; inUseByTags: InUseVersion[]; truncated: boolean}> {
+  const read = deps.readManifest
+  if (!read) throw new UndeterminedError(NO_MANIFEST_READER)
+  const listing = await listPackageVersions(client, {
+    ...versionsOf,
+    ...(deps.pageConcurrency === undefined ? {} : {concurrency: deps.pageConcurrency}),
+    ...(onProgress ? {onProgress} : {}),
+  })
+  const name = versionsOf.owner === null ? versionsOf.packageName : `${versionsOf.owner}/${versionsOf.packageName}`
+  if (listing.cappedBy) {
+    throw new UndeterminedError(`cannot tell which untagged versions of ${name} the tags use: ${listing.cappedBy}`)
+  }
+
+  const registry = deps.registry ?? 'ghcr.io'
+  // ghcr.io repository names are the lower-cased `owner/package`, as for the tag listing.
+  const inUse = await digestsInUseByTags(listing.items, {registry, repository: name.toLowerCase(), read})
+  const split = splitUntagged(listing.items, inUse)
+  const limited = request.limit === undefined ? split.unused : split.unused.slice(0, request.limit)
+  return {versions: limited, inUseByTags: split.inUse, truncated: limited.length < split.unused.length}
+}
+
 async function fallBack(
   request: GhcrLsRequest,
   deps: GhcrLsDeps,
@@ -162,7 +204,7 @@ async function fallBack(
   apiError: GitHubApiError,
   client?: GitHubClient,
 ): Promise<GhcrTagsResult> {
-  const reason = apiError.details.reason === 'no-token' ? 'no GitHub token found' : apiError.message
+  const reason = fallbackReasonOf(apiError)
   try {
     const result = await listTagsViaRegistry(request, deps, warnings, reason, client)
     deps.onFallback?.(reason)
@@ -239,6 +281,22 @@ function validate(request: GhcrLsRequest, deps: GhcrLsDeps): void {
     if (request.filter === 'untagged') throw new UsageError('--untagged needs the API: the registry lists only tags')
     if (!deps.tagLister) throw new UsageError('--source registry is not available: no registry client is wired into this build')
   }
+
+  if (request.filter === 'untagged' && !deps.readManifest) throw new UndeterminedError(NO_MANIFEST_READER)
+}
+
+const NO_MANIFEST_READER = '--untagged needs a registry client to read the index manifests of the tagged versions; none is wired into this build'
+
+/** Why the registry is used instead, in a few words (the API's full message is for when there is no way around it). */
+function fallbackReasonOf(apiError: GitHubApiError): string {
+  const {reason, status} = apiError.details
+  if (reason === 'no-token') return 'no GitHub token found'
+  // 400 "Invalid argument." (cli/cli#9606) or 403 for a token that is not a classic PAT.
+  if (reason === 'fine-grained-token') {
+    return `GitHub refused this kind of token for the Packages API (HTTP ${status ?? 400}${status === 400 ? ' "Invalid argument."' : ''}); it takes classic personal access tokens with read:packages`
+  }
+
+  return apiError.message
 }
 
 function noTokenError(notes: string[]): GitHubApiError {

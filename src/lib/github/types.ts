@@ -94,6 +94,17 @@ export type PackageVersionSummary = {
 }
 
 /**
+ * An untagged version that a tag needs: a platform or attestation manifest named by the index of a
+ * tagged version. Deleting it breaks the tag (`ghcr ls --untagged` leaves it out).
+ */
+export type InUseVersion = {
+  /** The untagged version's digest. */
+  digest: Digest
+  /** The tags whose index names it (directly or through a nested index), sorted. */
+  usedBy: string[]
+}
+
+/**
  * A GitHub user or organisation login.
  *
  * @pattern ^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$
@@ -150,6 +161,12 @@ export type GhcrVersionsResult = ResultCommon & {
   /** @minLength 1 */
   package: string
   versions: PackageVersionSummary[]
+  /**
+   * With `--untagged`: the untagged versions left out of `versions` because the index of a tagged
+   * version names them (read from the registry). `versions` then holds only untagged versions no
+   * tag uses.
+   */
+  inUseByTags?: InUseVersion[]
 }
 
 /** `regctl ghcr ls OWNER/PACKAGE --source registry` (or the fallback): the tags of one package. */

@@ -125,11 +125,11 @@ describe('ghcr ls --json', () => {
 
   it('versions: valid against the schema', async () => {
     nock(API).get('/users/acme/packages/container/app/versions').query(true).reply(200, makeVersions('acme', 'app', 5), rateLimitHeaders(1))
-    const {stdout, exitCode} = await run(['acme/app', '--user', '--untagged', '--json'], {GITHUB_TOKEN: TOKEN})
+    const {stdout, exitCode} = await run(['acme/app', '--user', '--tagged', '--json'], {GITHUB_TOKEN: TOKEN})
     expect(exitCode).toBe(0)
     const doc = JSON.parse(stdout) as {versions: Array<{tags: string[]}>; auth: unknown}
     expect(validateResult(doc), JSON.stringify(validateResult.errors)).toBe(true)
-    expect(doc.versions).toHaveLength(1)
+    expect(doc.versions).toHaveLength(4)
     expect(doc.auth).toEqual({source: 'GITHUB_TOKEN', tokenKind: 'classic', redacted: 'ghp_…abcd'})
   })
 

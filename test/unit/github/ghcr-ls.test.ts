@@ -5,11 +5,12 @@
 import nock from 'nock'
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
-import {GitHubApiError, RegistryHttpError, UsageError} from '../../../src/lib/errors.js'
+import {GitHubApiError, RegistryHttpError, UndeterminedError, UsageError} from '../../../src/lib/errors.js'
+import {MediaType, type Manifest} from '../../../src/lib/registry/types.js'
 import {createGitHubClient} from '../../../src/lib/github/client.js'
 import {ghcrLs, type GhcrLsDeps, type GhcrLsRequest} from '../../../src/lib/github/ghcr-ls.js'
 import type {ResolvedGitHubToken, TagLister} from '../../../src/lib/github/types.js'
-import {errorBody, fixtures, makePackages, makeVersions, rateLimitHeaders} from '../../fixtures/github/factory.js'
+import {digestOf, errorBody, fixtures, makePackages, makeVersionOf, makeVersions, rateLimitHeaders} from '../../fixtures/github/factory.js'
 
 const API = 'https://api.github.com'
 const TOKEN: ResolvedGitHubToken = {token: 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6abcd', source: 'GH_TOKEN', kind: 'classic', redacted: 'ghp_…abcd'}
@@ -185,7 +186,8 @@ describe('fallback to the registry', () => {
   })
 
   it('not for --untagged (the registry lists only tags)', async () => {
-    await expect(ghcrLs({...app, filter: 'untagged'}, deps({token: undefined, tagLister: fakeLister(['v1'])}))).rejects.toMatchObject({
+    const readManifest = async (): Promise<Manifest> => ({kind: 'index', mediaType: MediaType.ociIndex, manifests: []})
+    await expect(ghcrLs({...app, filter: 'untagged'}, deps({token: undefined, tagLister: fakeLister(['v1']), readManifest}))).rejects.toMatchObject({
       details: {reason: 'no-token'},
     })
   })
@@ -214,6 +216,51 @@ describe('fallback to the registry', () => {
     const error = await ghcrLs(app, deps({token: undefined, tagLister: failing})).catch((error_: unknown) => error_)
     expect(error).toMatchObject({code: 'GITHUB_API', details: {reason: 'no-token'}})
     expect((error as Error).message).toContain('(listing tags through ghcr.io failed too: GET https://ghcr.io/v2/acme/app/tags/list: HTTP 401)')
+  })
+})
+
+describe('--untagged: the untagged versions no tag uses (issue 8)', () => {
+  const indexOf = (...children: string[]): Manifest => ({
+    kind: 'index',
+    mediaType: MediaType.ociIndex,
+    manifests: children.map((digest) => ({mediaType: MediaType.ociManifest, digest, size: 1})),
+  })
+  const versions = [
+    makeVersionOf('acme', 'App', 0, digestOf('index'), ['latest']),
+    makeVersionOf('acme', 'App', 1, digestOf('amd64'), []),
+    makeVersionOf('acme', 'App', 2, digestOf('orphan-1'), []),
+    makeVersionOf('acme', 'App', 3, digestOf('arm64'), []),
+    makeVersionOf('acme', 'App', 4, digestOf('orphan-2'), []),
+  ]
+
+  it('reads every page and the tagged indexes, leaves their children out and names them in inUseByTags; --limit applies after', async () => {
+    nock(API).get('/users/acme').reply(200, fixtures.user).get('/users/acme/packages/container/App/versions').query(true).reply(200, versions)
+    const reads: Array<[string, string, string]> = []
+    const readManifest = async (registry: string, repository: string, digest: string): Promise<Manifest> => {
+      reads.push([registry, repository, digest])
+      return indexOf(digestOf('amd64'), digestOf('arm64'))
+    }
+
+    const result = await ghcrLs({...app, filter: 'untagged', limit: 1}, deps({readManifest}))
+    expect(result).toMatchObject({kind: 'versions', truncated: true, inUseByTags: [{digest: digestOf('amd64'), usedBy: ['latest']}, {digest: digestOf('arm64'), usedBy: ['latest']}]})
+    expect(result.kind === 'versions' && result.versions.map((v) => v.digest)).toEqual([digestOf('orphan-1')])
+    expect(reads).toEqual([['ghcr.io', 'acme/app', digestOf('index')]])
+  })
+
+  it('an unreadable index is undetermined (exit 3): no list', async () => {
+    nock(API).get('/users/acme').reply(200, fixtures.user).get('/users/acme/packages/container/App/versions').query(true).reply(200, versions)
+    const readManifest = async (): Promise<Manifest> => {
+      throw new RegistryHttpError(401, 'GET', 'https://ghcr.io/v2/acme/app/manifests/x')
+    }
+
+    const error = await ghcrLs({...app, filter: 'untagged'}, deps({readManifest})).catch((error_: unknown) => error_)
+    expect(error).toBeInstanceOf(UndeterminedError)
+    expect(error).toMatchObject({exitCode: 3})
+    expect((error as Error).message).toContain('HTTP 401')
+  })
+
+  it('without a manifest reader it is undetermined, before any request', async () => {
+    await expect(ghcrLs({...app, filter: 'untagged'}, deps())).rejects.toBeInstanceOf(UndeterminedError)
   })
 })
 
