@@ -31,7 +31,7 @@ module.enableCompileCache?.()
 
 /**
  * The command id (topic separator ' ') and its argv when `argv` names a command that has a bundle
- * (dist/bundle/<topic>/<command>.js, scripts/bundle.mjs) and asks for no help; else undefined.
+ * (dist/bundle/<topic>/<command>.cjs or .js, scripts/bundle.mjs) and asks for no help; else undefined.
  */
 function directCommand(argv) {
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
@@ -39,8 +39,10 @@ function directCommand(argv) {
   for (const words of [2, 1]) {
     const parts = argv.slice(0, words)
     if (parts.length !== words || parts[0] === 'chunks' || !parts.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
-    const bundle = new URL(`../dist/bundle/${parts.join('/')}.js`, import.meta.url)
-    if (existsSync(bundle)) return {id: parts.join(':'), argv: argv.slice(words), bundle}
+    for (const extension of ['.cjs', '.js']) {
+      const bundle = new URL(`../dist/bundle/${parts.join('/')}${extension}`, import.meta.url)
+      if (existsSync(bundle)) return {id: parts.join(':'), argv: argv.slice(words), bundle}
+    }
   }
 
   return undefined
@@ -77,14 +79,19 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // hands errors to oclif's handler, as `execute` does.
   const {fileURLToPath} = await import('node:url')
   const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  const {main} = await import(direct.bundle.href)
-  await main(direct.id, direct.argv, {
+  // A one-file CommonJS bundle (pull-check) runs with a code cache made after a run (code-cache.js).
+  const loaded = direct.bundle.pathname.endsWith('.cjs')
+    ? (await import('./code-cache.js')).loadWithCodeCache(fileURLToPath(direct.bundle))
+    : {exports: await import(direct.bundle.href), saveCache() {}}
+  await loaded.exports.main(direct.id, direct.argv, {
     root: fileURLToPath(new URL('..', import.meta.url)),
     pjson: {...pjson, oclif: {...pjson.oclif, plugins: []}},
   })
   // The command is done and its output written: exit now. Left to itself, Node would first tear
   // down the whole V8 heap (and wait for whatever handle a library left open), 100 ms and more
-  // after the last response. Save the compile cache first, which a normal exit would have done.
+  // after the last response. Save the compile caches first, which a normal exit would have done;
+  // not after a usage error (exit 2), which ran too little of the command to be worth caching.
+  if (process.exitCode !== 2) loaded.saveCache()
   module.flushCompileCache?.()
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))))
   process.exit()

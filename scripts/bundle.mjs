@@ -125,4 +125,14 @@ const options = {
   plugins: [entries, undiciShims, oclifStandIns],
 }
 await build({...options, entryPoints: entryPoints(false), splitting: true})
-await build({...options, entryPoints: entryPoints(true), splitting: false})
+// One file, CommonJS: bin/code-cache.js runs it with a V8 code cache made after a run, which V8
+// offers for scripts, not for ES modules. `import.meta.url` (src/runtime/jq.ts) becomes the file's URL.
+await build({
+  ...options,
+  entryPoints: entryPoints(true),
+  splitting: false,
+  format: 'cjs',
+  outExtension: {'.js': '.cjs'},
+  banner: {js: "const __regctlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
+  define: {'import.meta.url': '__regctlImportMetaUrl'},
+})

@@ -111,11 +111,11 @@ describe('npm pack', () => {
 
   it('holds the built CLI, its manifest, package.json, LICENSE and the JSON Schemas — no sources, tests or secrets', () => {
     const paths = pack.files.map((f) => f.path)
-    for (const required of ['package.json', 'LICENSE', 'bin/run.js', 'oclif.manifest.json', 'dist/commands/audit.js', 'dist/commands/pull-check.js', 'dist/lib/checks/audit.js', 'docs/json/pull-check.schema.json', 'docs/json/error.schema.json']) {
+    for (const required of ['package.json', 'LICENSE', 'bin/run.js', 'bin/code-cache.js', 'dist/bundle/pull-check.cjs', 'oclif.manifest.json', 'dist/commands/audit.js', 'dist/commands/pull-check.js', 'dist/lib/checks/audit.js', 'docs/json/pull-check.schema.json', 'docs/json/error.schema.json']) {
       expect(paths).toContain(required)
     }
 
-    const unexpected = paths.filter((p) => !/^(bin\/run\.js$|dist\/|docs\/json\/[\w-]+\.schema\.json$|oclif\.manifest\.json$|package\.json$|README\.md$|LICENSE)/.test(p))
+    const unexpected = paths.filter((p) => !/^(bin\/(run|code-cache)\.js$|dist\/|docs\/json\/[\w-]+\.schema\.json$|oclif\.manifest\.json$|package\.json$|README\.md$|LICENSE)/.test(p))
     expect(unexpected).toEqual([])
     expect(paths.filter((p) => /(^|\/)(\.env|\.npmrc|id_rsa)|\.(pem|key|p12|pfx)$/.test(p))).toEqual([])
   })

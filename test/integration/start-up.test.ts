@@ -1,0 +1,72 @@
+/**
+ * The start-up path of bin/run.js (issue 10): pull-check runs from its one-file bundle with a V8
+ * code cache made after a run (bin/code-cache.js), kept in Node's compile-cache directory. Times
+ * are in `npm run bench`; this file checks the files and the behaviour: the cache is written once
+ * per bundle content, used (not rewritten) by later runs, never written after a usage error or
+ * with the compile cache turned off, and a damaged cache changes nothing but speed.
+ */
+import {mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, inject, it} from 'vitest'
+
+import {connectEnvironment} from '../harness/client.js'
+import {authsConfig, runCli} from './cli.js'
+
+const env = connectEnvironment(inject('env'))
+const image = `${env.registries.token.host}/public/single:1.0`
+const dockerConfig = authsConfig({})
+
+/** Every regctl code-cache file under a compile-cache root (Node adds a per-version directory). */
+function cacheFiles(root: string): string[] {
+  return readdirSync(root, {recursive: true, encoding: 'utf8'}).filter((f) => /(^|\/)regctl-[0-9a-f]+-\d+\.v8cache$/.test(f)).map((f) => join(root, f))
+}
+
+const pullCheck = (cacheRoot: string, extra: Record<string, string> = {}) =>
+  runCli(['pull-check', image], {dockerConfig, caFile: env.caFile, env: {NODE_COMPILE_CACHE: cacheRoot, ...extra}})
+
+describe('pull-check code cache (bin/code-cache.js)', () => {
+  it('is written by the first run, then read and left alone by the next', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'regctl-cc-'))
+    const first = await pullCheck(root)
+    expect(first.exitCode).toBe(0)
+    const files = cacheFiles(root)
+    expect(files).toHaveLength(1)
+    const [file] = files as [string]
+    const written = statSync(file)
+    // Owner-only, as Node's own compile-cache files.
+    expect(written.mode & 0o077).toBe(0)
+    expect(written.size).toBeGreaterThan(0)
+
+    const second = await pullCheck(root)
+    expect(second.exitCode).toBe(0)
+    expect(second.stdout).toBe(first.stdout)
+    expect(cacheFiles(root)).toEqual([file])
+    expect(statSync(file).mtimeMs).toBe(written.mtimeMs)
+  })
+
+  it('is not written after a usage error (exit 2), nor with NODE_DISABLE_COMPILE_CACHE=1', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'regctl-cc-'))
+    const usage = await runCli(['pull-check', '--concurrency', '0', image], {dockerConfig, env: {NODE_COMPILE_CACHE: root}})
+    expect(usage.exitCode).toBe(2)
+    expect(cacheFiles(root)).toEqual([])
+
+    const disabled = await pullCheck(root, {NODE_DISABLE_COMPILE_CACHE: '1'})
+    expect(disabled.exitCode).toBe(0)
+    expect(cacheFiles(root)).toEqual([])
+  })
+
+  it('a damaged cache file is rejected by V8 and replaced; the check answers the same', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'regctl-cc-'))
+    const first = await pullCheck(root)
+    const [file] = cacheFiles(root) as [string]
+    const bytes = readFileSync(file)
+    bytes.fill(0x5a, 16, 4096)
+    writeFileSync(file, bytes)
+
+    const damaged = await pullCheck(root)
+    expect(damaged.exitCode).toBe(0)
+    expect(damaged.stdout).toBe(first.stdout)
+    expect(readFileSync(file).equals(bytes)).toBe(false)
+  })
+})
