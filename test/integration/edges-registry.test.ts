@@ -228,3 +228,51 @@ describe('a credential helper the config names fails on get: a warning, and the 
     expect(report.images[1]?.message).toBe('authentication required, and docker-credential-secretservice failed, so the check went anonymously (see the warning)')
   })
 })
+
+// issue 8: `auth status --registry quay.io` with no login for quay.io is a definitive "not logged in"
+// (exit 1), and the report speaks only of quay.io: not of the other logins in the same file, nor of
+// a helper's failure under Docker Hub's key.
+describe('auth status --registry X with no login for X speaks only of X', () => {
+  const others = {auths: {...(authsConfig({'ghcr.io': {username: 'octocat', password: 'ghp_unused'}, [token]: puller}) as {auths: object}).auths, 'https://index.docker.io/v1/': {auth: Buffer.from('alice:pass').toString('base64')}}}
+
+  it('exact output: not logged in, the login command, the file a login would be read from; exit 1, nothing on stderr', async () => {
+    const {dir, configPath} = dockerConfigDir((path) => writeFileSync(path, JSON.stringify(others), {mode: 0o600}))
+    const result = await runCli(['auth', 'status', '--registry', 'quay.io'], {caFile: env.caFile, env: {...NO_HELPERS, DOCKER_CONFIG: dir}})
+    expect(result.stdout).toBe(
+      [
+        'quay.io (registry)',
+        '  ✗ Not logged in',
+        '  - To log in: docker login quay.io',
+        '',
+        'Credential files:',
+        `  ✓ ${configPath} (DOCKER_CONFIG, mode 0600)`,
+        '',
+        '1 registry: 0 accepted, 0 rejected, 0 unreachable; 0 errors, 0 warnings, 0 notes',
+        '',
+      ].join('\n'),
+    )
+    expect(result.stderr).toBe('')
+    expect(result.exitCode).toBe(1)
+  })
+
+  it('--json: one registry, quay.io, no-credential; no finding and no source of another registry', async () => {
+    const {dir} = dockerConfigDir((path) => writeFileSync(path, JSON.stringify(others), {mode: 0o600}))
+    const result = await runCli(['auth', 'status', '--registry', 'quay.io', '--json'], {caFile: env.caFile, env: {...NO_HELPERS, DOCKER_CONFIG: dir}})
+    const report = JSON.parse(result.stdout) as StatusReport & {registries: Array<{registry: string; status: string; sources: unknown[]}>}
+    expect(validate.authStatus(report), ajv.errorsText(validate.authStatus.errors)).toBe(true)
+    expect(report.registries).toMatchObject([{registry: 'quay.io', status: 'no-credential', sources: []}])
+    expect(report.findings).toEqual([])
+    expect(result.stdout).not.toMatch(/ghcr\.io|index\.docker\.io|octocat|alice/)
+    expect(report.exitCode).toBe(1)
+  })
+
+  it("a failing default store: one finding, keyed on quay.io, not a second one under Docker Hub's key", async () => {
+    const {dir} = dockerConfigDir((path) => writeFileSync(path, '{}', {mode: 0o600}))
+    const result = await runCli(['auth', 'status', '--registry', 'quay.io', '--offline'], {env: {DOCKER_CONFIG: dir, DBUS_SESSION_BUS_ADDRESS: undefined}})
+    expect(result.exitCode).toBe(1)
+    const findings = result.stdout.split('\n').filter((line) => line.includes('credentials/helper-failing'))
+    expect(findings).toHaveLength(1)
+    expect(result.stdout).toContain('fix: run: echo quay.io | docker-credential-secretservice get')
+    expect(result.stdout + result.stderr).not.toMatch(/index\.docker\.io|ghcr\.io/)
+  })
+})

@@ -71,7 +71,15 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
     if (finding) findings.push(finding)
   }
 
+  const registries = await mapConcurrent(gathered.registries, Math.max(1, options.concurrency), (registry) =>
+    checkRegistry(registry, options, store),
+  )
+
+  // A helper whose `get` failed for a registry is reported there, with that registry's key; its
+  // `list` failure would say it again, naming Docker Hub's key (with `--registry X`, of another registry).
+  const reported = new Set(gathered.registries.flatMap((r) => [r.dockerError?.helper, ...r.entries.map((e) => e.error?.helper)]))
   for (const error of gathered.listErrors) {
+    if (reported.has(error.helper)) continue
     findings.push(
       helperFinding({
         helper: error.helper,
@@ -82,10 +90,6 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
       }),
     )
   }
-
-  const registries = await mapConcurrent(gathered.registries, Math.max(1, options.concurrency), (registry) =>
-    checkRegistry(registry, options, store),
-  )
 
   // `--registry X`: the GitHub token and the files only as far as they concern X.
   const githubConcerned = options.registry === undefined || identifyProvider(options.registry).id === 'ghcr'
