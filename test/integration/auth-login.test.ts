@@ -55,6 +55,7 @@ describe('auth login/logout github with a real Secret Service', () => {
   let apiHost: string
   let caFile: string
   const seen: Seen[] = []
+  const tokenHosts: Array<{token: string; host: string | undefined}> = []
   const outputs: string[] = []
 
   /** Runs the CLI against the private keyring and the fake API; remembers every output. */
@@ -122,6 +123,8 @@ describe('auth login/logout github with a real Secret Service', () => {
       const url = new URL(request.url ?? '/', 'https://127.0.0.1')
       const token = /^token (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
       seen.push({method: request.method ?? '', path: url.pathname, token})
+      // Which GitHub host each token reached (the Host header: 127.0.0.1:PORT or localhost:PORT).
+      if (token !== undefined) tokenHosts.push({token, host: request.headers.host})
       const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
         response.writeHead(status, {
           'content-type': 'application/json; charset=utf-8',
@@ -193,6 +196,31 @@ describe('auth login/logout github with a real Secret Service', () => {
     expect(listing.auth).toEqual({source: 'keyring', tokenKind: 'classic', redacted: 'ghp_…g00d'})
     expect(listing.packages).toEqual([])
     expect(seen.filter((request) => request.path === '/user/packages').map((request) => request.token)).toEqual([GOOD])
+  })
+
+  // issue 8: a keyring entry is tied to the host it was stored for (gh's rule). The same server,
+  // reached as localhost:PORT (in its certificate too), is another GitHub host: the entry stored for
+  // 127.0.0.1:PORT must not be sent there, and the error names the variable to set instead.
+  it.each([
+    ['GITHUB_API_URL names host B', (host: string) => ({args: [], env: {GITHUB_API_URL: `https://${host}`}})],
+    ['--hostname names host B', (host: string) => ({args: ['--hostname', host], env: {GITHUB_API_URL: undefined}})],
+  ] as const)('a keyring token stored for host A is never sent to host B (%s)', async (_name, hostB) => {
+    expect(await lookup(apiHost)).toBe(GOOD)
+    const otherHost = apiHost.replace(/^127\.0\.0\.1:/, 'localhost:')
+    expect(await lookup(otherHost)).toBeUndefined()
+    tokenHosts.length = 0
+    const {args, env} = hostB(otherHost)
+    const result = await cli(['ghcr', 'ls', 'octocat', '--json', ...args], {env})
+    expect(result.exitCode).not.toBe(0)
+    // One line saying no token was found (which variable it names is the GitHub half's, issue 8).
+    expect((JSON.parse(result.stdout) as {error: {message: string}}).error.message).toMatch(/^the GitHub Packages API needs a classic token .* none was found/)
+    expect(tokenHosts).toEqual([])
+    expect(result.stdout + result.stderr).not.toContain(GOOD)
+
+    // The control: host A still gets its own token, from the keyring.
+    const own = await cli(['ghcr', 'ls', '--json'])
+    expect(own.exitCode, own.stderr).toBe(0)
+    expect(tokenHosts).toEqual([{token: GOOD, host: apiHost}])
   })
 
   it('logging in again replaces the entry; --json returns the typed result', async () => {
