@@ -10,7 +10,7 @@
 // - A command (`pull-check`, `auth status`, …) without a help flag runs from its bundle
 //   (dist/bundle/, scripts/bundle.mjs): the command and the @oclif/core modules it needs (config,
 //   command, parser, errors) in a few files, not oclif's index (help, the plugin system); the
-//   plugins (autocomplete, not-found) are not loaded: they add no hooks and no behaviour to a
+//   plugins (help) and the not-found hook are not loaded: they add no hooks and no behaviour to a
 //   command run. After it, the process exits at once. Everything else (help, `help X`, completion,
 //   unknown commands and their suggestions) goes through oclif's `execute` as before.
 import {existsSync, readFileSync} from 'node:fs'

@@ -96,6 +96,23 @@ function normalizeArch(architecture: string, variant: string): {architecture: st
 }
 
 /**
+ * Platforms offered when completing `--platform` in a shell (src/render/completion-*.ts): the ones
+ * Docker Official Images publish (docker-library/official-images, `Architectures:`), as `os/arch[/variant]`.
+ */
+export const COMMON_PLATFORMS: readonly string[] = [
+  'linux/amd64',
+  'linux/arm64',
+  'linux/arm/v7',
+  'linux/arm/v6',
+  'linux/386',
+  'linux/ppc64le',
+  'linux/s390x',
+  'linux/riscv64',
+  'linux/mips64le',
+  'windows/amd64',
+]
+
+/**
  * Parses a `--platform` value: `os/arch[/variant]`, optionally `os(osVersion)/arch`
  * (`windows(10.0.17763)/amd64`), normalised as containerd's `Parse` does: `linux/x86_64` →
  * `linux/amd64`, `linux/aarch64` → `linux/arm64`, `linux/armhf` and `linux/arm/v7` without

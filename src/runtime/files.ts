@@ -122,3 +122,17 @@ export async function writeFlagFile(flag: string, file: string, text: string): P
     throw new UsageError(`cannot write ${flag} ${file}: ${describeFileError(error)}`)
   }
 }
+
+/**
+ * The oclif manifest shipped in the package root (`npm run build` writes it): what shell completion
+ * is generated from. A missing or broken one is a usage error saying to reinstall.
+ */
+export async function readManifest(root: string): Promise<unknown> {
+  const path = `${root.replace(/\/+$/, '')}/oclif.manifest.json`
+  try {
+    return JSON.parse(await readTextFile(path)) as unknown
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${error instanceof SyntaxError ? 'not JSON' : describeFileError(error)}; reinstall regctl`)
+  }
+}
+

@@ -161,10 +161,13 @@ describe('the installed regctl', () => {
     }
   })
 
-  it('loads @oclif/plugin-autocomplete, @oclif/plugin-help and the command_not_found hook', async () => {
+  it('ships shell completion (from the packed manifest), @oclif/plugin-help and the command_not_found hook', async () => {
     const autocomplete = await regctl(['autocomplete', '--help'])
     expect(autocomplete.exitCode).toBe(0)
     expect(autocomplete.stdout).toContain('$ regctl autocomplete')
+    const script = await regctl(['autocomplete', 'script', 'fish'])
+    expect(script.exitCode, script.stderr).toBe(0)
+    expect(script.stdout).toContain("-l format -x -a 'table json sarif markdown'")
 
     const help = await regctl(['help', 'pull-check'])
     expect(help.exitCode).toBe(0)

@@ -108,13 +108,14 @@ describe('package.json', () => {
   const pkg = JSON.parse(read('package.json')) as {oclif: {plugins?: string[]}; dependencies: Record<string, string>; engines: {node: string}}
 
   // plugin-not-found is replaced by src/hooks/command-not-found.ts: it exits 127 and prompts (Y/n) on a terminal.
-  it('loads the autocomplete and help plugins, as runtime dependencies on majors that support oclif 4 and Node 20', () => {
-    expect(pkg.oclif.plugins).toEqual(['@oclif/plugin-autocomplete', '@oclif/plugin-help'])
+  // @oclif/plugin-autocomplete is replaced by src/commands/autocomplete*.ts (fish, flag values, writes nothing).
+  it('loads the help plugin, as a runtime dependency on a major that supports oclif 4 and Node 20', () => {
+    expect(pkg.oclif.plugins).toEqual(['@oclif/plugin-help'])
+    expect(pkg.dependencies['@oclif/plugin-autocomplete']).toBeUndefined()
     expect(pkg.dependencies['@oclif/plugin-not-found']).toBeUndefined()
     for (const plugin of pkg.oclif.plugins ?? []) {
       expect(pkg.dependencies[plugin]).toMatch(plugin === '@oclif/plugin-help' ? /^[~^]6\./ : /^[~^]3\./)
       const installed = JSON.parse(read(`node_modules/${plugin}/package.json`)) as {engines?: {node?: string}; dependencies?: Record<string, string>}
-      // Node 20 must satisfy the plugin's engines (autocomplete 3.3 moved to Node 22: pinned ~3.2).
       expect(installed.engines?.node).toBe('>=18.0.0')
       expect(installed.dependencies?.['@oclif/core']).toMatch(/^\^4/)
     }
