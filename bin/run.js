@@ -29,6 +29,16 @@ import {setFlagsFromString} from 'node:v8'
 setFlagsFromString('--wasm-tiering-budget=2000000000')
 module.enableCompileCache?.()
 
+/** The bundle of the command named by `words` (dist/bundle/<topic>/<command>.cjs or .js), else undefined. */
+function bundleOf(words) {
+  for (const extension of ['.cjs', '.js']) {
+    const bundle = new URL(`../dist/bundle/${words.join('/')}${extension}`, import.meta.url)
+    if (existsSync(bundle)) return bundle
+  }
+
+  return undefined
+}
+
 /**
  * The command id (topic separator ' ') and its argv when `argv` names a command that has a bundle
  * (dist/bundle/<topic>/<command>.cjs or .js, scripts/bundle.mjs) and asks for no help; else undefined.
@@ -39,10 +49,8 @@ function directCommand(argv) {
   for (const words of [2, 1]) {
     const parts = argv.slice(0, words)
     if (parts.length !== words || parts[0] === 'chunks' || !parts.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
-    for (const extension of ['.cjs', '.js']) {
-      const bundle = new URL(`../dist/bundle/${parts.join('/')}${extension}`, import.meta.url)
-      if (existsSync(bundle)) return {id: parts.join(':'), argv: argv.slice(words), bundle}
-    }
+    const bundle = bundleOf(parts)
+    if (bundle !== undefined) return {id: parts.join(':'), argv: argv.slice(words), bundle}
   }
 
   return undefined
@@ -62,7 +70,7 @@ function verboseFirst(argv) {
   for (const words of [2, 1]) {
     const parts = rest.slice(0, words)
     if (parts.length !== words || parts[0] === 'chunks' || !parts.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
-    if (existsSync(new URL(`../dist/bundle/${parts.join('/')}.js`, import.meta.url))) return [...parts, argv[0], ...rest.slice(words)]
+    if (bundleOf(parts) !== undefined) return [...parts, argv[0], ...rest.slice(words)]
   }
 
   return argv
