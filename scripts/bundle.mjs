@@ -100,13 +100,15 @@ const commands = commandFiles(commandsDir).map((file) => ({file, name: relative(
 /** oclif's ids of every command (`auth:status`): the bundle's config lists them, as oclif's does. */
 const commandIds = commands.map(({name}) => name.split(sep).join(':')).sort()
 /**
- * Commands built as one file each, without shared chunks. Node's ESM loader spends about a
- * millisecond per module file (resolve, read, link) before any code runs; split, a pull-check
- * loaded 36 files before its first request. One file is about 1 MB (undici, the registry client,
- * oclif's command and parser). pull-check is the call CI makes most; the other commands share
- * chunks, so the package does not carry undici and oclif once per command.
+ * Commands built as one file each, without shared chunks, as CommonJS (below). Node's ESM loader
+ * spends about a millisecond per module file (resolve, read, link) before any code runs; split, a
+ * pull-check loaded 36 files before its first request. And a one-file script can carry a V8 code
+ * cache made after a run (bin/code-cache.js): CPU before the first request −20 to −25 % for
+ * pull-check and auth status (npm run bench). The cost is size: each file holds its own undici,
+ * oclif command/parser and registry client (pull-check 1 MB, the GitHub-backed ones about 1.8 MB,
+ * audit 2.6 MB). `auth login` and `auth logout`, run once per machine, share chunks instead.
  */
-const SINGLE_FILE = new Set(['pull-check'])
+const SINGLE_FILE = new Set(['pull-check', 'auth/status', 'ghcr/ls', 'audit'])
 const entryPoints = (single) =>
   Object.fromEntries(commands.filter(({name}) => SINGLE_FILE.has(name) === single).map(({file, name}) => [name, `regctl-entry:${file}`]))
 const options = {
