@@ -5,10 +5,12 @@ import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ux} from '@oclif/core/ux'
 
 import {deadlineSummary} from './lib/deadline.js'
+import {inertLine} from './lib/sanitize.js'
 import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
 import {readJsonRequest, selectJsonFields, type JsonRequest} from './lib/json-output.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
 import {startDeadline, type RunDeadlineControl} from './runtime/deadline.js'
+import {startSecretGuard} from './runtime/known-secrets.js'
 import {outputStyle} from './runtime/terminal.js'
 
 /**
@@ -72,6 +74,8 @@ export abstract class BaseCommand extends Command {
    */
   public override async init(): Promise<void> {
     await super.init()
+    // Every credential this run loads or is issued is redacted from everything it prints.
+    startSecretGuard()
     if (!this.ctor.enableJsonFlag) return
     const takesArguments = Object.keys(this.ctor.args ?? {}).length > 0 || this.ctor.strict === false
     try {
@@ -237,7 +241,9 @@ export abstract class BaseCommand extends Command {
 
   /** One line on stderr, or under `--json` the error document (with the exit code, like every document). */
   private fail(code: ErrorDocument['error']['code'], message: string, exitCode: ErrorDocument['exitCode'], humanHint = ''): void {
-    const safe = redactText(message)
+    // An error may quote a server, a helper or an input: one inert line (no escapes, no line that
+    // could start a workflow command).
+    const safe = inertLine(redactText(message))
     // With --json FIELDS or --jq a script reads items or jq's output from stdout, never an error
     // document: the error is one line on stderr, as gh does.
     if (this.jsonEnabled() && this.jsonRequest.fields === undefined && this.jsonRequest.jq === undefined) {

@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, deadlineFlag} from '../base-command.js'
 import {cutByDeadline, DEADLINE_GRACE_MS} from '../lib/deadline.js'
+import {inertDeep} from '../lib/sanitize.js'
 import type {AuditReport} from '../lib/checks/audit.js'
 import {AUTH_RULES} from '../lib/checks/auth-rules.js'
 import {renderAnnotations} from '../render/annotations.js'
@@ -121,14 +122,18 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
 
     const {ci} = wiring
     const context = {rules: auditRules(AUTH_RULES), toolVersion: this.config.version, srcRoot: ci.repoRoot, pathPrefix: ci.pathPrefix, defaultLocation: ci.defaultLocation}
-    const render = (format: AuditFormat): string => renderAuditReport(report, format, context)
+    // Findings quote Dockerfile lines, registry messages, file names: every human format (table,
+    // markdown, annotations, SARIF's text) gets one inert line per string; `--format json` and
+    // `--json` get the data as it is (JSON escapes control characters).
+    const shown = inertDeep(report)
+    const render = (format: AuditFormat): string => renderAuditReport(format === 'json' ? report : shown, format, context)
     if (flags.quiet) {
       const {renderAuditQuiet} = await import('../render/audit.js')
-      const lines = renderAuditQuiet(report)
+      const lines = renderAuditQuiet(shown)
       if (lines !== '') this.log(lines)
     } else if (flags.output === undefined) {
       if (flags.format === 'table') {
-        this.log(renderAuditReport(report, 'table', {...context, style: this.outputStyle(flags)}).replace(/\n$/, ''))
+        this.log(renderAuditReport(shown, 'table', {...context, style: this.outputStyle(flags)}).replace(/\n$/, ''))
       } else {
         // this.log is silenced under --json, where oclif prints the returned report instead.
         this.log(render(flags.format).replace(/\n$/, ''))
@@ -144,7 +149,7 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
     }
 
     if (ci.active && !flags.quiet && annotationsFitStdout({json: this.jsonEnabled(), format: flags.format, toFile: flags.output !== undefined})) {
-      const annotations = renderAnnotations(report.findings, {pathPrefix: ci.pathPrefix})
+      const annotations = renderAnnotations(shown.findings, {pathPrefix: ci.pathPrefix})
       if (annotations !== '') this.log(annotations.replace(/\n$/, ''))
     }
 

@@ -5,6 +5,7 @@ import {cutByDeadline, DEADLINE_GRACE_MS} from '../lib/deadline.js'
 import {readFlagFile} from '../runtime/files.js'
 import type {PullCheckResult} from '../lib/checks/pull-check.js'
 import {UsageError} from '../lib/errors.js'
+import {inertDeep} from '../lib/sanitize.js'
 import {parsePlatform} from '../lib/platform.js'
 import {parseReferenceList} from '../lib/reference-list.js'
 import {pullCheckNotes, renderPullCheck, renderPullCheckQuiet} from '../render/pull-check.js'
@@ -100,14 +101,16 @@ rate-limited, unreachable, registry-error.`)
         unit: 'images',
       }))
       if (!this.jsonEnabled()) {
-        for (const warning of result.warnings ?? []) this.logToStderr(`Warning: ${warning}`)
+        // Registry messages, references from -f: one inert line each before they are printed.
+        const shown = inertDeep(result)
+        for (const warning of shown.warnings ?? []) this.logToStderr(`Warning: ${warning}`)
         const style = this.outputStyle(flags)
         if (flags.quiet) {
-          const references = renderPullCheckQuiet(result, flags.digest)
+          const references = renderPullCheckQuiet(shown, flags.digest)
           if (references !== '') this.log(references)
-          for (const line of pullCheckNotes(result)) this.logToStderr(line)
+          for (const line of pullCheckNotes(shown)) this.logToStderr(line)
         } else {
-          this.printRendered(renderPullCheck(result, style), style)
+          this.printRendered(renderPullCheck(shown, style), style)
         }
       }
 

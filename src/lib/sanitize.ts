@@ -38,3 +38,35 @@ export function sanitizeText(text: string, max: number = MAX_ECHO_CHARS): string
   const inert = line.startsWith('::') ? `\\${line}` : line
   return cutText(inert, max)
 }
+
+/**
+ * {@link sanitizeText} without the cut: one inert line of any length. Applied to every string of a
+ * result before a human renderer sees it ({@link inertDeep}), since any field (a tag, a package
+ * name, a finding quoting a Dockerfile line, a registry's message) may hold foreign text.
+ */
+export function inertLine(text: string): string {
+  // Fast path: most strings hold nothing to remove.
+  if (!NEEDS_WORK.test(text)) return text
+  const line = text.replace(ANSI, '').replace(BREAKS, ' ').replace(CONTROL, '')
+  return line.startsWith('::') ? `\\${line}` : line
+}
+
+// eslint-disable-next-line no-control-regex
+const NEEDS_WORK = /^::|[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/
+
+/** How deep {@link inertDeep} walks (results are a few levels deep; a cycle or a bomb stops here). */
+const MAX_DEPTH = 32
+
+/**
+ * A copy of `value` whose every string (values, not keys) went through {@link inertLine}: the one
+ * render boundary for text from servers, helpers and input files (issue 12). `--json` output
+ * does not need it (JSON escapes control characters and newlines) and gets the data untouched.
+ */
+export function inertDeep<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return inertLine(value) as T
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value
+  if (Array.isArray(value)) return value.map((item: unknown) => inertDeep(item, depth + 1)) as T
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) out[key] = inertDeep(item, depth + 1)
+  return out as T
+}

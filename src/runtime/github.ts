@@ -16,6 +16,7 @@ import {createKeyringReader, createKeyringStore, type KeyringStore} from '../lib
 import {resolveGitHubToken, type GitHubTokenResolution, type TokenVariables} from '../lib/github/token.js'
 import type {ResolvedGitHubToken, TagLister} from '../lib/github/types.js'
 import {envValue, proxyFromEnv, userAgent} from './environment.js'
+import {runSecrets} from './known-secrets.js'
 import {createTokenFileStore} from './token-file.js'
 import {createCredentials, lazyCredentials, lazyRegistryClient} from './registry.js'
 
@@ -53,7 +54,8 @@ export function createKeyring(): KeyringStore {
  */
 export async function resolveToken(options: {host: string; flag?: string | undefined; credentials?: CredentialLookup}): Promise<GitHubTokenResolution> {
   const env = tokenEnvironment()
-  return resolveGitHubToken({
+  runSecrets.add(options.flag)
+  const resolution = await resolveGitHubToken({
     ...(options.flag === undefined ? {} : {flag: options.flag}),
     env: {GH_TOKEN: env.GH_TOKEN, GITHUB_TOKEN: env.GITHUB_TOKEN, GH_ENTERPRISE_TOKEN: env.GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN: env.GITHUB_ENTERPRISE_TOKEN},
     host: options.host,
@@ -62,6 +64,9 @@ export async function resolveToken(options: {host: string; flag?: string | undef
     ...(env.REGCTL_NO_KEYRING ? {} : {keyring: createKeyringReader()}),
     dockerCredential: options.credentials ?? createCredentials(),
   })
+  // The token in use, wherever it came from (the keyring, a Docker login): never printed.
+  runSecrets.add(resolution.token?.token)
+  return resolution
 }
 
 /** Tags per `tags/list` page for `ghcr ls --source registry`. */
@@ -85,6 +90,7 @@ async function proxiedFetch(): Promise<typeof fetch | undefined> {
 export function createIntrospect(options: GitHubRuntimeOptions): Introspect {
   const now = options.now ?? Date.now
   return async (apiUrl, token) => {
+    runSecrets.add(token)
     const fetch = await proxiedFetch()
     return introspectToken({
       apiUrl,

@@ -9,6 +9,7 @@ import {homedir} from 'node:os'
 import {createHelperRunner, detectDefaultCredsStore} from './credential-helper-process.js'
 import {dockerConfigPath, envValue, proxyFromEnv, userAgent} from './environment.js'
 import {readTextFile} from './files.js'
+import {feedConfigReads, feedHelperRuns, runSecrets} from './known-secrets.js'
 import type {RunDeadline} from '../lib/deadline.js'
 import type {GatherOptions} from '../lib/credentials/sources.js'
 import {lookupKey} from '../lib/credentials/registry-key.js'
@@ -56,8 +57,8 @@ export function createCredentials(options: {onSourceFailure?: (failure: Credenti
       configPath: dockerConfigPath(),
       ...(dockerAuthConfig === undefined ? {} : {dockerAuthConfig}),
       defaultCredsStore: await detectDefaultCredsStore({pathEnv: process.env['PATH'], platform: process.platform}),
-      readFile: readTextFile,
-      runHelper: createHelperRunner(undefined, options.deadline),
+      readFile: feedConfigReads(readTextFile),
+      runHelper: feedHelperRuns(createHelperRunner(undefined, options.deadline)),
       helperEnv: process.env,
       onSourceFailure: options.onSourceFailure ?? print,
     })
@@ -111,6 +112,7 @@ export async function createTransport(options: Omit<RuntimeOptions, 'insecureReg
     userAgent: userAgent(options.version),
     ...proxyFromEnv(),
     ...(options.deadline ? {deadline: options.deadline} : {}),
+    secrets: runSecrets,
   })
 }
 
@@ -168,7 +170,7 @@ export async function credentialSources(options: {registry?: string | undefined;
     ),
     configFile: options.configFile,
     registry: registry ? registryForKey(registry.toLowerCase()) : undefined,
-    readFile: readTextFile,
+    readFile: feedConfigReads(readTextFile),
     statFile: async (file) => {
       try {
         return {mode: (await stat(file)).mode}
@@ -176,7 +178,7 @@ export async function credentialSources(options: {registry?: string | undefined;
         return undefined
       }
     },
-    runHelper: createHelperRunner(undefined, options.deadline),
+    runHelper: feedHelperRuns(createHelperRunner(undefined, options.deadline)),
     helperEnv: process.env,
   }
 }

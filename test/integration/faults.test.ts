@@ -274,6 +274,113 @@ describe('fault injection against the built CLI', () => {
     expectClean(run)
   })
 
+  // Issue 12, "Text from servers is data": strings a server chose (tag names, package names) and
+  // lines of an input file reach the terminal as one inert line each: no ESC, no line of ours
+  // that GitHub Actions would run as a workflow command.
+  const INJECTED = `x\n::error title=injected::pwned \u001B[31mred\u001B]0;title\u0007`
+  const inert = (run: {out: string}): void => {
+    expect(run.out.split('\n').filter((line) => line.startsWith('::error title=injected'))).toEqual([])
+    expect(run.out).not.toContain('\u001B')
+    expect(run.out).not.toContain('\u0007')
+  }
+
+  it('tag names with ESC and "\\n::error" from a registry (ghcr ls --source registry) are printed inert', {timeout: 60_000}, async () => {
+    // docker-registry cannot store such tags; the fault server lists them (distribution spec, tags/list).
+    handler = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end()
+      if (req.url?.startsWith('/v2/acme/app/tags/list')) return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({name: 'acme/app', tags: ['1.0', INJECTED, '::warning::pwned2']}))
+      res.writeHead(404).end()
+    }
+    for (const args of [[], ['-q']]) {
+      const run = await cli(['ghcr', 'ls', 'acme/app', '--source', 'registry', ...args], {REGCTL_GHCR_REGISTRY: origin.slice(7), GITHUB_ACTIONS: 'true'})
+      expect(run.code).toBe(0)
+      expect(run.out).toContain('1.0')
+      // Folded onto one line; a tag that starts with `::` is escaped.
+      expect(run.out).toContain('x ::error title=injected::pwned red')
+      expect(run.out).toMatch(/^\\::warning::pwned2/m)
+      expect(run.out).not.toMatch(/^::warning::pwned2/m)
+      inert(run)
+      expectClean(run)
+    }
+  })
+
+  it('a package name with ESC and "\\n::error" from the GitHub API is printed inert', {timeout: 60_000}, async () => {
+    // A package object as GitHub's OpenAPI describes it (GET /orgs/{org}/packages), name chosen by the server.
+    handler = (req, res) => {
+      if (req.url?.startsWith('/users/')) return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({login: 'acme', type: 'Organization'}))
+      res.writeHead(200, {'content-type': 'application/json'}).end(
+        JSON.stringify([{id: 1, name: INJECTED, package_type: 'container', visibility: 'public', url: `${origin}/orgs/acme/packages/container/x`, html_url: 'https://github.com/orgs/acme/packages/container/package/x', created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-02T00:00:00Z', owner: {login: 'acme', id: 2, type: 'Organization'}, version_count: 1}]),
+      )
+    }
+    for (const args of [[], ['-q']]) {
+      const run = await cli(['ghcr', 'ls', 'acme', ...args], github({GITHUB_ACTIONS: 'true'}))
+      expect(run.code).toBe(0)
+      expect(run.out).toContain('pwned')
+      inert(run)
+      expectClean(run)
+    }
+  })
+
+  it('a Dockerfile line with ESC and a workflow command is reported inert (table, markdown, annotations)', {timeout: 60_000}, async () => {
+    const repo = mkdtempSync(join(home, 'esc-'))
+    // The FROM line's image is quoted in the image table; the ENV line is a finding (an annotation).
+    writeFileSync(join(repo, 'Dockerfile'), `FROM alpine:3.20\nFROM busybox\u001B[31m\n::error title=injected::pwned\u001B]0;t\u0007:1 AS x\nENV GITHUB_TOKEN=${TOKEN} \u001B]0;title\u0007\u001B[31m\nCOPY . .\n`)
+    for (const format of ['table', 'markdown']) {
+      const run = await cli(['audit', repo, '--offline', '--no-credentials', '--format', format, '--no-color'], {GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: repo})
+      expect(run.code, format).toBe(1)
+      expect(run.out).toContain('busybox')
+      // Our own annotations stay (after a table report).
+      if (format === 'table') expect(run.out).toMatch(/^::error file=Dockerfile,line=\d+,title=dockerfile\/secret-in-env::/m)
+      inert(run)
+      expectClean(run)
+    }
+  })
+
+  // Issue 12, "Secrets printed": a credential is redacted wherever it shows up, not only in the
+  // answer to the request that carried it.
+  it('a bearer token issued for repository A, echoed in the error for repository B, is not printed', {timeout: 60_000}, async () => {
+    let lastIssued = ''
+    handler = (req, res, base) => {
+      if (req.url === '/v2/') return void res.writeHead(401, {'www-authenticate': `Bearer realm="${base}/token",service="faults"`}).end()
+      if (req.url?.startsWith('/token')) {
+        const scope = new URL(req.url, base).searchParams.get('scope') ?? ''
+        lastIssued = `${ISSUED}-${scope.includes('team/a') ? 'AAAA' : 'BBBB'}`
+        return void res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({token: lastIssued}))
+      }
+
+      if (!req.headers.authorization) return void res.writeHead(401, {'www-authenticate': `Bearer realm="${base}/token",service="faults",scope="repository:${req.url?.split('/manifests')[0]?.slice(4)}:pull"`}).end()
+      if (req.url?.startsWith('/v2/team/a/')) return void res.writeHead(200, {'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'a'.repeat(64)}`, 'content-length': '2'}).end()
+      // B's error quotes the token issued for A (a shared cache gone wrong, a logging proxy).
+      res.writeHead(404, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'NAME_UNKNOWN', message: `seen ${ISSUED}-AAAA and ${ISSUED}-BBBB`}]}))
+    }
+    for (const json of [[], ['--json']]) {
+      const run = await cli(['pull-check', `${origin.slice(7)}/team/a:1`, `${origin.slice(7)}/team/b:1`, '--concurrency', '1', ...json], {})
+      expect(run.code).toBe(1)
+      expect(run.out).toContain('NAME_UNKNOWN')
+      expect(run.out).not.toContain('AAAA')
+      expect(run.out).not.toContain('BBBB')
+      expectClean(run)
+    }
+  })
+
+  it('a password from config.json for one host, echoed by another host\'s error, is not printed', {timeout: 60_000}, async () => {
+    // Two hosts on one server: 127.0.0.1:PORT holds the login, localhost:PORT is the image's registry.
+    const config = mkdtempSync(join(home, 'other-host-'))
+    writeFileSync(join(config, 'config.json'), JSON.stringify({auths: {[origin.slice(7)]: {auth: Buffer.from(`bob:${PASSWORD}`).toString('base64')}}}))
+    handler = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end()
+      res.writeHead(404, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'NAME_UNKNOWN', message: `not here; try bob / ${PASSWORD}`}]}))
+    }
+    const other = origin.slice(7).replace('127.0.0.1', 'localhost')
+    for (const json of [[], ['--json']]) {
+      const run = await cli(['pull-check', `${other}/team/app:1`, ...json], {DOCKER_CONFIG: config})
+      expect(run.code).toBe(1)
+      expect(run.out).toContain('NAME_UNKNOWN')
+      expect(run.out).toContain('REDACTED')
+      expectClean(run)
+    }
+  })
+
   it('--timeout 99999999 is a usage error (exit 2), never an immediate false timeout', {timeout: 60_000}, async () => {
     seen.length = 0
     const run = await cli(['pull-check', `${origin.slice(7)}/team/app:1`, '--timeout', '99999999'], {})

@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {helperGet, type HelperRunner} from '../../src/lib/credentials/helper.js'
 import {parseOciErrors} from '../../src/lib/registry/oci-errors.js'
-import {MAX_ECHO_CHARS, sanitizeText} from '../../src/lib/sanitize.js'
+import {inertDeep, inertLine, MAX_ECHO_CHARS, sanitizeText} from '../../src/lib/sanitize.js'
 
 const SECRET = 'plain-Passw0rd-never-shown'
 
@@ -58,5 +58,34 @@ describe('server and helper text', () => {
     expect(error.message).toMatch(/docker-credential-broken/)
     expect(error.message).not.toContain(SECRET)
     expect(error.message).not.toContain('Q'.repeat(36))
+  })
+})
+
+describe('inertDeep / inertLine: the render boundary', () => {
+  it('makes every string of a result one inert line, keys and other values untouched, without cutting', () => {
+    const long = 'y'.repeat(5000)
+    const result = {
+      images: [{input: 'app:1', message: `nope\n::error title=x::pwned \u001B[31mred\u001B]0;t\u0007`, count: 3}],
+      tags: ['::warning::x', 'ok', long],
+      nested: {deep: {value: 'a\tb\r\nc'}, none: null, flag: true},
+    }
+    expect(inertDeep(result)).toEqual({
+      images: [{input: 'app:1', message: 'nope ::error title=x::pwned red', count: 3}],
+      tags: ['\\::warning::x', 'ok', long],
+      nested: {deep: {value: 'a b c'}, none: null, flag: true},
+    })
+    // The input is not changed (--json prints the data as it is).
+    expect(result.tags[0]).toBe('::warning::x')
+  })
+
+  it('never yields a control character or a line break (property)', () => {
+    fc.assert(
+      fc.property(fc.string({unit: 'binary', maxLength: 500}), (text) => {
+        const out = inertLine(text)
+        // eslint-disable-next-line no-control-regex
+        expect(out).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/)
+        expect(out.startsWith('::')).toBe(false)
+      }),
+    )
   })
 })

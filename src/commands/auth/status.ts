@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, deadlineFlag} from '../../base-command.js'
 import {cutByDeadline, DEADLINE_GRACE_MS} from '../../lib/deadline.js'
+import {inertDeep} from '../../lib/sanitize.js'
 import type {AuthStatusResult} from '../../lib/checks/auth-status-types.js'
 import {renderAuthStatus} from '../../render/auth-status.js'
 import {commandHelp} from '../../help-text.js'
@@ -71,7 +72,7 @@ Never writes a file; never prints a secret.`)
         total: result.registries.length,
         unit: 'registries',
       }))
-      if (!this.jsonEnabled()) this.log(renderAuthStatus(result, this.outputStyle(flags)))
+      if (!this.jsonEnabled()) this.log(renderAuthStatus(inertDeep(result), this.outputStyle(flags)))
       process.exitCode = result.exitCode
       return result
     } finally {

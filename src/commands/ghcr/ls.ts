@@ -4,6 +4,7 @@ import {ux} from '@oclif/core/ux'
 
 import {BaseCommand, deadlineFlag} from '../../base-command.js'
 import {deadlineSummary} from '../../lib/deadline.js'
+import {inertDeep, inertLine} from '../../lib/sanitize.js'
 import {DeadlineError} from '../../lib/errors.js'
 import type {GitHubClient} from '../../lib/github/client.js'
 import {startSpinner} from '../../runtime/spinner.js'
@@ -81,7 +82,7 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
         onFallback: (reason) => {
           spinner?.stop('falling back')
           // ux.stderr, not logToStderr: the notice is due under --json too (oclif mutes logToStderr there).
-          ux.stderr(`${this.config.bin}: the GitHub API cannot be used (${reason}); listing tags through the registry instead`)
+          ux.stderr(`${this.config.bin}: the GitHub API cannot be used (${inertLine(reason)}); listing tags through the registry instead`)
         },
       })
       let result: GhcrLsResult
@@ -94,16 +95,18 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
       }
 
       spinner?.stop('done')
-      for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
-      const inUse = result.kind === 'versions' ? renderInUseNote(result) : undefined
+      // Package names, tags and messages from GitHub or the registry: one inert line each.
+      const shown = inertDeep(result)
+      for (const warning of shown.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
+      const inUse = shown.kind === 'versions' ? renderInUseNote(shown) : undefined
       if (inUse !== undefined && !this.jsonEnabled()) this.logToStderr(`${this.config.bin}: ${inUse}`)
       if (!this.jsonEnabled()) {
         const style = this.outputStyle(flags)
         if (flags.quiet) {
-          const items = renderGhcrLsQuiet(result)
+          const items = renderGhcrLsQuiet(shown)
           if (items !== '') this.log(items)
         } else {
-          this.printRendered(renderGhcrLs(result, style), style)
+          this.printRendered(renderGhcrLs(shown, style), style)
         }
       }
       return result

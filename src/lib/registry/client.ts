@@ -254,6 +254,7 @@ export function createTransport(options: Omit<RegistryClientOptions, 'credential
     ...(options.proxy ? {proxy: options.proxy} : {}),
     ...(options.ca ? {ca: options.ca} : {}),
     ...(options.deadline ? {deadline: options.deadline} : {}),
+    ...(options.secrets ? {secrets: options.secrets} : {}),
   })
 }
 

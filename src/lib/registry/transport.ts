@@ -9,6 +9,7 @@ import {rootCertificates} from 'node:tls'
 import {Agent, type Dispatcher, EnvHttpProxyAgent} from 'undici'
 
 import {type RunDeadline, requestBudgetMs} from '../deadline.js'
+import type {KnownSecrets} from '../secrets/known-secrets.js'
 import {
   DeadlineError,
   InsecureTransportError,
@@ -57,6 +58,11 @@ export type TransportOptions = {
   ca?: readonly string[]
   /** The run's total deadline (`--deadline`): past it, requests in flight abort and none starts. */
   deadline?: RunDeadline
+  /**
+   * The run's known secrets: every `Authorization` value (an issued bearer token, a Basic pair)
+   * and form secret sent is held there, so that no later message from any server prints it.
+   */
+  secrets?: KnownSecrets
 }
 
 /** The methods the read-only client uses (POST only for OAuth2 token requests). */
@@ -191,6 +197,7 @@ export class Transport {
   readonly #insecure: readonly string[]
   readonly #userAgent: string
   readonly #deadline: RunDeadline | undefined
+  readonly #secrets: KnownSecrets | undefined
   readonly #secure: Dispatcher
   readonly #unverified: Dispatcher
   readonly #owned: Dispatcher[] = []
@@ -202,6 +209,7 @@ export class Transport {
     this.#insecure = options.insecureRegistries ?? []
     this.#userAgent = options.userAgent ?? 'regctl'
     this.#deadline = options.deadline
+    this.#secrets = options.secrets
     if (options.dispatcher !== undefined) {
       if (!isDispatcher(options.dispatcher)) throw new TypeError('dispatcher must be an undici Dispatcher')
       this.#secure = options.dispatcher
@@ -308,6 +316,8 @@ export class Transport {
 
     const headers: Record<string, string> = {'user-agent': this.#userAgent, ...req.headers}
     if (authorization !== undefined) headers['authorization'] = authorization
+    this.#secrets?.addAuthorization(authorization)
+    this.#secrets?.addForm(req.body)
     const dispatcher = url.protocol === 'https:' && this.isInsecureHost(url.host) ? this.#unverified : this.#secure
     this.requests++
     let res: Dispatcher.ResponseData

@@ -3,6 +3,7 @@
  * the later commands (auth status, ghcr ls --source registry) are built only on these types.
  */
 import type {RunDeadline} from '../deadline.js'
+import type {KnownSecrets} from '../secrets/known-secrets.js'
 import type {CredentialLookup, CredentialSource} from '../credentials/types.js'
 
 /** The four manifest media types we accept (and send in `Accept`), plus schema1 for reporting. */
@@ -68,6 +69,8 @@ export type RegistryClientOptions = {
   ca?: string[]
   /** The run's total deadline (`--deadline`). */
   deadline?: RunDeadline
+  /** Holds every `Authorization` value and form secret sent, for the output boundary's redaction. */
+  secrets?: KnownSecrets
 }
 
 /** Counters for benchmarks and tests. */
