@@ -45,6 +45,16 @@ export const USERS: Record<UserName, Credentials> = {
   bob: {username: 'bob', password: 'bob-secret-c51f'},
 }
 
+/**
+ * Logins whose password is a GitHub fine-grained PAT (`github_pat_`, no `X-OAuth-Scopes` on GitHub):
+ * `pusher` may push everywhere, `puller` only pull `private/*` and `team/*`, as the users of the same
+ * names. For `auth status --require-scope`, where the registry decides what GitHub's headers cannot.
+ */
+export const FINE_GRAINED_LOGINS = {
+  pusher: {username: 'fg-pusher', password: `github_pat_11REGCTLP0_${'p'.repeat(55)}push`},
+  puller: {username: 'fg-puller', password: `github_pat_11REGCTLQ0_${'q'.repeat(55)}pull`},
+} as const satisfies Record<string, Credentials>
+
 /** The refresh token (Docker identity token) that is valid for `pusher` from the start. */
 export const PUSHER_IDENTITY_TOKEN = 'regctl-test-identity-token-pusher-5b9e2c'
 
@@ -150,7 +160,10 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       keyPem: certs.serverKeyPem,
       signingKeyPem: certs.signingKeyPem,
       signingCertDerBase64: certs.signingCertDerBase64,
-      users: (['pusher', 'puller', 'outsider'] as const).map((name) => ({...USERS[name], rules: USER_RULES[name]})),
+      users: [
+        ...(['pusher', 'puller', 'outsider'] as const).map((name) => ({...USERS[name], rules: USER_RULES[name]})),
+        ...(['pusher', 'puller'] as const).map((name) => ({...FINE_GRAINED_LOGINS[name], rules: USER_RULES[name]})),
+      ],
       anonymousRules: ANONYMOUS_RULES,
       identityTokens: {[PUSHER_IDENTITY_TOKEN]: 'pusher'},
       expiredLogins: [{...EXPIRED_ECR_LOGIN, message: ECR_EXPIRED_MESSAGE}],

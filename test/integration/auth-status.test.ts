@@ -20,6 +20,7 @@ import type {AuthStatusResult, RegistryStatus} from '../../src/lib/checks/auth-s
 import {lookPath, runHelperProcess} from '../../src/runtime/credential-helper-process.js'
 import {fixtures} from '../fixtures/github/factory.js'
 import {connectEnvironment} from '../harness/client.js'
+import {FINE_GRAINED_LOGINS} from '../harness/environment.js'
 import {runCli, type CliResult} from './cli.js'
 
 const env = connectEnvironment(inject('env'))
@@ -29,7 +30,7 @@ const {pusher, puller, outsider, alice, bob} = env.users
 const GH_TOKEN_GOOD = `ghp_${'I'.repeat(32)}good`
 const GH_TOKEN_REVOKED = `ghp_${'R'.repeat(32)}gone`
 const WRONG = 'wrong-password-0000'
-const SECRETS = [pusher.password, puller.password, outsider.password, alice.password, bob.password, env.identityToken, GH_TOKEN_GOOD, GH_TOKEN_REVOKED, WRONG]
+const SECRETS = [FINE_GRAINED_LOGINS.pusher.password, FINE_GRAINED_LOGINS.puller.password, pusher.password, puller.password, outsider.password, alice.password, bob.password, env.identityToken, GH_TOKEN_GOOD, GH_TOKEN_REVOKED, WRONG]
 
 const schema = JSON.parse(readFileSync(new URL('../../docs/json/auth-status.schema.json', import.meta.url), 'utf8')) as object
 const ajv = new Ajv({allErrors: true})
@@ -111,6 +112,14 @@ beforeAll(async () => {
         'x-ratelimit-remaining': '4999',
         'x-ratelimit-reset': '4102444800',
       })
+      res.end(JSON.stringify(fixtures.user))
+      return
+    }
+
+    // A fine-grained PAT: 200 with no X-OAuth-Scopes (GitHub sends the header only for OAuth and
+    // classic tokens: https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#insufficient-permission-errors).
+    if (req.url === '/user' && Object.values(FINE_GRAINED_LOGINS).some((login) => authz === `token ${login.password}`)) {
+      res.writeHead(200, {'content-type': 'application/json; charset=utf-8', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': '4102444800'})
       res.end(JSON.stringify(fixtures.user))
       return
     }
@@ -218,6 +227,31 @@ describe('auth status: GitHub tokens', () => {
     const missing = await status(['--json', '--require-scope', 'admin:org', '--fail-on', 'never'], dirs)
     expect(reg(missing.result, token).github?.missingScopes).toEqual(['admin:org'])
     expect(missing.exitCode).toBe(1)
+  })
+
+  it('--require-scope with a fine-grained token: the push probe decides write:packages, the accepted login read:packages; nothing else passes (issue 8)', async () => {
+    const fg = FINE_GRAINED_LOGINS
+    const asPusher = makeDirs({auths: {[token]: {auth: b64(fg.pusher.username, fg.pusher.password)}}})
+    const write = await status(['--json', '--require-scope', 'write:packages', '--fail-on', 'never'], asPusher)
+    expect(reg(write.result, token).github).toMatchObject({status: 'valid', scopes: null, missingScopes: [], unverifiableScopes: [], provenScopes: [{scope: 'write:packages', by: 'push-probe'}]})
+    expect(write.exitCode).toBe(0)
+
+    const asPuller = makeDirs({auths: {[token]: {auth: b64(fg.puller.username, fg.puller.password)}}})
+    const read = await status(['--json', '--require-scope', 'read:packages', '--fail-on', 'never'], asPuller)
+    expect(reg(read.result, token).github?.provenScopes).toEqual([{scope: 'read:packages', by: 'token-exchange'}])
+    expect(read.exitCode).toBe(0)
+    // The same output that says "pull only" can no longer pass write:packages.
+    const noPush = await status(['--require-scope', 'write:packages', '--fail-on', 'never'], asPuller)
+    expect(noPush.stdout).toContain('the token lacks write:packages: the registry refused push on regctl-auth-probe')
+    expect(noPush.exitCode).toBe(1)
+
+    const other = await status(['--json', '--require-scope', 'delete:packages', '--fail-on', 'never'], asPusher)
+    expect(reg(other.result, token).findings.find((f) => f.ruleId === 'credentials/missing-scope')?.message).toContain('delete:packages cannot be verified for a fine-grained token (github_pat_…push)')
+    expect(other.exitCode).toBe(1)
+
+    const offline = await status(['--offline', '--require-scope', 'read:packages', '--fail-on', 'never'], asPusher)
+    expect(offline.stdout).toContain('read:packages cannot be verified with --offline')
+    expect(offline.exitCode).toBe(1)
   })
 
   it('a token GitHub rejects is reported as rejected', async () => {

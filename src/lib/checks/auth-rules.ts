@@ -119,8 +119,8 @@ export const AUTH_RULES: readonly Rule[] = [
     id: AuthRuleId.missingScope,
     name: 'MissingRequiredScope',
     defaultSeverity: 'error',
-    shortDescription: 'A scope named with --require-scope is missing',
-    help: 'Create a token with the scope (write:packages implies read:packages) and log in again.',
+    shortDescription: 'A scope named with --require-scope is missing or cannot be verified',
+    help: 'Create a token with the scope (write:packages implies read:packages) and log in again. A fine-grained token passes only what the registry proves (push probe: write:packages; accepted login: read:packages).',
   },
   {
     id: AuthRuleId.loginMismatch,

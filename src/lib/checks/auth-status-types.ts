@@ -40,6 +40,17 @@ export type GitHubTokenReport = {
   scopes: string[] | null
   /** Scopes of `--require-scope` the token lacks (`write:` implies `read:`). */
   missingScopes: string[]
+  /**
+   * Scopes of `--require-scope` nothing could decide: GitHub sends no `X-OAuth-Scopes` for
+   * fine-grained and app tokens, and the registry proved nothing about them. They fail like missing ones.
+   */
+  unverifiableScopes?: string[]
+  /**
+   * Required scopes the registry proved where GitHub names none: `push-probe` (a token granting
+   * push proves write:packages, and read:packages with it), `token-exchange` (an accepted login
+   * proves read:packages).
+   */
+  provenScopes?: Array<{scope: string; by: 'push-probe' | 'token-exchange'}>
   /** Scopes far beyond packages (`repo`, `admin:*`, …). */
   excessiveScopes: string[]
   /**

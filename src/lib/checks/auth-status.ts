@@ -28,7 +28,7 @@ import {expiryFindings, expiryOf} from './auth-expiry.js'
 import {AuthRuleId, authFinding, helperFinding, permissionsFinding, plaintextFinding, suggestedStore, unreadableConfigFinding} from './auth-rules.js'
 import type {AuthStatusResult, GitHubApiTokenReport, GitHubPort, LiveCheck, RegistryStatus, VerifyCredential} from './auth-status-types.js'
 import {reachesThreshold, type Finding, type Severity} from './finding.js'
-import {githubFindings, githubTokenReport} from './github-findings.js'
+import {decideScopesFromRegistry, githubFindings, githubTokenReport} from './github-findings.js'
 import {defaultProbeRepository, verifyLive} from './live-verifier.js'
 
 /** Inputs of {@link authStatus}. */
@@ -279,10 +279,12 @@ async function checkRegistry(registry: RegistryCredentials, options: AuthStatusO
   if (registry.podman && sameEntry(registry.podman, chosen)) usedBy.push('podman')
 
   const repository = options.repository ?? defaultProbeRepository(provider, credential.username)
-  const [live, github] = await Promise.all([
+  const [live, asked] = await Promise.all([
     verifyLive(registry.registry, chosen, repository, options.offline ? undefined : options.verify),
     kind.provider === 'github' && !options.offline && options.github ? githubTokenReport(options.github, secret, credential.username, options.requiredScopes) : undefined,
   ])
+  // A fine-grained token's scopes are unknown to GitHub's headers: the registry decides what it can.
+  const github = asked && decideScopesFromRegistry(asked, live, options.requiredScopes)
 
   let status: RegistryStatus['status'] = 'ok'
   if (live.result === 'rejected' || github?.status === 'rejected') status = 'rejected'
@@ -318,6 +320,16 @@ async function checkRegistry(registry: RegistryCredentials, options: AuthStatusO
   }
 
   findings.push(...githubFindings(registry.registry, provider, kind, live, github, credential.username, options.requiredScopes, login))
+  if (kind.provider === 'github' && options.requiredScopes.length > 0 && (github === undefined || github.status === 'error')) {
+    // Nobody was asked (--offline), or GitHub could not be: a required scope never passes unverified.
+    findings.push(
+      authFinding(AuthRuleId.missingScope, {
+        subject: registry.registry,
+        message: `${registry.registry}: ${options.requiredScopes.join(', ')} cannot be verified ${options.offline ? 'with --offline' : `(GitHub could not be asked: ${github?.message ?? 'no GitHub API'})`}`,
+        fix: options.offline ? `run without --offline: regctl auth status --registry ${registry.registry} --require-scope ${options.requiredScopes.join(',')}` : 'check the network and GITHUB_API_URL, then run again',
+      }),
+    )
+  }
   const expiry = expiryOf(kind, secret, github, options.now())
   findings.push(...expiryFindings(registry.registry, kind, expiry, login, options.now()))
 

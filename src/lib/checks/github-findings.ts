@@ -27,6 +27,29 @@ export async function githubTokenReport(github: GitHubPort, secret: string, user
   }
 }
 
+/**
+ * `--require-scope` where GitHub names no scopes (fine-grained and app tokens send no
+ * `X-OAuth-Scopes`): decided from what the registry proved. A push probe that granted push proves
+ * write:packages (and read:packages); an accepted login (token exchange) proves read:packages; a
+ * probe that refused push is a missing write:packages. Anything else cannot be verified.
+ */
+export function decideScopesFromRegistry(report: GitHubTokenReport, live: LiveCheck, requiredScopes: readonly string[]): GitHubTokenReport {
+  if (report.status !== 'valid' || report.scopes !== null || requiredScopes.length === 0) return report
+  const proven: NonNullable<GitHubTokenReport['provenScopes']> = []
+  const missing: string[] = []
+  const unverifiable: string[] = []
+  const pushGranted = live.push?.granted
+  for (const scope of requiredScopes) {
+    if (scope === 'write:packages' && pushGranted === true) proven.push({scope, by: 'push-probe'})
+    else if (scope === 'write:packages' && pushGranted === false) missing.push(scope)
+    else if (scope === 'read:packages' && pushGranted === true) proven.push({scope, by: 'push-probe'})
+    else if (scope === 'read:packages' && live.result === 'accepted') proven.push({scope, by: 'token-exchange'})
+    else unverifiable.push(scope)
+  }
+
+  return {...report, missingScopes: missing, unverifiableScopes: unverifiable, provenScopes: proven}
+}
+
 /** GHCR-specific findings: token kind, scopes, the login behind the token. */
 export function githubFindings(
   registry: string,
@@ -54,11 +77,27 @@ export function githubFindings(
   }
 
   if (!github || github.status !== 'valid') return out
+  if ((github.unverifiableScopes ?? []).length > 0) {
+    const unverifiable = github.unverifiableScopes ?? []
+    out.push(
+      authFinding(AuthRuleId.missingScope, {
+        subject: registry,
+        message:
+          `${registry}: ${unverifiable.join(', ')} cannot be verified for a ${kind.id === 'github-fine-grained-pat' ? 'fine-grained token' : kind.label} (${kind.redacted}): GitHub names no scopes for it ` +
+          `and the registry proved nothing about ${unverifiable.length === 1 ? 'it' : 'them'}${live.push?.repository ? '' : ' (pass --repository to probe push rights)'}`,
+        fix: `use a classic token with ${requiredScopes.join(', ')} (its scopes can be read), then: ${login}`,
+      }),
+    )
+  }
+
   if (github.missingScopes.length > 0) {
     out.push(
       authFinding(AuthRuleId.missingScope, {
         subject: registry,
-        message: `${registry}: the token lacks ${github.missingScopes.join(', ')} (it has ${github.scopes?.join(', ') || 'no scopes'})`,
+        message:
+          github.scopes === null
+            ? `${registry}: the token lacks ${github.missingScopes.join(', ')}: the registry refused push on ${live.push?.repository ?? 'the probe repository'}`
+            : `${registry}: the token lacks ${github.missingScopes.join(', ')} (it has ${github.scopes.join(', ') || 'no scopes'})`,
         fix: `create a classic token with ${requiredScopes.join(', ')}, then: ${login}`,
       }),
     )

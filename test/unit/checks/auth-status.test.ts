@@ -204,6 +204,63 @@ describe('auth status verdicts', () => {
     expect(result.exitCode).toBe(exit)
   })
 
+  describe('--require-scope with a fine-grained token (no X-OAuth-Scopes): what the registry proved decides (issue 8)', () => {
+    const pullOnly: VerifyCredential = async (_registry, _credential, scopes) => ({
+      scheme: 'bearer',
+      withCredentials: true,
+      token: jwt({access: [{type: 'repository', name: scopes[0]?.split(':')[1] ?? '', actions: ['pull']}]}),
+    })
+    const opaque: VerifyCredential = async () => ({scheme: 'bearer', withCredentials: true, token: 'djE6b3BhcXVl'})
+    const run = async (requiredScopes: string[], extra: Partial<AuthStatusOptions> = {}) => {
+      const result = await authStatus(options(ghcr('octocat', FINE), {requiredScopes, github: github(valid(null, null)), ...extra}))
+      const registry = result.registries[0]
+      return {result, github: registry?.github, scopeFindings: registry?.findings.filter((f) => f.ruleId === AuthRuleId.missingScope).map((f) => f.message) ?? []}
+    }
+
+    it('a push probe that granted push proves write:packages and read:packages: exit 0', async () => {
+      const {result, github: report, scopeFindings} = await run(['write:packages', 'read:packages'])
+      expect(report).toMatchObject({scopes: null, missingScopes: [], unverifiableScopes: [], provenScopes: [{scope: 'write:packages', by: 'push-probe'}, {scope: 'read:packages', by: 'push-probe'}]})
+      expect(scopeFindings).toEqual([])
+      expect(result.exitCode).toBe(0)
+    })
+
+    it('an accepted login proves read:packages; a probe that refused push is a missing write:packages: exit 1', async () => {
+      const read = await run(['read:packages'], {verify: pullOnly})
+      expect(read.github?.provenScopes).toEqual([{scope: 'read:packages', by: 'token-exchange'}])
+      expect(read.result.exitCode).toBe(0)
+      const write = await run(['write:packages'], {verify: pullOnly})
+      expect(write.github).toMatchObject({missingScopes: ['write:packages'], unverifiableScopes: []})
+      expect(write.scopeFindings).toEqual(['ghcr.io: the token lacks write:packages: the registry refused push on octocat/regctl-auth-probe'])
+      expect(write.result.exitCode).toBe(1)
+    })
+
+    it('nothing decides (an opaque registry token, or a scope no registry answer proves): "cannot be verified for a fine-grained token", exit 1', async () => {
+      const opaqueRun = await run(['write:packages'], {verify: opaque})
+      expect(opaqueRun.github).toMatchObject({missingScopes: [], unverifiableScopes: ['write:packages']})
+      expect(opaqueRun.scopeFindings).toHaveLength(1)
+      expect(opaqueRun.scopeFindings[0]).toContain('ghcr.io: write:packages cannot be verified for a fine-grained token')
+      expect(opaqueRun.result.exitCode).toBe(1)
+      const other = await run(['delete:packages'])
+      expect(other.github?.unverifiableScopes).toEqual(['delete:packages'])
+      expect(other.result.exitCode).toBe(1)
+    })
+
+    it('--offline, or GitHub not answering: a required scope is not verified, so it fails (exit 1), never a silent pass', async () => {
+      const offline = await authStatus(options(ghcr('octocat', FINE), {offline: true, requiredScopes: ['read:packages']}))
+      expect(offline.registries[0]?.findings.find((f) => f.ruleId === AuthRuleId.missingScope)?.message).toBe('ghcr.io: read:packages cannot be verified with --offline')
+      expect(offline.exitCode).toBe(1)
+      const down = await authStatus(options(ghcr('octocat', CLASSIC), {requiredScopes: ['read:packages'], github: github({status: 'error', message: 'could not reach api.github.com'})}))
+      expect(down.registries[0]?.findings.find((f) => f.ruleId === AuthRuleId.missingScope)?.message).toBe('ghcr.io: read:packages cannot be verified (GitHub could not be asked: could not reach api.github.com)')
+      expect(down.exitCode).toBe(1)
+    })
+
+    it('without --require-scope nothing changes', async () => {
+      const {result, github: report} = await run([])
+      expect(report?.unverifiableScopes).toBeUndefined()
+      expect(result.exitCode).toBe(0)
+    })
+  })
+
   it('ECR: expiry from the token; the login command names the region', async () => {
     const host = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
     const result = await authStatus(options({[DOCKER]: {auths: {[host]: {auth: b64('AWS', ecrPassword(NOW + 6 * 3600_000))}}}}, {offline: true}))
