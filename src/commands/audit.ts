@@ -1,10 +1,11 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
+import {progressWanted, startProgress, type Progress} from '../runtime/spinner.js'
 import {BaseCommand, deadlineFlag} from '../base-command.js'
 import {cutByDeadline, DEADLINE_GRACE_MS} from '../lib/deadline.js'
 import {inertDeep} from '../lib/sanitize.js'
-import type {AuditReport} from '../lib/checks/audit.js'
+import type {AuditOptions, AuditReport} from '../lib/checks/audit.js'
 import {AUTH_RULES} from '../lib/checks/auth-rules.js'
 import {renderAnnotations} from '../render/annotations.js'
 import {annotationsFitStdout, AUDIT_FORMATS, renderAuditReport, renderAuditWritten, type AuditFormat} from '../render/audit-report.js'
@@ -106,11 +107,14 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
       baselineFile: flags.baseline,
       noConfig: flags['no-config'],
     })
+    // Progress on a terminal for a wait over a second: entries walked and images checked, erased when done.
+    const progress = startProgress(progressWanted({json: this.jsonEnabled(), quiet: flags.quiet, verbose: flags.verbose}), 'Auditing', 'starting')
     let report: AuditReport
     try {
-      const work = audit(wiring.options)
+      const work = audit(progress ? withProgress(wiring.options, progress) : wiring.options)
       report = deadline ? await deadline.bound(work, () => 'audit', DEADLINE_GRACE_MS) : await work
     } finally {
+      progress?.stop()
       await wiring.close()
     }
 
@@ -163,5 +167,35 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
 
     process.exitCode = report.exitCode
     return report
+  }
+}
+
+/** The audit's options with its file walk and its image checks counted into `progress`. */
+function withProgress(options: AuditOptions, progress: Progress): AuditOptions {
+  let entries = 0
+  let images = ''
+  const show = (): void => progress.update(`${entries} entries scanned${images}`)
+  return {
+    ...options,
+    fs: {
+      ...options.fs,
+      async readdir(path) {
+        const listed = await options.fs.readdir(path)
+        entries += listed.length
+        show()
+        return listed
+      },
+    },
+    ...(options.pull
+      ? {
+          pull: {
+            ...options.pull,
+            onProgress(done, total) {
+              images = `, ${done}/${total} images checked`
+              show()
+            },
+          },
+        }
+      : {}),
   }
 }

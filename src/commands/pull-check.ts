@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand, deadlineFlag} from '../base-command.js'
 import {cutByDeadline, DEADLINE_GRACE_MS} from '../lib/deadline.js'
 import {readFlagFile} from '../runtime/files.js'
+import {progressWanted, startProgress} from '../runtime/spinner.js'
 import type {PullCheckResult} from '../lib/checks/pull-check.js'
 import {UsageError} from '../lib/errors.js'
 import {inertDeep} from '../lib/sanitize.js'
@@ -83,6 +84,8 @@ rate-limited, unreachable, registry-error.`)
       version: this.config.version,
       deadline,
     })
+    // Progress on a terminal for a wait over a second: `⣾ Checking images… 3/10`, erased when done.
+    const progress = startProgress(progressWanted({json: this.jsonEnabled(), quiet: flags.quiet, verbose: flags.verbose}), 'Checking images', `0/${new Set(inputs).size}`)
     try {
       const work = pullCheck(inputs, {
         allPlatforms: flags['all-platforms'],
@@ -93,8 +96,9 @@ rate-limited, unreachable, registry-error.`)
         credentialWarnings: (registry) => runtime.credentialWarnings(registry),
         platform,
         platformExplicit: flags.platform !== undefined,
+        onProgress: progress && ((done, total) => progress.update(`${done}/${total}`)),
       })
-      const result = deadline ? await deadline.bound(work, () => `pull-check of ${inputs.length} images`, DEADLINE_GRACE_MS) : await work
+      const result = await (deadline ? deadline.bound(work, () => `pull-check of ${inputs.length} images`, DEADLINE_GRACE_MS) : work).finally(() => progress?.stop())
       result.exitCode = this.settleDeadline(result.exitCode, () => ({
         done: result.images.filter((image) => !cutByDeadline(image, flags.deadline ?? 0)).length,
         total: result.images.length,
@@ -117,6 +121,7 @@ rate-limited, unreachable, registry-error.`)
       process.exitCode = result.exitCode
       return result
     } finally {
+      progress?.stop()
       await runtime.close()
     }
   }

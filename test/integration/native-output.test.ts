@@ -124,3 +124,32 @@ describe('pull-check on a narrow terminal', () => {
     expect(table[1]).toMatch(/^127\.0.*….*multi:1\.0 /)
   })
 })
+
+describe('progress on stderr for a wait over a second', () => {
+  // fault/slow holds the request (test/harness/front.ts); --timeout 2 ends it: a bounded slow wait.
+  const slow = `${env.registries.front.host}/fault/slow:1.0`
+  const fast = `${token}/public/single:1.0`
+  const ERASE = '\r\u001B[2K'
+
+  it('on a terminal: "Checking images… n/m" while it waits, erased before the table, which is clean', async () => {
+    const result = await runInTerminal(['pull-check', '--timeout', '2', slow, fast], {caFile: env.caFile, env: {NO_COLOR: '1', COLUMNS: '100'}})
+    expect(result.exitCode).toBe(3)
+    expect(result.stdout).toMatch(/Checking images… 1\/2/)
+    // The last progress line is erased, then the table starts on a clean line.
+    const afterProgress = result.stdout.slice(result.stdout.lastIndexOf(ERASE) + ERASE.length)
+    expect(afterProgress).not.toContain('Checking images')
+    expect(afterProgress.replaceAll(/^Warning: docker-credential-secretservice .*\n/gm, '')).toMatch(/^IMAGE +VERDICT/)
+  })
+
+  it('never in a pipe, under --json, -q, or CI=true', async () => {
+    const piped = await runCli(['pull-check', '--timeout', '2', slow, fast], {caFile: env.caFile, env: {NO_COLOR: undefined, TERM: 'xterm-256color'}})
+    expect(piped.exitCode).toBe(3)
+    expect(piped.stderr).not.toContain('Checking images')
+    expect(piped.stderr).not.toContain('\u001B')
+    for (const args of [['--json'], ['-q'], []]) {
+      const result = await runInTerminal(['pull-check', '--timeout', '2', ...args, slow, fast], {caFile: env.caFile, env: {NO_COLOR: '1', ...(args.length === 0 ? {CI: 'true'} : {})}})
+      expect(result.stdout, args.join(' ') || 'CI=true').not.toContain('Checking images')
+      expect(result.stdout, args.join(' ') || 'CI=true').not.toContain(ERASE)
+    }
+  })
+})

@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
+import {progressWanted, startProgress} from '../../runtime/spinner.js'
 import {BaseCommand, deadlineFlag} from '../../base-command.js'
 import {cutByDeadline, DEADLINE_GRACE_MS} from '../../lib/deadline.js'
 import {inertDeep} from '../../lib/sanitize.js'
@@ -56,6 +57,8 @@ Never writes a file; never prints a secret.`)
       registry: flags.registry,
       configFile: flags.config,
     })
+    // Progress on a terminal for a wait over a second (slow registries), erased when done.
+    const progress = startProgress(progressWanted({json: this.jsonEnabled(), verbose: flags.verbose}), 'Checking logins', 'reading credentials')
     try {
       const work = authStatus({
         ...wiring.deps,
@@ -65,8 +68,9 @@ Never writes a file; never prints a secret.`)
         failOn: flags['fail-on'],
         registry: flags.registry,
         concurrency: flags.concurrency,
+        onProgress: progress && ((done, total) => progress.update(`${done}/${total} registries`)),
       })
-      const result = deadline ? await deadline.bound(work, () => 'auth status', DEADLINE_GRACE_MS) : await work
+      const result = await (deadline ? deadline.bound(work, () => 'auth status', DEADLINE_GRACE_MS) : work).finally(() => progress?.stop())
       result.exitCode = this.settleDeadline(result.exitCode, () => ({
         done: result.registries.filter((registry) => !cutByDeadline(registry, deadline?.seconds ?? 0)).length,
         total: result.registries.length,
@@ -76,6 +80,7 @@ Never writes a file; never prints a secret.`)
       process.exitCode = result.exitCode
       return result
     } finally {
+      progress?.stop()
       await wiring.close()
     }
   }

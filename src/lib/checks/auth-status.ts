@@ -50,6 +50,8 @@ export type AuthStatusOptions = {
   githubApiToken?: (() => Promise<GitHubTokenResolution>) | undefined
   /** `--registry`: the one registry asked about; no login for it is a definitive answer (exit 1). */
   registry?: string | undefined
+  /** Called as each registry's check is done (progress on a terminal). */
+  onProgress?: ((done: number, total: number) => void) | undefined
   /** The path of the `--insecure-storage` token file of the GitHub host, when there is one. */
   plaintextTokenFile?: (() => Promise<string | undefined>) | undefined
 }
@@ -71,9 +73,12 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
     if (finding) findings.push(finding)
   }
 
-  const registries = await mapConcurrent(gathered.registries, Math.max(1, options.concurrency), (registry) =>
-    checkRegistry(registry, options, store),
-  )
+  let done = 0
+  const registries = await mapConcurrent(gathered.registries, Math.max(1, options.concurrency), async (registry) => {
+    const status = await checkRegistry(registry, options, store)
+    options.onProgress?.(++done, gathered.registries.length)
+    return status
+  })
 
   // A helper whose `get` failed for a registry is reported there, with that registry's key; its
   // `list` failure would say it again, naming Docker Hub's key (with `--registry X`, of another registry).

@@ -139,6 +139,8 @@ export type PullCheckOptions = {
   allPlatforms?: boolean
   blobs?: boolean
   concurrency?: number
+  /** Called as each distinct reference is done (progress on a terminal). */
+  onProgress?: ((done: number, total: number) => void) | undefined
   /** Clock, for `durationMs`. */
   now?: () => number
 }
@@ -154,7 +156,12 @@ const SCHEMA1_TYPES = new Set<string>([MediaType.dockerSchema1, MediaType.docker
 export async function pullCheck(inputs: string[], options: PullCheckOptions): Promise<PullCheckResult> {
   const unique = [...new Set(inputs)]
   const shared = {...options, client: sharedByDigest(options.client)}
-  const checked = await mapConcurrent(unique, options.concurrency ?? 8, async (input) => checkImage(input, shared))
+  let done = 0
+  const checked = await mapConcurrent(unique, options.concurrency ?? 8, async (input) => {
+    const image = await checkImage(input, shared)
+    options.onProgress?.(++done, unique.length)
+    return image
+  })
   const byInput = new Map(unique.map((input, i) => [input, checked[i] as ImageCheck]))
   const images = inputs.map((input) => byInput.get(input) as ImageCheck)
   const summary = summarize(images)
