@@ -158,6 +158,38 @@ export type ScanDeps = RepoFs
 export type ScanResult = {findings: Finding[]; images: RepoImage[]}
 
 /** A finding for a file over one of regctl's bounds (issue 12: bounds are fine, silence is not). */
+/**
+ * Deepest `[ ]` / `{ }` nesting a YAML file may have. Compose, workflow and Kubernetes files nest a
+ * handful of levels; the yaml parser's recursion ran out of stack (and past 200 MiB) on a fuzzer's
+ * 70 KB file of `[[[…` (issue 12), so such a file is a bound finding and is not parsed at all.
+ */
+export const MAX_YAML_FLOW_DEPTH = 256
+
+/**
+ * True when `text` opens flow collections more than `max` deep. One linear pass, no recursion;
+ * brackets inside quoted scalars and comments do not count (yaml does not nest on them either).
+ */
+export function flowNestingOver(text: string, max: number): boolean {
+  let depth = 0
+  let quote = ''
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]
+    if (quote !== '') {
+      if (quote === '#' ? char === '\n' : char === quote) quote = ''
+      continue
+    }
+
+    // A quoted scalar or a comment starts only at a token boundary (`it's` is a plain scalar).
+    const boundary = i === 0 || ' \t\n[{,:'.includes(text[i - 1] ?? '')
+    if (boundary && (char === '"' || char === "'" || char === '#')) quote = char
+    else if (char === '[' || char === '{') {
+      if (++depth > max) return true
+    } else if ((char === ']' || char === '}') && depth > 0) depth--
+  }
+
+  return false
+}
+
 function boundFinding(file: string, what: string): Finding {
   return {
     ruleId: 'repo/input-bound',
@@ -239,7 +271,19 @@ export async function scanRepository(root: string, deps: ScanDeps, options: Scan
     } else if (isComposeFileName(name)) {
       const text = await readBounded(root, deps, path, findings)
       if (text === undefined) continue
+      if (flowNestingOver(text, MAX_YAML_FLOW_DEPTH)) {
+        findings.push(boundFinding(path, `flow collections ([ ] { }) nested more than ${MAX_YAML_FLOW_DEPTH} deep, the bound per YAML file`))
+        continue
+      }
+
       const result = parseComposeImages(text, (variable) => (Object.hasOwn(composeEnv, variable) ? composeEnv[variable] : undefined))
+      if (!result.ok && /call stack/i.test(result.message)) {
+        // The yaml parser reports its own stack overflow as a document error (a fuzzer's 70 KB
+        // Compose file of `[[[…` or `{a: {a: …`, issue 12): valid YAML too deep to read is a bound.
+        findings.push(boundFinding(path, 'nested too deeply to parse (the YAML parser ran out of stack)'))
+        continue
+      }
+
       if (!result.ok) {
         findings.push({
           ruleId: 'repo/parse-error',
@@ -263,6 +307,11 @@ export async function scanRepository(root: string, deps: ScanDeps, options: Scan
       // GitHub Actions workflows and Kubernetes manifests (./deploy-images.ts).
       const text = await readBounded(root, deps, path)
       if (text === undefined) continue
+      if (flowNestingOver(text, MAX_YAML_FLOW_DEPTH)) {
+        findings.push(boundFinding(path, `flow collections ([ ] { }) nested more than ${MAX_YAML_FLOW_DEPTH} deep, the bound per YAML file`))
+        continue
+      }
+
       const scan = scanDeployFile(path, text)
       if (!scan) continue
       images.push(...scan.images)

@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
+import {flowNestingOver, MAX_YAML_FLOW_DEPTH} from '../../../src/lib/checks/repo-images.js'
 import {parseComposeImages} from '../../../src/lib/compose.js'
 
 const fixture = readFileSync(new URL('../../fixtures/repos/multistage/compose.yaml', import.meta.url), 'utf8')
@@ -58,5 +59,16 @@ describe('parseComposeImages', () => {
 
   it.each(['', 'services: []\n', 'version: "3"\n', 'services:\n  a: 1\n'])('has no images for %j', (text) => {
     expect(parseComposeImages(text)).toEqual({ok: true, images: []})
+  })
+})
+
+describe('flowNestingOver: the guard before the yaml parser (issue 12)', () => {
+  it('counts [ and { nesting, not brackets in quoted scalars or comments', () => {
+    expect(flowNestingOver('a: [[{b: 1}]]', 3)).toBe(false)
+    expect(flowNestingOver('a: [[{b: [1]}]]', 3)).toBe(true)
+    expect(flowNestingOver(`a: "${'['.repeat(1000)}"\nb: '${'{'.repeat(1000)}'\n# ${'['.repeat(1000)}\nc: it's [x]`, 2)).toBe(false)
+    expect(flowNestingOver('['.repeat(70_000), MAX_YAML_FLOW_DEPTH)).toBe(true)
+    expect(flowNestingOver('{a: '.repeat(300), MAX_YAML_FLOW_DEPTH)).toBe(true)
+    expect(flowNestingOver(`${'['.repeat(200)}${']'.repeat(200)}`.repeat(100), MAX_YAML_FLOW_DEPTH)).toBe(false)
   })
 })
