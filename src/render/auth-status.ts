@@ -3,7 +3,7 @@
  * lines, then each finding with its fix, and the login command when a login is missing or broken.
  * Pure: data in, string out. Holds no secret because the result holds none.
  */
-import type {AuthStatusResult, LiveCheck, RegistryStatus} from '../lib/checks/auth-status-types.js'
+import type {AuthStatusResult, GitHubTokenReport, LiveCheck, RegistryStatus} from '../lib/checks/auth-status-types.js'
 import type {Finding} from '../lib/checks/finding.js'
 import {describeTokenSource} from '../lib/github/token.js'
 import {mark, PLAIN, type OutputStyle} from './output-style.js'
@@ -141,7 +141,8 @@ export function renderAuthStatus(result: AuthStatusResult, style: OutputStyle = 
       api.source === 'none'
         ? `GitHub API token (ghcr ls): none found (set GH_TOKEN or run: ${login})`
         : `GitHub API token (ghcr ls): ${api.path ? `a plain-text file, ${api.path}` : describeTokenSource(api.source)}${api.redacted ? ` (${api.kind ?? 'token'} ${api.redacted})` : ''}`
-    blocks.push([apiLine, ...api.notes.map((note) => `  ${MARK.info} ${note}`)].join('\n'))
+    const verified = api.github === undefined ? [] : [`  ${githubApiLine(api.github, MARK)}`]
+    blocks.push([apiLine, ...verified, ...api.notes.map((note) => `  ${MARK.info} ${note}`)].join('\n'))
   }
 
   const fileState = (f: AuthStatusResult['files'][number]): string =>
@@ -154,4 +155,12 @@ export function renderAuthStatus(result: AuthStatusResult, style: OutputStyle = 
     `${plural(s.registries, 'registry', 'registries')}${result.offline ? ' (offline: not verified)' : `: ${s.accepted} accepted, ${s.rejected} rejected, ${s.unreachable} unreachable`}; ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${plural(s.findings.note, 'note')}`,
   )
   return colourMarks(wrapText(printable(blocks.join('\n\n')), style.tty ? style.columns : undefined), style)
+}
+
+/** What GitHub said about the API token, in one line (the findings carry the fix). */
+function githubApiLine(github: GitHubTokenReport, MARK: Marks): string {
+  if (github.status === 'rejected') return `${MARK.bad} GitHub rejects it (invalid, expired or revoked)`
+  if (github.status === 'error') return `${MARK.warn} Not verified: ${github.message ?? 'GitHub did not answer'}`
+  const scopes = github.scopes === null ? 'no scopes listed (not a classic token)' : `scopes: ${github.scopes.join(', ') || 'none'}`
+  return `${github.missingScopes.length > 0 ? MARK.bad : MARK.ok} GitHub accepts it${github.login ? ` (${github.login})` : ''}; ${scopes}${github.missingScopes.length > 0 ? `; lacks ${github.missingScopes.join(', ')}` : ''}`
 }

@@ -254,6 +254,29 @@ describe('auth status: GitHub tokens', () => {
     expect(offline.exitCode).toBe(1)
   })
 
+  it('the GitHub API token (GH_TOKEN) is verified live: a revoked one is a rejected finding, exit 1; --offline asks nothing (issue 8)', async () => {
+    const dirs = makeDirs({auths: {}})
+    githubRequests.length = 0
+    // --fail-on never: the exit code comes from the verdict alone (the machine's failing default store is a finding too).
+    const revoked = await status(['--json', '--fail-on', 'never'], dirs, {GH_TOKEN: GH_TOKEN_REVOKED})
+    expect(revoked.result?.githubApi).toMatchObject({source: 'GH_TOKEN', redacted: 'ghp_…gone', github: {status: 'rejected'}})
+    expect(revoked.result?.findings.find((f) => f.subject === 'GitHub API token')).toMatchObject({ruleId: 'credentials/rejected', fix: expect.stringContaining('gh auth refresh -s read:packages')})
+    expect(revoked.exitCode).toBe(1)
+    expect(githubRequests).toEqual(['GET /user'])
+    const human = await status(['--fail-on', 'never'], dirs, {GH_TOKEN: GH_TOKEN_REVOKED})
+    expect(human.stdout).toContain('  ✗ GitHub rejects it (invalid, expired or revoked)')
+    expect(human.exitCode).toBe(1)
+
+    const good = await status([], dirs, {GH_TOKEN: GH_TOKEN_GOOD})
+    expect(good.stdout).toContain('  ✓ GitHub accepts it (octocat); scopes: repo, write:packages, delete_repo')
+
+    githubRequests.length = 0
+    const offline = await status(['--offline', '--json', '--fail-on', 'never'], dirs, {GH_TOKEN: GH_TOKEN_REVOKED})
+    expect(offline.result?.githubApi?.github).toBeUndefined()
+    expect(offline.exitCode).toBe(0)
+    expect(githubRequests).toEqual([])
+  })
+
   it('a token GitHub rejects is reported as rejected', async () => {
     const run = await status(['--json'], makeDirs({auths: {[token]: {auth: b64('octocat', GH_TOKEN_REVOKED)}}}))
     const r = reg(run.result, token)

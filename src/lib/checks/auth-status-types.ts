@@ -117,6 +117,12 @@ export type GitHubApiTokenReport = {
   /** The OS keyring was needed (no earlier source had a token) and could not be used. */
   keyringUnavailable?: boolean
   notes: string[]
+  /**
+   * What GitHub said about the token (`GET /user`, unless `--offline`): `rejected` on its 401
+   * (invalid, expired or revoked), `missingScopes` holds read:packages when a classic token's
+   * `X-OAuth-Scopes` lacks it (`ghcr ls` needs it).
+   */
+  github?: GitHubTokenReport
 }
 
 /**

@@ -99,6 +99,7 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
   // `--registry X`: the GitHub token and the files only as far as they concern X.
   const githubConcerned = options.registry === undefined || identifyProvider(options.registry).id === 'ghcr'
   const githubApi = githubConcerned ? await resolveGitHubApi(options) : undefined
+  if (githubApi) findings.push(...githubApiFindings(githubApi))
   const tokenFile = githubConcerned ? await plaintextTokenFinding(options) : undefined
   if (tokenFile) findings.push(tokenFile)
   const files = options.registry === undefined ? gathered.files : filesConcerning(gathered.files, registries)
@@ -132,13 +133,15 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
  * registry could not be reached (the login is undetermined, as pull-check says for the same
  * thing); else 0. (Malformed config files never get here: they throw, and the command exits 2.)
  */
-export function authStatusExitCode(result: Pick<AuthStatusResult, 'registries' | 'findings' | 'failOn'>, registry?: string): 0 | 1 | 3 {
+export function authStatusExitCode(result: Pick<AuthStatusResult, 'registries' | 'findings' | 'failOn' | 'githubApi'>, registry?: string): 0 | 1 | 3 {
   const all = [...result.findings, ...result.registries.flatMap((r) => r.findings)]
   if (result.registries.some((r) => r.status === 'rejected')) return 1
   if (all.some((f) => f.ruleId === AuthRuleId.missingScope)) return 1
   if (reachesThreshold(all, result.failOn)) return 1
   if (registry !== undefined && result.registries.every((r) => r.status === 'no-credential')) return 1
+  if (result.githubApi?.github?.status === 'rejected') return 1
   if (result.registries.some((r) => r.live.result === 'unreachable')) return 3
+  if (result.githubApi?.github?.status === 'error') return 3
   return 0
 }
 
@@ -176,14 +179,54 @@ async function plaintextTokenFinding(options: AuthStatusOptions): Promise<Findin
   })
 }
 
+/** The scope `ghcr ls` needs of a classic token (the Packages API). */
+const PACKAGES_READ = ['read:packages']
+
+/** Findings about the token `ghcr ls` uses: GitHub rejects it, it lacks read:packages, or GitHub could not be asked. */
+function githubApiFindings(api: GitHubApiTokenReport): Finding[] {
+  const github = api.github
+  if (!github || api.source === 'none') return []
+  const subject = 'GitHub API token'
+  const which = `the GitHub API token (${api.redacted ?? '…'} from ${api.source})`
+  const refresh = 'gh auth refresh -s read:packages, then set GH_TOKEN=$(gh auth token) (or run: regctl auth login github)'
+  if (github.status === 'rejected') {
+    return [authFinding(AuthRuleId.rejected, {subject, message: `GitHub rejects ${which}: it is invalid, expired or revoked (${github.message ?? 'HTTP 401'})`, fix: refresh})]
+  }
+
+  if (github.status === 'error') {
+    return [authFinding(AuthRuleId.unreachable, {subject, message: `could not ask GitHub about ${which}: ${github.message ?? 'no answer'}`, fix: 'check the network, proxy and GITHUB_API_URL, then run again'})]
+  }
+
+  if (github.missingScopes.length > 0) {
+    return [
+      authFinding(AuthRuleId.missingScope, {
+        subject,
+        message: `${which} lacks ${github.missingScopes.join(', ')} (it has ${github.scopes?.join(', ') || 'no scopes'}): ghcr ls cannot list packages with it`,
+        fix: refresh,
+      }),
+    ]
+  }
+
+  return []
+}
+
 async function resolveGitHubApi(options: AuthStatusOptions): Promise<GitHubApiTokenReport> {
   if (!options.githubApiToken) return {source: 'none', notes: []}
   try {
     const {token, notes, keyringUnavailable} = await options.githubApiToken()
     const keyring = keyringUnavailable ? {keyringUnavailable: true} : {}
-    return token
-      ? {source: token.source, kind: token.kind, redacted: token.redacted, ...(token.path === undefined ? {} : {path: token.path}), ...keyring, notes}
-      : {source: 'none', ...keyring, notes}
+    if (!token) return {source: 'none', ...keyring, notes}
+    // Verified live like the registry logins (GET /user): the token `ghcr ls` will send.
+    const github = !options.offline && options.github ? await githubTokenReport(options.github, token.token, undefined, PACKAGES_READ) : undefined
+    return {
+      source: token.source,
+      kind: token.kind,
+      redacted: token.redacted,
+      ...(token.path === undefined ? {} : {path: token.path}),
+      ...keyring,
+      notes,
+      ...(github ? {github: {...github, excessiveScopes: []}} : {}),
+    }
   } catch (error) {
     // The Docker credential behind the last source failed: say so, the registries say why.
     return {source: 'none', notes: [isRegctlError(error) ? redactText(error.message) : 'could not resolve the GitHub token']}

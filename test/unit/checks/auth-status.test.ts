@@ -283,6 +283,51 @@ describe('auth status verdicts', () => {
     expect(result.githubApi).toEqual({source: 'GH_TOKEN', kind: 'classic', redacted: 'ghp_…abcd', notes: []})
     expect(JSON.stringify(result)).not.toContain(CLASSIC)
   })
+
+  describe('the GitHub API token is verified live (GET /user), as the registry logins are (issue 8)', () => {
+    const apiToken = (token: string, kind: 'classic' | 'fine-grained' = 'classic') => async () => ({token: {token, source: 'GH_TOKEN' as const, kind, redacted: 'ghp_…abcd'}, notes: []})
+    const run = async (answer: GitHubIntrospection, extra: Partial<AuthStatusOptions> = {}) => {
+      const asked: string[] = []
+      const port = github(answer)
+      const result = await authStatus(options({}, {githubApiToken: apiToken(CLASSIC), github: {...port, introspect: async (token: string) => (asked.push(token), port.introspect())}, ...extra}))
+      return {result, asked, findings: result.findings.map((f) => [f.ruleId, f.message])}
+    }
+
+    it('accepted with read:packages: reported, no finding, exit 0', async () => {
+      const {result, asked, findings} = await run(valid(['read:packages', 'repo'], '2026-01-01T00:00:00.000Z'))
+      expect(asked).toEqual([CLASSIC])
+      expect(result.githubApi?.github).toMatchObject({status: 'valid', login: 'octocat', scopes: ['read:packages', 'repo'], missingScopes: []})
+      expect(findings).toEqual([])
+      expect(result.exitCode).toBe(0)
+      expect(JSON.stringify(result)).not.toContain(CLASSIC)
+    })
+
+    it('revoked or expired (GitHub 401): a rejected finding with the fix, exit 1', async () => {
+      const {result, findings} = await run({status: 'rejected', message: 'GitHub answered HTTP 401 (Bad credentials)'})
+      expect(findings).toEqual([[AuthRuleId.rejected, 'GitHub rejects the GitHub API token (ghp_…abcd from GH_TOKEN): it is invalid, expired or revoked (GitHub answered HTTP 401 (Bad credentials))']])
+      expect(result.findings[0]?.fix).toContain('gh auth refresh -s read:packages')
+      expect(result.exitCode).toBe(1)
+    })
+
+    it('a classic token without read:packages: missing-scope, exit 1', async () => {
+      const {result, findings} = await run(valid(['repo', 'gist'], '2026-01-01T00:00:00.000Z'))
+      expect(findings).toEqual([[AuthRuleId.missingScope, 'the GitHub API token (ghp_…abcd from GH_TOKEN) lacks read:packages (it has repo, gist): ghcr ls cannot list packages with it']])
+      expect(result.exitCode).toBe(1)
+    })
+
+    it('GitHub could not be asked: a warning, exit 3 (undetermined)', async () => {
+      const {result, findings} = await run({status: 'error', message: 'could not reach https://api.github.com/user'})
+      expect(findings).toEqual([[AuthRuleId.unreachable, 'could not ask GitHub about the GitHub API token (ghp_…abcd from GH_TOKEN): could not reach https://api.github.com/user']])
+      expect(result.exitCode).toBe(3)
+    })
+
+    it('--offline asks nothing', async () => {
+      const {result, asked} = await run({status: 'rejected', message: 'x'}, {offline: true})
+      expect(asked).toEqual([])
+      expect(result.githubApi?.github).toBeUndefined()
+      expect(result.exitCode).toBe(0)
+    })
+  })
 })
 
 describe('JWT helpers', () => {
