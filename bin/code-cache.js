@@ -13,11 +13,39 @@
 // user, and off with NODE_DISABLE_COMPILE_CACHE=1, which therefore turns this off too), one file
 // per bundle content. The name carries the CRC-32 and length of the source because V8 itself
 // checks only the source length, V8's version and its flags before it uses a cache.
-import {readFileSync, renameSync, writeFileSync} from 'node:fs'
+//
+// Trust: V8 runs what a cache holds without checking it against the source (only the length), so a
+// cache file is code. One is used only when it is a regular file, reached without a symbolic link,
+// owned by this user and writable by no one else (what saveCache writes); anything else (planted by
+// another user in a shared directory, say) is ignored and replaced. bin/run.js keeps the directory
+// per user too, under the user's cache directory, not the shared os.tmpdir() Node defaults to.
+import {closeSync, constants, fstatSync, openSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import module from 'node:module'
 import {dirname, join} from 'node:path'
 import vm from 'node:vm'
 import {crc32} from 'node:zlib'
+
+/** A cache is at most this size; a bigger file is not one saveCache wrote (the largest is ~1 MB). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024
+
+/**
+ * The bytes of `cacheFile` when it is a regular file (no symbolic link on its last component), owned
+ * by this process's user, writable by no one else and within MAX_CACHE_BYTES; else undefined.
+ */
+function readOwnCache(cacheFile) {
+  let fd
+  try {
+    fd = openSync(cacheFile, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    const stat = fstatSync(fd)
+    const own = stat.isFile() && stat.uid === process.getuid?.() && (stat.mode & 0o022) === 0 && stat.size <= MAX_CACHE_BYTES
+    return own ? readFileSync(fd) : undefined
+  } catch {
+    // No cache yet: the first run compiles, and saveCache() writes one.
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
 
 /**
  * Runs the CommonJS file `file` (as `require` would, with its own `require`, `module`,
@@ -29,12 +57,7 @@ export function loadWithCodeCache(file) {
   const source = readFileSync(file, 'utf8')
   const dir = module.getCompileCacheDir?.()
   const cacheFile = dir === undefined ? undefined : join(dir, `regctl-${crc32(source).toString(16)}-${source.length}.v8cache`)
-  let cachedData
-  try {
-    if (cacheFile !== undefined) cachedData = readFileSync(cacheFile)
-  } catch {
-    // No cache yet: the first run compiles, and saveCache() writes one.
-  }
+  const cachedData = cacheFile === undefined ? undefined : readOwnCache(cacheFile)
 
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,

@@ -15,6 +15,8 @@
 //   unknown commands and their suggestions) goes through oclif's `execute` as before.
 import {existsSync, readFileSync} from 'node:fs'
 import module from 'node:module'
+import {homedir} from 'node:os'
+import {isAbsolute, join} from 'node:path'
 import {setFlagsFromString} from 'node:v8'
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 starts it on its baseline compiler
@@ -27,7 +29,20 @@ import {setFlagsFromString} from 'node:v8'
 // of its output, and the 1,000-reference bulk check spends less CPU, not more (npm run bench).
 // V8 reads the flag when it compiles the module, which is after this line.
 setFlagsFromString('--wasm-tiering-budget=2000000000')
-module.enableCompileCache?.()
+module.enableCompileCache?.(compileCacheDir())
+
+/**
+ * Where the compile caches live: NODE_COMPILE_CACHE when the user set it (undefined lets Node read
+ * it), else `$XDG_CACHE_HOME/regctl/node-compile-cache` (`~/.cache/…` without it). Not Node's default,
+ * `os.tmpdir()/node-compile-cache`: that directory is shared by every user of the machine, and
+ * whoever creates it first can plant cache files, which V8 would run as code (bin/code-cache.js).
+ */
+function compileCacheDir() {
+  if (process.env.NODE_COMPILE_CACHE) return undefined
+  const xdg = process.env.XDG_CACHE_HOME
+  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), '.cache')
+  return join(base, 'regctl', 'node-compile-cache')
+}
 
 /** The bundle of the command named by `words` (dist/bundle/<topic>/<command>.cjs or .js), else undefined. */
 function bundleOf(words) {

@@ -3,9 +3,11 @@
  * code cache made after a run (bin/code-cache.js), kept in Node's compile-cache directory. Times
  * are in `npm run bench`; this file checks the files and the behaviour: the cache is written once
  * per bundle content, used (not rewritten) by later runs, never written after a usage error or
- * with the compile cache turned off, and a damaged cache changes nothing but speed.
+ * with the compile cache turned off, and a damaged cache changes nothing but speed. A cache is code
+ * to V8, so one another user could have written (writable by others, or a symbolic link) is never
+ * used, and the default directory is the user's own, not the machine's shared temporary directory.
  */
-import {mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
@@ -68,5 +70,48 @@ describe('pull-check code cache (bin/code-cache.js)', () => {
     expect(damaged.exitCode).toBe(0)
     expect(damaged.stdout).toBe(first.stdout)
     expect(readFileSync(file).equals(bytes)).toBe(false)
+  })
+
+  // Without the ownership check, V8 would accept these (they hold a valid cache), saveCache would
+  // leave them as they are, and the assertions on the file below would fail.
+  it('a cache file writable by others is not used: it is replaced by an owner-only one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'regctl-cc-'))
+    const first = await pullCheck(root)
+    const [file] = cacheFiles(root) as [string]
+    chmodSync(file, 0o666)
+    const planted = statSync(file)
+
+    const next = await pullCheck(root)
+    expect(next.exitCode).toBe(0)
+    expect(next.stdout).toBe(first.stdout)
+    const after = statSync(file)
+    expect(after.mode & 0o077).toBe(0)
+    expect(after.ino).not.toBe(planted.ino)
+  })
+
+  it('a symbolic link in place of the cache file is not followed: a regular file replaces it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'regctl-cc-'))
+    const first = await pullCheck(root)
+    const [file] = cacheFiles(root) as [string]
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'regctl-cc-target-')), 'cache')
+    copyFileSync(file, elsewhere)
+    rmSync(file)
+    symlinkSync(elsewhere, file)
+
+    const next = await pullCheck(root)
+    expect(next.exitCode).toBe(0)
+    expect(next.stdout).toBe(first.stdout)
+    expect(lstatSync(file).isFile()).toBe(true)
+  })
+
+  it('without NODE_COMPILE_CACHE, the caches live under $XDG_CACHE_HOME/regctl, not the shared tmpdir', async () => {
+    const cacheHome = mkdtempSync(join(tmpdir(), 'regctl-xdg-'))
+    const result = await runCli(['pull-check', image], {
+      dockerConfig,
+      caFile: env.caFile,
+      env: {NODE_COMPILE_CACHE: undefined, XDG_CACHE_HOME: cacheHome},
+    })
+    expect(result.exitCode).toBe(0)
+    expect(cacheFiles(join(cacheHome, 'regctl', 'node-compile-cache'))).toHaveLength(1)
   })
 })
