@@ -52,6 +52,26 @@ describe('renderAnnotations', () => {
     expect(text).toBe('::error file=a%2Cb%3Ac.txt,line=1,title=r%2C1%3Ax::evil%0A::error::injected%0D%0A100%25\n')
   })
 
+  it('exact output with a path prefix (the audited directory under the repository root): file= is from the root; a line 0 or column 0 is left out; baselined findings are not annotated', () => {
+    const text = renderAnnotations(
+      [
+        {ruleId: 'context/secret-not-ignored', severity: 'error', message: '.env is in the build context', location: {file: '.env', line: 0, column: 0}, fix: 'add .env to .dockerignore'},
+        {ruleId: 'image/not-pullable', severity: 'error', message: 'old finding', location: {file: 'Dockerfile', line: 1}, baselineState: 'unchanged'},
+        {ruleId: 'image/not-pullable', severity: 'warning', message: 'new finding', location: {file: 'Dockerfile', line: 7}, baselineState: 'new'},
+      ],
+      {pathPrefix: 'services/api/'},
+    )
+    expect(text).toBe(
+      [
+        '::error file=services/api/.env,title=context/secret-not-ignored::.env is in the build context%0AFix: add .env to .dockerignore',
+        '::warning file=services/api/Dockerfile,line=7,title=image/not-pullable::new finding',
+        '',
+      ].join('\n'),
+    )
+    // Only baselined findings: nothing at all (not an empty line).
+    expect(renderAnnotations([{ruleId: 'a/b', severity: 'error', message: 'm', baselineState: 'unchanged'}])).toBe('')
+  })
+
   it('is empty for no findings', () => {
     expect(renderAnnotations([])).toBe('')
   })
