@@ -13,7 +13,7 @@ import {ghcrRegistry, type GhcrLsDeps} from '../lib/github/ghcr-ls.js'
 import {introspectToken} from '../lib/github/introspect.js'
 // keyring.ts loads the native @napi-rs/keyring module only when an entry is first touched.
 import {createKeyringReader, createKeyringStore, type KeyringStore} from '../lib/github/keyring.js'
-import {resolveGitHubToken, type GitHubTokenResolution, type TokenVariables} from '../lib/github/token.js'
+import {resolveGitHubToken, tokenVariablesFor, type GitHubTokenResolution, type TokenVariables} from '../lib/github/token.js'
 import type {ResolvedGitHubToken, TagLister} from '../lib/github/types.js'
 import {envValue, proxyFromEnv, userAgent} from './environment.js'
 import {runSecrets} from './known-secrets.js'
@@ -120,7 +120,7 @@ export type GhcrLsRuntime = {
   /** Resolves the token, `--token` first. */
   resolveToken(flag: string | undefined): Promise<GitHubTokenResolution>
   /** The API client factory, the registry fallback and the registry host, for `token`. */
-  deps(token: ResolvedGitHubToken | undefined): Pick<GhcrLsDeps, 'createClient' | 'registry' | 'tagLister' | 'readManifest'>
+  deps(token: ResolvedGitHubToken | undefined): Pick<GhcrLsDeps, 'createClient' | 'registry' | 'tagLister' | 'readManifest' | 'tokenVariable'>
   close(): Promise<void>
 }
 
@@ -163,6 +163,7 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
       tagLister,
       readManifest: async (registry, repository, digest) => (await (await registryClient.get()).getManifest(registry, repository, digest)).manifest,
       registry: ghcrRegistry(endpoint.host, envValue('REGCTL_GHCR_REGISTRY')),
+      tokenVariable: tokenVariablesFor(endpoint.host, Boolean(envValue('GITHUB_API_URL')?.trim())).at(0) ?? 'GH_TOKEN',
     }),
     close: async () => registryClient.close(),
   }

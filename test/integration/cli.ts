@@ -20,7 +20,15 @@ export type RunOptions = {
   timeoutMs?: number
   /** Working directory (default: the test runner's). */
   cwd?: string
+  /**
+   * Under root, run without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (util-linux `setpriv`), so a
+   * file's mode binds as it does for any user (mode 000 → EACCES). No effect for another user.
+   */
+  fileModesBind?: boolean
 }
+
+/** The capabilities that let root read any file whatever its mode (capabilities(7)). */
+const DROP_FILE_OVERRIDE = ['--bounding-set', '-dac_override,-dac_read_search', '--inh-caps', '-dac_override,-dac_read_search']
 
 /** A fresh HOME with an optional Docker config (`$HOME/.docker/config.json`, mode 0600). */
 export function makeHome(dockerConfig?: unknown): {home: string; dockerConfigDir: string} {
@@ -52,9 +60,10 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
   }
 
   return new Promise((resolvePromise, reject) => {
+    const asRoot = options.fileModesBind === true && process.getuid?.() === 0
     const child = execFile(
-      process.execPath,
-      [BIN, ...args],
+      asRoot ? '/usr/bin/setpriv' : process.execPath,
+      asRoot ? [...DROP_FILE_OVERRIDE, process.execPath, BIN, ...args] : [BIN, ...args],
       {env, timeout: options.timeoutMs ?? 45_000, maxBuffer: 16 * 1024 * 1024, ...(options.cwd === undefined ? {} : {cwd: options.cwd})},
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {

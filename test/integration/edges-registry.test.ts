@@ -124,11 +124,11 @@ describe('an unreadable config.json: docker warns and goes on anonymously', () =
     expect(result.stdout).toContain(`  ✗ ${configPath} (DOCKER_CONFIG, cannot be read: too many symbolic links)`)
   })
 
-  // Under root, mode 000 is still readable (CAP_DAC_OVERRIDE): the EACCES case can only be made
-  // as another user. The loop and the directory above cover the same path (an errno on read).
-  it.skipIf(process.getuid?.() === 0)('mode 000 (EACCES, as a non-root user): a warning, and the check goes on', async () => {
+  // Under root, mode 000 is still readable (CAP_DAC_OVERRIDE): the CLI then runs without that
+  // capability (runCli's fileModesBind), so the case is the real EACCES for root and non-root alike.
+  it('mode 000 (EACCES): a warning, and the check goes on', async () => {
     const {dir, configPath} = dockerConfigDir((path) => writeFileSync(path, JSON.stringify(authsConfig({[token]: puller})), {mode: 0o000}))
-    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`], {caFile: env.caFile, env: {...NO_HELPERS, DOCKER_CONFIG: dir}})
+    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`], {caFile: env.caFile, fileModesBind: true, env: {...NO_HELPERS, DOCKER_CONFIG: dir}})
     const report = JSON.parse(result.stdout) as PullReport
     expect(result.exitCode, result.stderr).toBe(0)
     expect(report.warnings?.[0]).toMatch(new RegExp(`^cannot read ${configPath.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(permission denied\\)`))

@@ -188,7 +188,8 @@ describe('errors and exit codes', () => {
     ['404: an unknown package', ['acme/nothing', '--org'], {GH_TOKEN: TOKENS.good}, 1, 'package "acme/nothing" not found'],
     ['primary rate limit exhausted', ['acme'], {GH_TOKEN: TOKENS.rateLimited}, 3, 'GitHub API rate limit exhausted (5000 requests per hour); it resets at 2030-03-17T17:46:40.000Z'],
     ['5xx after one retry', ['acme'], {GH_TOKEN: TOKENS.broken}, 3, 'GitHub API server error for owner "acme" (HTTP 502'],
-    ['no token for an owner listing', ['acme'], {}, 1, 'none was found: set GH_TOKEN'],
+    // The fake API is a GitHub Enterprise Server host to gh's rule (tokenVariablesFor): its variable is named.
+    ['no token for an owner listing', ['acme'], {}, 1, 'none was found: set GH_ENTERPRISE_TOKEN to the output of `gh auth token`'],
     ['usage', ['acme/app:latest'], {GH_TOKEN: TOKENS.good}, 2, 'without a tag or digest'],
   ])('%s', async (_name, args, env, exitCode, message) => {
     const result = await regctl(['ghcr', 'ls', ...args], env)

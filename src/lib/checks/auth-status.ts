@@ -188,7 +188,7 @@ function githubApiFindings(api: GitHubApiTokenReport): Finding[] {
   if (!github || api.source === 'none') return []
   const subject = 'GitHub API token'
   const which = `the GitHub API token (${api.redacted ?? '…'} from ${api.source})`
-  const refresh = 'gh auth refresh -s read:packages, then set GH_TOKEN=$(gh auth token) (or run: regctl auth login github)'
+  const refresh = 'gh auth refresh -s read:packages, then set GH_TOKEN to the output of `gh auth token` (or run: regctl auth login github)'
   if (github.status === 'rejected') {
     return [authFinding(AuthRuleId.rejected, {subject, message: `GitHub rejects ${which}: it is invalid, expired or revoked (${github.message ?? 'HTTP 401'})`, fix: refresh})]
   }

@@ -90,7 +90,7 @@ function classify(error: ParsedRequestError, context: RequestContext, token: Git
   if (status === 401) {
     return new GitHubApiError(
       `GitHub rejected ${who}: bad credentials or an expired/revoked token (HTTP 401). ` +
-        'Create a new classic token with read:packages, or run `gh auth login -s read:packages` and set GH_TOKEN=$(gh auth token)',
+        'Create a new classic token with read:packages, or run `gh auth login -s read:packages` and set GH_TOKEN to the output of `gh auth token`',
       {...base, reason: 'bad-credentials'},
     )
   }

@@ -49,6 +49,8 @@ export type GhcrLsDeps = {
   readManifest?: ManifestReader
   /** Registry host of the packages. Default `ghcr.io`. */
   registry?: string
+  /** The variable this GitHub host reads its token from (`tokenVariablesFor`). Default `GH_TOKEN`. */
+  tokenVariable?: string
   /** Page and package concurrency. Defaults 4 and 6. */
   pageConcurrency?: number
   tagConcurrency?: number
@@ -80,7 +82,7 @@ export async function ghcrLs(request: GhcrLsRequest, deps: GhcrLsDeps): Promise<
     request.source === undefined && target?.package !== undefined && deps.tagLister !== undefined && request.filter !== 'untagged'
 
   if (!deps.token) {
-    const error = noTokenError(warnings)
+    const error = noTokenError(warnings, deps.tokenVariable ?? 'GH_TOKEN')
     if (!canFallBack) throw error
     return fallBack(request, deps, warnings, error)
   }
@@ -299,14 +301,15 @@ function fallbackReasonOf(apiError: GitHubApiError): string {
   return apiError.message
 }
 
-function noTokenError(notes: string[]): GitHubApiError {
+function noTokenError(notes: string[], variable: string): GitHubApiError {
   // A token set for another host (GH_TOKEN with GH_HOST=ghe.example.com) was not sent: name the variable this host reads.
   const otherHost = notes.find((note) => / not sent to /.test(note))
   if (otherHost) return new GitHubApiError(`no GitHub token for this host: ${otherHost}, or pass --token`, {reason: 'no-token'})
   const keyring = notes.find((note) => note.startsWith('OS keyring'))
   return new GitHubApiError(
-    'the GitHub Packages API needs a classic token with read:packages and none was found: set GH_TOKEN ' +
-      '(e.g. GH_TOKEN=$(gh auth token) after `gh auth refresh -s read:packages`) or pass --token' +
+    // No `NAME=$(…)` in advice: the output boundary redacts secret-named assignments, so it would print `NAME=REDACTED …)`.
+    `the GitHub Packages API needs a classic token with read:packages and none was found: set ${variable} ` +
+      'to the output of `gh auth token` (after `gh auth refresh -s read:packages`) or pass --token' +
       (keyring ? ` (${keyring.split(';')[0]})` : ''),
     {reason: 'no-token'},
   )

@@ -9,6 +9,7 @@ import {GitHubApiError, RegistryHttpError, UndeterminedError, UsageError} from '
 import {MediaType, type Manifest} from '../../../src/lib/registry/types.js'
 import {createGitHubClient} from '../../../src/lib/github/client.js'
 import {ghcrLs, type GhcrLsDeps, type GhcrLsRequest} from '../../../src/lib/github/ghcr-ls.js'
+import {redactSecrets} from '../../../src/lib/secrets/redact.js'
 import type {ResolvedGitHubToken, TagLister} from '../../../src/lib/github/types.js'
 import {digestOf, errorBody, fixtures, makePackages, makeVersionOf, makeVersions, rateLimitHeaders} from '../../fixtures/github/factory.js'
 
@@ -199,8 +200,16 @@ describe('fallback to the registry', () => {
     expect(error).toBeInstanceOf(GitHubApiError)
     expect(error).toMatchObject({exitCode: 1, details: {reason: 'no-token'}})
     expect((error as Error).message).toBe(
-      'the GitHub Packages API needs a classic token with read:packages and none was found: set GH_TOKEN (e.g. GH_TOKEN=$(gh auth token) after `gh auth refresh -s read:packages`) or pass --token (OS keyring unavailable (AccessDenied))',
+      'the GitHub Packages API needs a classic token with read:packages and none was found: set GH_TOKEN to the output of `gh auth token` (after `gh auth refresh -s read:packages`) or pass --token (OS keyring unavailable (AccessDenied))',
     )
+  })
+
+  it('a GitHub Enterprise Server host: the no-token error names the variable that host reads, and survives redaction whole', async () => {
+    const error = (await ghcrLs({target: {owner: 'acme'}}, {...deps({token: undefined}), tokenVariable: 'GH_ENTERPRISE_TOKEN'}).catch((error_: unknown) => error_)) as Error
+    expect(error.message).toMatch(/none was found: set GH_ENTERPRISE_TOKEN to the output of `gh auth token`/)
+    expect(error.message).not.toMatch(/\bGH_TOKEN\b/)
+    // Printed text goes through the output boundary's redaction: advice must come out as written.
+    expect(redactSecrets(error.message)).toBe(error.message)
   })
 
   it('not without a wired registry client', async () => {
