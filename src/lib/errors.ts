@@ -172,6 +172,8 @@ export class AuthError extends RegctlError {
       errorCodes?: string[]
       /** The body said the credential expired (ECR: "Your authorization token has expired"). */
       expired?: boolean
+      /** With `expired`: when the secret itself says it expired (JWT `exp`, ECR `expiration`), ISO 8601. */
+      expiresAt?: string
     },
   ) {
     super(message)

@@ -152,7 +152,8 @@ describe('pull-check verdicts against the token-auth registry', () => {
     await env.tokenServer.reset()
     const image = await one(`${token}/private/app:1.0`, {dockerConfig: authsConfig({[token]: env.expiredEcrLogin})})
     expect(image).toMatchObject({verdict: 'unauthorized', exitCode: 1, credential: {source: 'config.json auths', username: 'AWS'}})
-    expect(image.message).toBe('the authorization token has expired (HTTP 403): log in again')
+    // The ECR token carries its own expiry (`expiration`, epoch seconds): the message names it (issue 8).
+    expect(image.message).toBe('the authorization token expired at 2020-09-13T12:26:40.000Z (HTTP 403): log in again')
     expect(image.fix).toBe(`docker login ${token}`)
     const stats = await env.tokenServer.stats()
     expect(stats.requests.map((r) => r.status)).toEqual([403])

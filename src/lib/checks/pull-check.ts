@@ -513,7 +513,7 @@ async function checkBlobs(
 /** Maps an error from the client or the credential lookup to a verdict and a one-line reason. */
 export function verdictForError(error: unknown): {verdict: Verdict; message: string} {
   // An expired login is a login to renew, whatever the status: `unauthorized`, never `denied`.
-  if (error instanceof AuthError && error.details.expired) return expiredVerdict(error.details.status)
+  if (error instanceof AuthError && error.details.expired) return expiredVerdict(error.details.status, error.details.expiresAt)
   if (error instanceof RegistryHttpError && (error.status === 401 || error.status === 403) && error.errors.some((e) => saysTokenExpired(new TextEncoder().encode(e.message)))) {
     return expiredVerdict(error.status)
   }
@@ -566,8 +566,9 @@ export function verdictForError(error: unknown): {verdict: Verdict; message: str
 }
 
 /** The verdict for a registry that says the login's token expired (the login line goes in `fix`). */
-function expiredVerdict(status: number): {verdict: Verdict; message: string} {
-  return {verdict: 'unauthorized', message: `the authorization token has expired (HTTP ${status}): log in again`}
+function expiredVerdict(status: number, expiresAt?: string): {verdict: Verdict; message: string} {
+  const when = expiresAt === undefined ? 'has expired' : `expired at ${expiresAt}`
+  return {verdict: 'unauthorized', message: `the authorization token ${when} (HTTP ${status}): log in again`}
 }
 
 /** ` (Retry-After: 30)` when the answer carried one (cut: it is server text). */

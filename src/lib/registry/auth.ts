@@ -12,6 +12,7 @@ import type {CredentialLookup, CredentialSource, ResolvedCredential} from '../cr
 import {AuthError, type AuthFailureReason, ProtocolError, RegistryHttpError, redactUrl} from '../errors.js'
 import {type Challenge, parseChallenges} from '../www-authenticate.js'
 import {parseOciErrors, saysTokenExpired} from './oci-errors.js'
+import {secretExpiry} from '../jwt.js'
 import {BodyLimit, type Transport, type TransportRequest, type TransportResponse, flattenHeaders} from './transport.js'
 import type {AuthUsed, IdentityUsed} from './types.js'
 
@@ -204,7 +205,7 @@ export class RegistryAuth {
         reason: 'credentials-rejected',
         registry,
         status: res.status,
-        ...(saysTokenExpired(res.body) ? {expired: true} : {}),
+        ...(saysTokenExpired(res.body) ? expiredDetails(cred?.registryToken ?? cred?.password) : {}),
       })
     }
 
@@ -422,7 +423,7 @@ export class RegistryAuth {
           status: res.status,
           realm: safeUrl,
           ...(errorCodes.length > 0 ? {errorCodes} : {}),
-          ...(sentCredentials && saysTokenExpired(res.body) ? {expired: true} : {}),
+          ...(sentCredentials && saysTokenExpired(res.body) ? expiredDetails(cred?.identityToken ?? cred?.password) : {}),
         },
       )
     }
@@ -470,4 +471,10 @@ export class RegistryAuth {
 
 function basicAuth(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+}
+
+/** `expired`, and the date the secret itself names when it carries one (JWT `exp`, ECR `expiration`). */
+function expiredDetails(secret: string | undefined): {expired: true; expiresAt?: string} {
+  const expiresAt = secretExpiry(secret)
+  return expiresAt === undefined ? {expired: true} : {expired: true, expiresAt}
 }

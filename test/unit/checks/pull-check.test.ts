@@ -360,6 +360,11 @@ describe('verdictForError', () => {
     }
   })
 
+  it('an expired token that carries its own expiry: the message names the date (ISO, UTC)', () => {
+    const error = new AuthError('x', {reason: 'credentials-rejected', registry: ecrHost, status: 403, expired: true, expiresAt: '2020-09-13T12:26:40.000Z'})
+    expect(verdictForError(error)).toEqual({verdict: 'unauthorized', message: 'the authorization token expired at 2020-09-13T12:26:40.000Z (HTTP 403): log in again'})
+  })
+
   it('pull-check puts the provider login line in fix for unauthorized and denied, and none for not-found', async () => {
     const expired = new RegistryHttpError(403, 'HEAD', `https://${ecrHost}/v2/app/manifests/1`, [{code: 'DENIED', message: ecrExpired}])
     const missing = new RegistryHttpError(404, 'HEAD', `https://${ecrHost}/v2/gone/manifests/1`, [{code: 'MANIFEST_UNKNOWN', message: 'no'}])
