@@ -10,6 +10,7 @@ import {redactText} from '../lib/errors.js'
 import {paint, type Mark, type OutputStyle} from './output-style.js'
 import {renderTable} from './table.js'
 import {oneLine} from '../lib/terminal-text.js'
+import {findingCounts, summaryLine} from './summary.js'
 import {plural} from '../lib/grammar.js'
 
 const PART_LABEL: Record<AuditPart, string> = {credentials: 'Credentials', images: 'Images', context: 'Build context'}
@@ -90,6 +91,6 @@ export function renderAuditTable(report: AuditReport, style: OutputStyle): strin
         ? `fails: findings at or above ${report.failOn} (exit 1)`
         : `passes --fail-on ${report.failOn}`
   const baselined = report.summary.baselined === undefined ? '' : ` (${report.summary.baselined} baselined not counted)`
-  lines.push('', `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}${baselined}: ${verdict}`)
+  lines.push('', summaryLine({count: error + warning + note, noun: 'finding', done: 'reported', detail: `${findingCounts({error, warning, note})}${baselined}`, rest: [verdict]}))
   return lines.join('\n')
 }

@@ -9,7 +9,7 @@ import {describeTokenSource} from '../lib/github/token.js'
 import {mark, PLAIN, type OutputStyle} from './output-style.js'
 import {printable} from '../lib/terminal-text.js'
 import {wrapText} from './wrap.js'
-import {plural} from '../lib/grammar.js'
+import {findingCounts, summaryLine} from './summary.js'
 
 type Marks = {ok: string; bad: string; warn: string; info: string}
 
@@ -152,7 +152,15 @@ export function renderAuthStatus(result: AuthStatusResult, style: OutputStyle = 
 
   const s = result.summary
   blocks.push(
-    `${plural(s.registries, 'registry', 'registries')}${result.offline ? ' (offline: not verified)' : `: ${s.accepted} accepted, ${s.rejected} rejected, ${s.unreachable} unreachable`}; ${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${plural(s.findings.note, 'note')}`,
+    summaryLine({
+      count: s.registries,
+      noun: 'registry',
+      nouns: 'registries',
+      done: result.offline ? 'found' : 'checked',
+      scope: result.offline ? '(offline: not verified)' : undefined,
+      outcomes: result.offline ? [] : [['accepted', s.accepted], ['rejected', s.rejected], ['unreachable', s.unreachable]],
+      rest: [findingCounts(s.findings)],
+    }),
   )
   return colourMarks(wrapText(printable(blocks.join('\n\n')), style.tty ? style.columns : undefined), style)
 }

@@ -1,6 +1,7 @@
 import {PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
 import {renderTable} from './table.js'
 import {oneLine} from '../lib/terminal-text.js'
+import {summaryLine} from './summary.js'
 import type {GhcrLsResult, GhcrPackagesResult, GhcrTagsResult, GhcrVersionsResult} from '../lib/github/types.js'
 import {plural} from '../lib/grammar.js'
 
@@ -52,31 +53,32 @@ function renderPackages(result: GhcrPackagesResult, style: OutputStyle): Rendere
     ...(withTags ? [String(pkg.versionCount), (pkg.newestTags ?? []).join(', ')] : []),
   ])
   const who = result.owner ?? 'the authenticated user'
-  return output(columns, rows, style, `${plural(result.packages.length, 'container package')} of ${who}${footer(result)}`)
+  return output(columns, rows, style, summaryLine({count: result.packages.length, noun: 'container package', done: 'listed', scope: `for ${who}`, rest: footer(result)}))
 }
 
 function renderVersions(result: GhcrVersionsResult, style: OutputStyle): RenderedOutput {
   const columns = [{header: 'DIGEST', digest: true}, {header: 'TAGS'}, {header: 'CREATED'}, {header: 'UPDATED'}]
   const rows = result.versions.map((version) => [version.digest, version.tags.join(', '), formatTimestamp(version.createdAt), formatTimestamp(version.updatedAt)])
   // --untagged: say which untagged versions these are (the ones no tag uses).
-  const what = result.inUseByTags === undefined ? plural(result.versions.length, 'version') : `${plural(result.versions.length, 'untagged version')} that no tag uses`
-  return output(columns, rows, style, `${what} of ${result.owner}/${result.package}${footer(result)}`)
+  const noun = result.inUseByTags === undefined ? 'version' : 'untagged version'
+  const scope = `for ${result.owner}/${result.package}${result.inUseByTags === undefined ? '' : ' (none of them used by a tag)'}`
+  return output(columns, rows, style, summaryLine({count: result.versions.length, noun, done: 'listed', scope, rest: footer(result)}))
 }
 
 function renderTags(result: GhcrTagsResult, style: OutputStyle): RenderedOutput {
   const rows = result.tags.map((tag) => [tag])
-  return output([{header: 'TAG'}], rows, style, `${plural(result.tags.length, 'tag')} of ${result.repository} (from the registry)${footer(result)}`)
+  return output([{header: 'TAG'}], rows, style, summaryLine({count: result.tags.length, noun: 'tag', done: 'listed', scope: `for ${result.repository} (from the registry)`, rest: footer(result)}))
 }
 
 function output(columns: Array<{header: string; digest?: boolean}>, rows: string[][], style: OutputStyle, summary: string): RenderedOutput {
   return {body: rows.length === 0 ? '' : renderTable(columns, rows, style), footer: oneLine(summary)}
 }
 
-function footer(result: GhcrLsResult): string {
+function footer(result: GhcrLsResult): string[] {
   const parts: string[] = []
   if (result.truncated) parts.push('more exist (raise --limit)')
   if (result.rateLimit) parts.push(`API quota ${result.rateLimit.remaining}/${result.rateLimit.limit}, resets ${formatTimestamp(result.rateLimit.reset)}`)
-  return parts.length > 0 ? `; ${parts.join('; ')}` : ''
+  return parts
 }
 
 /**

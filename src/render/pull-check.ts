@@ -2,6 +2,7 @@ import type {ImageCheck, PullCheckResult} from '../lib/checks/pull-check.js'
 import {mark, paint, PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
 import {renderTable, shortDigest} from './table.js'
 import {oneLine} from '../lib/terminal-text.js'
+import {summaryLine} from './summary.js'
 import {wrapText} from './wrap.js'
 import {plural} from '../lib/grammar.js'
 
@@ -69,10 +70,11 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
   return lines
 }
 
-/** The one summary line: `4/7 pullable for linux/arm64, 3 failed`. */
-function summaryLine(result: PullCheckResult): string {
-  const {total, pullable, failed, indeterminate} = result.summary
-  return `${pullable}/${total} pullable for ${result.platform}${failed ? `, ${failed} failed` : ''}${indeterminate ? `, ${indeterminate} undetermined` : ''}`
+/** The one summary line (render/summary.ts): `7 images checked for linux/arm64: 4 pullable, 3 unauthorized`. */
+function pullCheckSummary(result: PullCheckResult): string {
+  const byVerdict = new Map<string, number>([['pullable', 0]])
+  for (const image of result.images) byVerdict.set(image.verdict, (byVerdict.get(image.verdict) ?? 0) + 1)
+  return summaryLine({count: result.summary.total, noun: 'image', done: 'checked', scope: `for ${result.platform}`, outcomes: [...byVerdict]})
 }
 
 /**
@@ -103,7 +105,7 @@ export function renderPullCheck(result: PullCheckResult, style: OutputStyle = PL
     style,
   )
   const noteLines = pullCheckNotes(result, style)
-  const footer = [...(noteLines.length > 0 ? [...(style.tty ? [''] : []), ...noteLines] : []), ...(style.tty ? [''] : []), summaryLine(result)]
+  const footer = [...(noteLines.length > 0 ? [...(style.tty ? [''] : []), ...noteLines] : []), ...(style.tty ? [''] : []), pullCheckSummary(result)]
   return {body, footer: wrapText(footer.join('\n'), style.tty ? style.columns : undefined)}
 }
 

@@ -247,7 +247,7 @@ describe('auth status --registry X with no login for X speaks only of X', () => 
         'Credential files:',
         `  ✓ ${configPath} (DOCKER_CONFIG, mode 0600)`,
         '',
-        '1 registry: 0 accepted, 0 rejected, 0 unreachable; 0 errors, 0 warnings, 0 notes',
+        '1 registry checked: 0 accepted; 0 errors, 0 warnings, 0 notes',
         '',
       ].join('\n'),
     )

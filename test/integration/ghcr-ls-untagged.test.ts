@@ -104,7 +104,7 @@ describe('ghcr ls --untagged leaves out the children of tagged indexes', () => {
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(1)
     expect(result.stdout).toContain(ORPHANS[0])
-    expect(result.stderr).toContain('1 untagged version that no tag uses of public/multi; more exist (raise --limit)')
+    expect(result.stderr).toContain('1 untagged version listed for public/multi (none of them used by a tag); more exist (raise --limit)')
   })
 
   it('a private manifest list read with the Docker login of the registry (as --source registry)', async () => {

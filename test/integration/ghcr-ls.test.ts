@@ -164,7 +164,7 @@ describe('pagination against the fake API', () => {
     expect(lines).toHaveLength(45)
     for (const line of lines) expect(line.split('\t')).toHaveLength(4)
     expect(server.requests.map((r) => r.query['visibility'])).toEqual(['private'])
-    expect(result.stderr).toBe('regctl: using the classic token from GH_TOKEN (ghp_…good)\n45 container packages of acme; API quota 4999/5000, resets 2030-03-17 17:46Z\n')
+    expect(result.stderr).toBe('regctl: using the classic token from GH_TOKEN (ghp_…good)\n45 container packages listed for acme; API quota 4999/5000, resets 2030-03-17 17:46Z\n')
   })
 
   it('--with-tags: one extra request per package', async () => {
@@ -250,7 +250,7 @@ describe('the registry path', () => {
     const result = await regctl(['ghcr', 'ls', 'acme/app'], {GH_TOKEN: TOKENS.expired})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(168)
-    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(`168 tags of ${server.host}/acme/app (from the registry); API quota 4999/5000, resets 2030-03-17 17:46Z`)
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(`168 tags listed for ${server.host}/acme/app (from the registry); API quota 4999/5000, resets 2030-03-17 17:46Z`)
     expect(result.stderr).toContain('bad credentials or an expired/revoked token (HTTP 401)')
     expect(server.count('/users/acme')).toBe(1)
   })

@@ -40,7 +40,7 @@ describe('pull-check on a terminal', () => {
     expect(result.stdout).toContain(`${ESC}[31m✗ unauthorized${ESC}[39m`)
     expect(result.stdout).toContain(digestOf('token:public/single:1.0').slice(0, 'sha256:'.length + 12))
     expect(result.stdout).not.toContain(digestOf('token:public/single:1.0'))
-    expect(result.stdout).toMatch(/\n2\/3 pullable for linux\/amd64, 1 failed\n/)
+    expect(result.stdout).toMatch(/\n3 images checked for linux\/amd64: 2 pullable, 1 unauthorized\n/)
   })
 
   it.each([
@@ -74,7 +74,7 @@ describe('pull-check in a pipe', () => {
     const rows = result.stdout.trimEnd().split('\n')
     expect(rows).toHaveLength(IMAGES.length)
     expect(rows[0]!.split('\t')[2]).toBe(digestOf('token:public/single:1.0'))
-    expect(result.stderr).toMatch(/2\/3 pullable for linux\/\w+, 1 failed\n$/)
+    expect(result.stderr).toMatch(/3 images checked for linux\/\w+: 2 pullable, 1 unauthorized\n$/)
   })
 })
 

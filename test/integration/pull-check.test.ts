@@ -328,7 +328,7 @@ describe('pull-check input handling and exit codes', () => {
       [`${token}/public/single:1.0`, '✓ pullable', fixture('token:public/single:1.0').digest, 'single', 'anonymous'],
       [`${token}/private/app:1.0`, '✗ unauthorized', '', '', 'anonymous'],
     ])
-    expect(result.stderr).toMatch(/1\/2 pullable for linux\/\w+, 1 failed\n$/)
+    expect(result.stderr).toMatch(/2 images checked for linux\/\w+: 1 pullable, 1 unauthorized\n$/)
     expect(result.stderr).toContain(`✗ ${token}/private/app:1.0: `)
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })

@@ -160,14 +160,14 @@ describe('audit --format table (default)', () => {
       ].join('\n'),
     )
     expect(stdout).toContain('! warning context/no-dockerignore  Dockerfile:5')
-    expect(lines.at(-2)).toBe('6 errors, 1 warning, 0 notes: fails: findings at or above error (exit 1)')
+    expect(lines.at(-2)).toBe('7 findings reported: 6 errors, 1 warning, 0 notes; fails: findings at or above error (exit 1)')
   })
 
   it('the clean fixture: no findings, exit 0', async () => {
     const {stdout, exitCode} = await run([CLEAN, ...OFFLINE])
     expect(exitCode).toBe(0)
     expect(stdout).toContain('\nNo findings.\n')
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('0 errors, 0 warnings, 0 notes: passes --fail-on error')
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('0 findings reported: 0 errors, 0 warnings, 0 notes; passes --fail-on error')
   })
 })
 

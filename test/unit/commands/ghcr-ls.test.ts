@@ -48,7 +48,7 @@ describe('ghcr ls (human output)', () => {
     expect(exitCode).toBe(0)
     expect(stdout).toBe(['pkg-000\tpublic\tacme/app\t2024-06-30 00:00Z', 'pkg-001\tpublic\t\t2024-06-29 00:00Z', ''].join('\n'))
     expect(stderr).toBe(
-      ['regctl: using the classic token from GH_TOKEN (ghp_…abcd)', '2 container packages of acme; API quota 4990/5000, resets 2030-03-17 17:46Z', ''].join('\n'),
+      ['regctl: using the classic token from GH_TOKEN (ghp_…abcd)', '2 container packages listed for acme; API quota 4990/5000, resets 2030-03-17 17:46Z', ''].join('\n'),
     )
     expect(stderr + stdout).not.toContain(TOKEN)
   })
@@ -68,7 +68,7 @@ describe('ghcr ls (human output)', () => {
     expect(auth).toBe(`token ${other}`)
     expect(stdout).toBe('')
     expect(stderr).toContain('from --token (ghp_…wxyz)')
-    expect(stderr).toContain('0 container packages of acme\n')
+    expect(stderr).toContain('0 container packages listed for acme\n')
   })
 
   it('--hostname maps to the GHES API, with the enterprise token (GH_TOKEN is github.com\'s, as in gh)', async () => {
@@ -84,7 +84,7 @@ describe('ghcr ls (human output)', () => {
     nock(API).get('/users/acme/packages/container/tools%2Fcli/versions').query(true).reply(200, makeVersions('acme', 'tools/cli', 10))
     const {stdout, stderr, exitCode} = await run(['acme/tools/cli', '--user', '--tagged', '--limit', '2'], {GH_TOKEN: TOKEN})
     expect(exitCode).toBe(0)
-    expect(stderr.split('\n').at(-2)).toBe('2 versions of acme/tools/cli; more exist (raise --limit)')
+    expect(stderr.split('\n').at(-2)).toBe('2 versions listed for acme/tools/cli; more exist (raise --limit)')
     expect(stdout.split('\n')).toHaveLength(3)
     expect(stdout).toContain('\t1.0.1000, latest\t')
 

@@ -62,7 +62,7 @@ describe('renderGhcrLs', () => {
         'NAME        VISIBILITY   REPOSITORY   UPDATED',
         'app         public       acme/app     2024-06-12 08:30Z',
         'tools/cli   private                   2024-06-01 00:00Z',
-        '2 container packages of acme; API quota 4990/5000, resets 2030-03-17 17:46Z',
+        '2 container packages listed for acme; API quota 4990/5000, resets 2030-03-17 17:46Z',
       ].join('\n'),
     )
   })
@@ -79,14 +79,14 @@ describe('renderGhcrLs', () => {
         'DIGEST                TAGS          CREATED             UPDATED',
         'sha256:08a44bab0bdd   1.2, latest   2024-06-01 10:00Z   2024-06-02 10:00Z',
         'sha256:b3a0e7e3f3b6                 2024-05-01 10:00Z   2024-05-01 10:00Z',
-        '2 versions of acme/tools/cli; more exist (raise --limit)',
+        '2 versions listed for acme/tools/cli; more exist (raise --limit)',
       ].join('\n'),
     )
   })
 
   it('tags from the registry', () => {
     expect(renderGhcrLs(tags)).toBe(
-      ['TAG', '1.0', 'latest', '2 tags of ghcr.io/acme/app (from the registry)'].join('\n'),
+      ['TAG', '1.0', 'latest', '2 tags listed for ghcr.io/acme/app (from the registry)'].join('\n'),
     )
   })
 
@@ -94,10 +94,10 @@ describe('renderGhcrLs', () => {
     const noQuota: GhcrPackagesResult = {...packages, owner: null, ownerType: 'authenticated-user', packages: []}
     delete noQuota.rateLimit
     expect(renderGhcrLs(noQuota)).toBe(
-      '0 container packages of the authenticated user',
+      '0 container packages listed for the authenticated user',
     )
-    expect(renderGhcrLs({...versions, versions: [], truncated: false})).toBe('0 versions of acme/tools/cli')
-    expect(renderGhcrLs({...tags, tags: []})).toBe('0 tags of ghcr.io/acme/app (from the registry)')
+    expect(renderGhcrLs({...versions, versions: [], truncated: false})).toBe('0 versions listed for acme/tools/cli')
+    expect(renderGhcrLs({...tags, tags: []})).toBe('0 tags listed for ghcr.io/acme/app (from the registry)')
   })
 })
 
@@ -110,7 +110,7 @@ describe('renderGhcrLs in a pipe', () => {
         'sha256:b3a0e7e3f3b6cfd8b8a6f4b3c0e6e9bba6bde5a2d2c1a0f9e8d7c6b5a4938271\t\t2024-05-01 10:00Z\t2024-05-01 10:00Z',
       ].join('\n'),
     )
-    expect(footer).toBe('2 versions of acme/tools/cli; more exist (raise --limit)')
+    expect(footer).toBe('2 versions listed for acme/tools/cli; more exist (raise --limit)')
   })
 
   it('-q: names, full digests or tags, one per line', () => {

@@ -53,7 +53,7 @@ const EXPECTED = [
   'i note    dockerfile/no-user  Dockerfile  (baselined)',
   '          the image runs as root',
   '',
-  '1 error, 1 warning, 0 notes (1 baselined not counted): fails: findings at or above error (exit 1)',
+  '2 findings reported: 1 error, 1 warning, 0 notes (1 baselined not counted); fails: findings at or above error (exit 1)',
 ]
 
 describe('renderAuditTable', () => {
@@ -98,7 +98,7 @@ describe('renderAuditTable', () => {
         '',
         'No findings.',
         '',
-        '0 errors, 0 warnings, 0 notes: not failing (--fail-on never)',
+        '0 findings reported: 0 errors, 0 warnings, 0 notes; not failing (--fail-on never)',
       ].join('\n'),
     )
   })

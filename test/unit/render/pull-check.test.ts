@@ -81,7 +81,7 @@ const NOTES = [
   '  docker.io: rate limit 42/100 remaining (counted for 203.0.113.7) (2 images)',
   '  quay.io: rate limited until 2026-12-01T18:00:00.000Z (quay.io/org/tool:2)',
 ]
-const SUMMARY = '2/4 pullable for linux/arm64, 1 failed, 1 undetermined'
+const SUMMARY = '4 images checked for linux/arm64: 2 pullable, 1 not-found, 1 rate-limited'
 
 describe('renderPullCheck', () => {
   it('piped (PLAIN): tab-separated rows with full digests and no header; notes and summary in the footer', () => {
@@ -126,9 +126,9 @@ describe('renderPullCheck', () => {
     const result: PullCheckResult = {...RESULT, images: RESULT.images.slice(1, 2), summary: {total: 1, pullable: 1, failed: 0, indeterminate: 0}, exitCode: 0}
     expect(renderPullCheck(result, PLAIN)).toEqual({
       body: `ghcr.io/acme/app:1.0@sha256:${D3}\t✓ pullable\tsha256:${D3}\tsingle\tconfig.json auths (ci-bot)`,
-      footer: '1/1 pullable for linux/arm64',
+      footer: '1 image checked for linux/arm64: 1 pullable',
     })
-    expect(renderPullCheck(result, TERMINAL).footer).toBe('\n1/1 pullable for linux/arm64')
+    expect(renderPullCheck(result, TERMINAL).footer).toBe('\n1 image checked for linux/arm64: 1 pullable')
   })
 })
 
