@@ -18,7 +18,7 @@
 // cache file is code. One is used only when it is a regular file, reached without a symbolic link,
 // owned by this user and writable by no one else (what saveCache writes); anything else (planted by
 // another user in a shared directory, say) is ignored and replaced. bin/run.js keeps the directory
-// per user too, under the user's cache directory, not the shared os.tmpdir() Node defaults to.
+// per user too: its own 0700 directory, not the shared os.tmpdir()/node-compile-cache Node defaults to.
 import {closeSync, constants, fstatSync, openSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import module from 'node:module'
 import {dirname, join} from 'node:path'

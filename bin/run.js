@@ -13,10 +13,10 @@
 //   plugins (help) and the not-found hook are not loaded: they add no hooks and no behaviour to a
 //   command run. After it, the process exits at once. Everything else (help, `help X`, completion,
 //   unknown commands and their suggestions) goes through oclif's `execute` as before.
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, readFileSync} from 'node:fs'
 import module from 'node:module'
-import {homedir} from 'node:os'
-import {isAbsolute, join} from 'node:path'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {setFlagsFromString} from 'node:v8'
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 starts it on its baseline compiler
@@ -29,19 +29,34 @@ import {setFlagsFromString} from 'node:v8'
 // of its output, and the 1,000-reference bulk check spends less CPU, not more (npm run bench).
 // V8 reads the flag when it compiles the module, which is after this line.
 setFlagsFromString('--wasm-tiering-budget=2000000000')
-module.enableCompileCache?.(compileCacheDir())
+const cacheDir = compileCacheDir()
+if (cacheDir !== null) module.enableCompileCache?.(cacheDir)
 
 /**
  * Where the compile caches live: NODE_COMPILE_CACHE when the user set it (undefined lets Node read
- * it), else `$XDG_CACHE_HOME/regctl/node-compile-cache` (`~/.cache/…` without it). Not Node's default,
- * `os.tmpdir()/node-compile-cache`: that directory is shared by every user of the machine, and
- * whoever creates it first can plant cache files, which V8 would run as code (bin/code-cache.js).
+ * it); else `regctl-compile-cache-UID` in os.tmpdir(), which this user owns with mode 0700; else
+ * null (no cache). Not Node's default, `os.tmpdir()/node-compile-cache`: that directory is shared by
+ * every user of the machine, and whoever creates it first can plant cache files, which V8 would run
+ * as code (bin/code-cache.js). A directory of ours that another user made, or that others can
+ * write, turns the cache off. Not under HOME: a run writes nothing to the user's files.
  */
 function compileCacheDir() {
   if (process.env.NODE_COMPILE_CACHE) return undefined
-  const xdg = process.env.XDG_CACHE_HOME
-  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), '.cache')
-  return join(base, 'regctl', 'node-compile-cache')
+  const uid = process.getuid?.()
+  if (uid === undefined) return null
+  const dir = join(tmpdir(), `regctl-compile-cache-${uid}`)
+  try {
+    mkdirSync(dir, {mode: 0o700})
+  } catch {
+    // There already, or not makeable: the check below decides.
+  }
+
+  try {
+    const stat = lstatSync(dir)
+    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o077) === 0 ? dir : null
+  } catch {
+    return null
+  }
 }
 
 /** The bundle of the command named by `words` (dist/bundle/<topic>/<command>.cjs or .js), else undefined. */

@@ -5,9 +5,9 @@
  * per bundle content, used (not rewritten) by later runs, never written after a usage error or
  * with the compile cache turned off, and a damaged cache changes nothing but speed. A cache is code
  * to V8, so one another user could have written (writable by others, or a symbolic link) is never
- * used, and the default directory is the user's own, not the machine's shared temporary directory.
+ * used, and the default directory is the user's own (0700, in TMPDIR), never Node's shared one.
  */
-import {chmodSync, copyFileSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
@@ -104,14 +104,22 @@ describe('pull-check code cache (bin/code-cache.js)', () => {
     expect(lstatSync(file).isFile()).toBe(true)
   })
 
-  it('without NODE_COMPILE_CACHE, the caches live under $XDG_CACHE_HOME/regctl, not the shared tmpdir', async () => {
-    const cacheHome = mkdtempSync(join(tmpdir(), 'regctl-xdg-'))
-    const result = await runCli(['pull-check', image], {
-      dockerConfig,
-      caFile: env.caFile,
-      env: {NODE_COMPILE_CACHE: undefined, XDG_CACHE_HOME: cacheHome},
-    })
+  it('without NODE_COMPILE_CACHE: a 0700 directory of this user in TMPDIR, nothing under HOME', async () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'regctl-tmpdir-'))
+    const result = await runCli(['pull-check', image], {dockerConfig, caFile: env.caFile, env: {NODE_COMPILE_CACHE: undefined, TMPDIR: temporary}})
     expect(result.exitCode).toBe(0)
-    expect(cacheFiles(join(cacheHome, 'regctl', 'node-compile-cache'))).toHaveLength(1)
+    const dir = join(temporary, `regctl-compile-cache-${process.getuid?.() ?? ''}`)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(cacheFiles(dir)).toHaveLength(1)
+  })
+
+  it('a cache directory of ours that others can write (planted, say) turns the cache off', async () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'regctl-tmpdir-'))
+    const dir = join(temporary, `regctl-compile-cache-${process.getuid?.() ?? ''}`)
+    mkdirSync(dir)
+    chmodSync(dir, 0o777)
+    const result = await runCli(['pull-check', image], {dockerConfig, caFile: env.caFile, env: {NODE_COMPILE_CACHE: undefined, TMPDIR: temporary}})
+    expect(result.exitCode).toBe(0)
+    expect(readdirSync(dir)).toEqual([])
   })
 })
