@@ -26,10 +26,12 @@ describe('runHelperProcess', () => {
   it('kills a program that outlives its timeout', async () => {
     // The program prints its pid and never exits: after the timeout it must be gone. No
     // wall-clock assertion: a hang is bounded by the test timeout, the wait below by steps.
-    const result = await runHelperProcess(NODE, ['-e', 'process.stdout.write(String(process.pid));setInterval(() => {}, 1000)'], '', {timeoutMs: 300})
+    // sh prints at once and `exec` keeps the pid (a Node child missed a 300 ms timeout before
+    // printing, at load ~14); 2 s leaves room for a loaded machine.
+    const result = await runHelperProcess('/bin/sh', ['-c', 'echo $$; exec sleep 1000'], '', {timeoutMs: 2000})
     expect(result.error?.code).toBe('ETIMEDOUT')
-    expect(result.error?.message).toBe(`${NODE} timed out after 300 ms`)
-    const pid = Number(result.stdout)
+    expect(result.error?.message).toBe('/bin/sh timed out after 2000 ms')
+    const pid = Number(result.stdout.trim())
     expect(Number.isInteger(pid) && pid > 0).toBe(true)
     // SIGKILL is sent before the promise settles; the kernel reaps the process shortly after.
     const alive = (): boolean => {
