@@ -9,8 +9,8 @@
 // pull-check, CPU before the first request −25 % (npm run bench). v8-compile-cache did the same
 // for CommonJS `require`; it does not cover a bundle loaded this way, hence this file.
 //
-// Where: Node's compile-cache directory (module.getCompileCacheDir(): per Node version, arch and
-// user, and off with NODE_DISABLE_COMPILE_CACHE=1, which therefore turns this off too), one file
+// Where: the compile-cache directory bin/run.js chose (module.getCompileCacheDir(): per Node version
+// and arch, and off with NODE_DISABLE_COMPILE_CACHE=1, which therefore turns this off too), one file
 // per bundle content. The name carries the CRC-32 and length of the source because V8 itself
 // checks only the source length, V8's version and its flags before it uses a cache.
 //

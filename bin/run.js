@@ -70,20 +70,26 @@ function bundleOf(words) {
 }
 
 /**
- * The command id (topic separator ' ') and its argv when `argv` names a command that has a bundle
- * (dist/bundle/<topic>/<command>.cjs or .js, scripts/bundle.mjs) and asks for no help; else undefined.
+ * The command words at the start of `argv` (a topic and its command, or one command) that have a
+ * bundle (dist/bundle/<topic>/<command>.cjs or .js, scripts/bundle.mjs), and that bundle; else undefined.
  */
-function directCommand(argv) {
-  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
-  if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) return undefined
-  for (const words of [2, 1]) {
-    const parts = argv.slice(0, words)
-    if (parts.length !== words || parts[0] === 'chunks' || !parts.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
-    const bundle = bundleOf(parts)
-    if (bundle !== undefined) return {id: parts.join(':'), argv: argv.slice(words), bundle}
+function commandAt(argv) {
+  for (const count of [2, 1]) {
+    const words = argv.slice(0, count)
+    if (words.length !== count || words[0] === 'chunks' || !words.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
+    const bundle = bundleOf(words)
+    if (bundle !== undefined) return {words, bundle}
   }
 
   return undefined
+}
+
+/** The command id (topic separator ':'), its argv and bundle when `argv` names a bundled command and asks for no help; else undefined. */
+function directCommand(argv) {
+  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
+  if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) return undefined
+  const found = commandAt(argv)
+  return found && {id: found.words.join(':'), argv: argv.slice(found.words.length), bundle: found.bundle}
 }
 
 /**
@@ -97,13 +103,8 @@ function directCommand(argv) {
 function verboseFirst(argv) {
   if (argv.length < 2 || (argv[0] !== '-v' && argv[0] !== '--verbose')) return argv
   const rest = argv.slice(1)
-  for (const words of [2, 1]) {
-    const parts = rest.slice(0, words)
-    if (parts.length !== words || parts[0] === 'chunks' || !parts.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) continue
-    if (bundleOf(parts) !== undefined) return [...parts, argv[0], ...rest.slice(words)]
-  }
-
-  return argv
+  const found = commandAt(rest)
+  return found ? [...found.words, argv[0], ...rest.slice(found.words.length)] : argv
 }
 
 const args = verboseFirst(process.argv.slice(2))
