@@ -84,11 +84,15 @@ function commandAt(argv) {
   return undefined
 }
 
-/** The command id (topic separator ':'), its argv and bundle when `argv` names a bundled command and asks for no help; else undefined. */
-function directCommand(argv) {
+/**
+ * The command id (topic separator ':'), its argv and bundle when `argv` names a bundled command and
+ * asks for no help; else undefined. `known` is what {@link verboseFirst} already found at the start
+ * of `argv`, so the bundle is looked up once per run (null: nothing to reuse).
+ */
+function directCommand(argv, known) {
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
   if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) return undefined
-  const found = commandAt(argv)
+  const found = known ?? commandAt(argv)
   return found && {id: found.words.join(':'), argv: argv.slice(found.words.length), bundle: found.bundle}
 }
 
@@ -101,14 +105,15 @@ function directCommand(argv) {
  * `--version` is always the version, wherever it is (oclif's own rule).
  */
 function verboseFirst(argv) {
-  if (argv.length < 2 || (argv[0] !== '-v' && argv[0] !== '--verbose')) return argv
+  if (argv.length < 2 || (argv[0] !== '-v' && argv[0] !== '--verbose')) return {args: argv, found: null}
   const rest = argv.slice(1)
   const found = commandAt(rest)
-  return found ? [...found.words, argv[0], ...rest.slice(found.words.length)] : argv
+  // The command words now start the argv: directCommand reuses `found` rather than probe again.
+  return found ? {args: [...found.words, argv[0], ...rest.slice(found.words.length)], found} : {args: argv, found: null}
 }
 
-const args = verboseFirst(process.argv.slice(2))
-const direct = directCommand(args)
+const {args, found} = verboseFirst(process.argv.slice(2))
+const direct = directCommand(args, found)
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)

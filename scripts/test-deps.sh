@@ -3,7 +3,7 @@
 # apt-get when running as root, otherwise stops and names them. Never lets a suite skip.
 set -euo pipefail
 
-packages=(docker-registry skopeo openssl golang-docker-credential-helpers gnome-keyring dbus libsecret-tools bash zsh fish)
+packages=(docker-registry skopeo openssl golang-docker-credential-helpers gnome-keyring dbus libsecret-tools bash bash-completion zsh fish strace)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -10,6 +10,7 @@ import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/err
 import {readJsonRequest, selectJsonFields, type JsonRequest} from './lib/json-output.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
 import {startDeadline, type RunDeadlineControl} from './runtime/deadline.js'
+import type {JqSession} from './runtime/jq.js'
 import {startSecretGuard} from './runtime/known-secrets.js'
 import {outputStyle} from './runtime/terminal.js'
 
@@ -66,11 +67,14 @@ export abstract class BaseCommand extends Command {
   private jsonRequest: Omit<JsonRequest, 'argv'> = {}
   /** The JSON oclif would have printed, held back for field selection and jq. */
   private heldJson: {value: unknown} | undefined
+  /** The `--jq` worker, its expression compiled by {@link init}; undefined without `--jq`. */
+  private jqSession: JqSession | undefined
 
   /**
    * Reads `--json FIELDS` and `--jq EXPR` out of argv (src/lib/json-output.ts) and leaves oclif a
    * plain `--json`, so that `jsonEnabled()` and the returned document work as before. An unknown
-   * field is a usage error here, before any request.
+   * field, or a jq expression that does not compile, is a usage error here, before any request or
+   * credential helper (jq-wasm loads only when `--jq` is given).
    */
   public override async init(): Promise<void> {
     await super.init()
@@ -87,6 +91,11 @@ export abstract class BaseCommand extends Command {
       if (!this.argv.includes('--json')) this.argv = ['--json', ...this.argv]
       this.jsonRequest = {fields: []}
       throw error
+    }
+
+    if (this.jsonRequest.jq !== undefined) {
+      const {openJq} = await import('./runtime/jq.js')
+      this.jqSession = await openJq(this.jsonRequest.jq)
     }
   }
 
@@ -108,7 +117,15 @@ export abstract class BaseCommand extends Command {
    * the command's verdict; a jq expression that fails is a usage error (exit 2).
    */
   public override async _run<T>(): Promise<T> {
-    const result = await super._run<T>()
+    try {
+      return await this.selectHeldJson(await super._run<T>())
+    } finally {
+      await this.jqSession?.close()
+    }
+  }
+
+  /** Prints the held `--json` document with `--json FIELDS` and `--jq` applied; returns `result`. */
+  private async selectHeldJson<T>(result: T): Promise<T> {
     const held = this.heldJson
     if (held === undefined) return result
     this.heldJson = undefined
@@ -118,8 +135,13 @@ export abstract class BaseCommand extends Command {
       if (jq === undefined) {
         super.logJson(selected)
       } else {
-        const {runJq} = await import('./runtime/jq.js')
-        const output = await runJq(JSON.stringify(selected), jq)
+        // init opened the session; a command that skipped init still gets its jq run.
+        if (this.jqSession === undefined) {
+          const {openJq} = await import('./runtime/jq.js')
+          this.jqSession = await openJq(jq)
+        }
+
+        const output = await this.jqSession.run(JSON.stringify(selected))
         if (output !== '') ux.stdout(output.replace(/\n$/, ''))
       }
     } catch (error) {

@@ -25,6 +25,11 @@ export type RunOptions = {
    * file's mode binds as it does for any user (mode 000 → EACCES). No effect for another user.
    */
   fileModesBind?: boolean
+  /**
+   * Run under strace(1), following threads and children, writing the `syscalls` it names (e.g.
+   * `openat,access`) to `file`: which files a run opened or probed.
+   */
+  strace?: {file: string; syscalls: string}
 }
 
 /** The capabilities that let root read any file whatever its mode (capabilities(7)). */
@@ -61,9 +66,11 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
 
   return new Promise((resolvePromise, reject) => {
     const asRoot = options.fileModesBind === true && process.getuid?.() === 0
+    const trace = options.strace === undefined ? [] : ['strace', '-f', '-qq', '-o', options.strace.file, '-e', `trace=${options.strace.syscalls}`]
+    const command = [...(asRoot ? ['/usr/bin/setpriv', ...DROP_FILE_OVERRIDE] : []), ...trace, process.execPath, BIN, ...args]
     const child = execFile(
-      asRoot ? '/usr/bin/setpriv' : process.execPath,
-      asRoot ? [...DROP_FILE_OVERRIDE, process.execPath, BIN, ...args] : [BIN, ...args],
+      command[0]!,
+      command.slice(1),
       {env, timeout: options.timeoutMs ?? 45_000, maxBuffer: 16 * 1024 * 1024, ...(options.cwd === undefined ? {} : {cwd: options.cwd})},
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {

@@ -5,7 +5,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../../src/lib/errors.js'
-import {runJq} from '../../../src/runtime/jq.js'
+import {openJq, runJq} from '../../../src/runtime/jq.js'
 
 const DOCUMENT = JSON.stringify({images: [{input: 'alpine', verdict: 'pullable'}, {input: 'nope', verdict: 'not-found'}], exitCode: 1})
 
@@ -35,5 +35,27 @@ describe('runJq', () => {
 
   it('output past the size bound is refused', async () => {
     await expect(runJq(DOCUMENT, '[range(100000)]', {maxOutput: 10_000})).rejects.toThrow(/^--jq: the output is over/)
+  })
+
+  it('openJq compiles without running: a compile error is refused, a filter that never ends is not run', async () => {
+    await expect(openJq('$nope')).rejects.toThrow(/^--jq: \$nope is not defined .*compile error$/)
+    await expect(openJq('nosuchfunction(1)')).rejects.toBeInstanceOf(UsageError)
+    // Compiling only: these would loop, read missing input or stop jq if they ran.
+    for (const expression of ['repeat(.)', 'input', 'halt_error(9)']) {
+      const session = await openJq(expression, {timeoutMs: 5000})
+      await session.close()
+    }
+  })
+
+  it('one session runs its expression over several documents', async () => {
+    const session = await openJq('.exitCode')
+    try {
+      expect((await session.run(DOCUMENT)).trimEnd()).toBe('1')
+      expect((await session.run('{"exitCode": 3}')).trimEnd()).toBe('3')
+    } finally {
+      await session.close()
+    }
+
+    await expect(session.run(DOCUMENT)).rejects.toThrow('jq session is closed')
   })
 })
