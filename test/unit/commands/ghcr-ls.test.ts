@@ -4,6 +4,7 @@
  */
 import {readFileSync} from 'node:fs'
 
+import {ux} from '@oclif/core/ux'
 import {Ajv} from 'ajv'
 import nock from 'nock'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -121,6 +122,8 @@ describe('ghcr ls --json', () => {
       warnings: [],
     })
     expect((doc['packages'] as Array<{newestTags: string[]}>)[0]?.newestTags).toEqual(['1.0.1000', 'latest', '1.0.999'])
+    // Byte for byte what oclif's logJson prints without a theme (BaseCommand.printJson skips its token pass).
+    expect(stdout).toBe(`${ux.colorizeJson(doc, {pretty: true})}\n`)
   })
 
   it('versions: valid against the schema', async () => {
