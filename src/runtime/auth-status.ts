@@ -51,7 +51,7 @@ export async function createAuthStatusWiring(options: AuthStatusWiringOptions): 
         platform: process.platform,
         verify: transport ? createCredentialVerifier({transport, now}) : undefined,
         github: options.offline ? undefined : createStatusGitHubPort({timeoutSeconds: options.timeoutSeconds, now, deadline: options.deadline, ...version}),
-        githubApiToken,
+        githubApiToken: async () => githubApiToken(options.deadline),
         plaintextTokenFile: async () => (await createTokenFileStore().read(githubEndpoint().host))?.path,
       },
       close: async () => transport?.close(),

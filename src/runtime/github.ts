@@ -6,6 +6,7 @@
  */
 import type {RunDeadline} from '../lib/deadline.js'
 import {resolveApiBaseUrl, type GitHubEndpoint} from '../lib/github/api-url.js'
+import {sourceFailureCause} from '../lib/credentials/store.js'
 import {createGitHubPort, type Introspect} from '../lib/checks/github-port.js'
 import type {GitHubPort} from '../lib/checks/auth-status-types.js'
 import type {CredentialLookup} from '../lib/credentials/types.js'
@@ -109,9 +110,18 @@ export function createStatusGitHubPort(options: GitHubRuntimeOptions): GitHubPor
   return createGitHubPort({apiUrl: () => githubEndpoint().apiUrl, introspect: createIntrospect(options)})
 }
 
-/** The token `ghcr ls` would use (`auth status` has no `--token`): resolved when asked. */
-export async function githubApiToken(): Promise<GitHubTokenResolution> {
-  return resolveToken({host: githubEndpoint().host})
+/**
+ * The token `ghcr ls` would use (`auth status` has no `--token`): resolved when asked. A Docker
+ * credential source that fails on the way (the `ghcr.io` lookup of a broken `credsStore`) is not
+ * printed as a warning: `auth status` reports that helper as a finding already, so it becomes one
+ * short note of the GitHub API token section, only when no token was found.
+ */
+export async function githubApiToken(deadline?: RunDeadline): Promise<GitHubTokenResolution> {
+  const causes = new Set<string>()
+  const credentials = createCredentials({onSourceFailure: (failure) => causes.add(sourceFailureCause(failure)), deadline})
+  const resolution = await resolveToken({host: githubEndpoint().host, credentials})
+  if (resolution.token || causes.size === 0) return resolution
+  return {...resolution, notes: [...resolution.notes, `The Docker login for ghcr.io was not read: ${[...causes].join(', ')}`]}
 }
 
 /** Everything `ghcr ls` needs from the outside world. */

@@ -259,6 +259,18 @@ describe('messages are one line', () => {
     expect(document.error.message).not.toMatch(/\n|See more help/)
   })
 
+  it('an unreachable registry with a stored login: credential none, not the login nothing was sent with', async () => {
+    const dockerConfig = authsConfig({'127.0.0.1:9': {username: 'stored-user', password: 'p'}})
+    const result = await runCli(['pull-check', '--json', '127.0.0.1:9/x/y:1'], {dockerConfig, env: {PATH: '/nonexistent'}})
+    const document = JSON.parse(result.stdout) as {images: Array<{verdict: string; credential: unknown}>}
+    expect(validate['pull-check'](document)).toBe(true)
+    expect(document.images).toMatchObject([{verdict: 'unreachable', credential: {source: 'none'}}])
+    expect(document.images[0]?.credential).toEqual({source: 'none'})
+    const piped = await runCli(['pull-check', '127.0.0.1:9/x/y:1'], {dockerConfig, env: {PATH: '/nonexistent'}})
+    expect(piped.stdout).toBe('127.0.0.1:9/x/y:1\t✗ unreachable\t\t\tnone\n')
+    expect(result.exitCode).toBe(3)
+  })
+
   it('an unreachable registry is described in words, not errno codes', async () => {
     const result = await runCli(['pull-check', '127.0.0.1:9/x/y:1'])
     expect(result.exitCode).toBe(3)

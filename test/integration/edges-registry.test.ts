@@ -275,4 +275,13 @@ describe('auth status --registry X with no login for X speaks only of X', () => 
     expect(result.stdout).toContain('fix: run: echo quay.io | docker-credential-secretservice get')
     expect(result.stdout + result.stderr).not.toMatch(/index\.docker\.io|ghcr\.io/)
   })
+
+  it('a failing credsStore is said once: the finding, and a short note where the ghcr.io login would be the API token; no stderr warning', async () => {
+    const {dir} = dockerConfigDir((path) => writeFileSync(path, JSON.stringify({credsStore: 'secretservice'}), {mode: 0o600}))
+    const result = await runCli(['auth', 'status', '--offline', '--fail-on', 'never'], {env: {DOCKER_CONFIG: dir, DBUS_SESSION_BUS_ADDRESS: undefined, REGCTL_NO_KEYRING: '1'}})
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.split('\n').filter((line) => line.includes('credentials/helper-failing'))).toHaveLength(1)
+    expect(result.stdout).toContain('  - The Docker login for ghcr.io was not read: docker-credential-secretservice failed\n')
+    expect(result.stderr).not.toContain('docker-credential-secretservice')
+  })
 })

@@ -77,8 +77,9 @@ export type ImageCheck = {
   /** For `unauthorized` and `denied`: the command that (re)creates a login here, as `auth status` fixes do. */
   fix?: string
   /**
-   * The credential the registry saw: `config.json auths`, `credential helper desktop`, or
-   * `anonymous` when no request carried one (issue 8: what went on the wire, not what is stored).
+   * The credential the registry saw: `config.json auths`, `credential helper desktop`,
+   * `anonymous` when no request carried one (issue 8: what went on the wire, not what is stored),
+   * or `none` when no request reached it (an invalid reference, an unreachable registry).
    */
   credential: {
     source: string
@@ -225,10 +226,10 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
     resolved = await options.credentials(ref.registry)
     if (resolved) base.credential = credentialLabel(resolved)
     const result = await resolveImage(ref, base, options)
-    return {...result, credential: credentialOnWire(resolved, options.client.identityUsed?.(ref.registry)), durationMs: now() - started}
+    return {...result, credential: credentialOnWire(resolved, options.client, ref.registry), durationMs: now() - started}
   } catch (error) {
     if (error instanceof ConfigError) throw error
-    const credential = resolved === undefined ? base.credential : credentialOnWire(resolved, options.client.identityUsed?.(ref.registry))
+    const credential = credentialOnWire(resolved, options.client, ref.registry)
     const failed: ImageCheck = {...base, credential, ...verdictForError(error), durationMs: now() - started}
     if (LOGIN_VERDICTS.has(failed.verdict)) failed.fix = loginCommand(identifyProvider(ref.registry))
     // Anonymous because a source failed (a helper, an unreadable config.json): that failure is the
@@ -253,12 +254,16 @@ function credentialLabel(resolved: ResolvedCredential): ImageCheck['credential']
 }
 
 /**
- * The credential as the registry saw it (issue 8): the identity the requests carried, and a stored
- * login that was not sent noted as `unused`. Without the client's record (a test double), the
- * stored login is taken as used.
+ * The credential as the registry saw it (issue 8): the identity the requests carried, a stored
+ * login that was not sent noted as `unused`, and `none` when no request was answered. Without the
+ * client's record (a test double), the stored login is taken as used.
  */
-function credentialOnWire(resolved: ResolvedCredential | undefined, used: IdentityUsed | undefined): ImageCheck['credential'] {
-  if (used === undefined) return resolved ? credentialLabel(resolved) : {source: 'anonymous'}
+function credentialOnWire(resolved: ResolvedCredential | undefined, client: PullCheckOptions['client'], registry: string): ImageCheck['credential'] {
+  if (!client.identityUsed) return resolved ? credentialLabel(resolved) : {source: 'anonymous'}
+  const used = client.identityUsed(registry)
+  // No request to the registry was answered (unreachable, a timeout before any answer): it saw no
+  // credential at all, so the label is `none`, as for an invalid reference, not the stored login.
+  if (used === undefined) return {source: 'none'}
   if (used.source.kind !== 'anonymous') return {source: used.source.label, ...(used.username === undefined ? {} : {username: used.username})}
   if (!resolved) return {source: 'anonymous'}
   return {source: 'anonymous', unused: {...credentialLabel(resolved), reason: used.challenged ? 'unusable' : 'not-asked'}}

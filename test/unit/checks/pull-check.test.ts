@@ -268,6 +268,20 @@ describe('pullCheck', () => {
       expect(result.images[0]).toMatchObject({verdict: 'not-found', credential: {source: 'anonymous', unused: {reason: 'not-asked'}}})
     })
 
+    it.each([
+      ['a stored login', stored],
+      ['no stored login', async () => undefined],
+    ] as const)('nothing answered (unreachable), %s: none, not the stored login and not anonymous', async (_name, credentials) => {
+      const client = withIdentity(undefined)
+      client.headManifest = async () => {
+        throw new NetworkError('https://registry-1.docker.io/v2/', 'ECONNREFUSED')
+      }
+
+      const result = await pullCheck(['single:1.0'], {client, credentials, platform: linuxAmd64})
+      expect(result.images[0]).toMatchObject({verdict: 'unreachable', credential: {source: 'none'}})
+      expect(result.images[0]?.credential).toEqual({source: 'none'})
+    })
+
     it('an anonymous refusal names the source that failed, from credentialWarnings', async () => {
       const client = {...withIdentity({source: {kind: 'anonymous', label: 'anonymous'}, challenged: true})}
       client.headManifest = async () => {
