@@ -115,6 +115,8 @@ export type PullCheckClient = {
   getBlob(registry: string, repository: string, digest: string): Promise<Uint8Array>
   /** The identity the registry's requests carried; without it the label is the credential looked up. */
   identityUsed?(registry: string): IdentityUsed | undefined
+  /** Whether the registry answered any request; without it, a registry is taken as reached. */
+  answered?(registry: string): boolean
 }
 
 /** A credential source that failed while the check went on anonymously, as docker 28 does. */
@@ -255,15 +257,21 @@ function credentialLabel(resolved: ResolvedCredential): ImageCheck['credential']
 
 /**
  * The credential as the registry saw it (issue 8): the identity the requests carried, a stored
- * login that was not sent noted as `unused`, and `none` when no request was answered. Without the
+ * login that was not sent noted as `unused`, and `none` when the registry never answered. Without the
  * client's record (a test double), the stored login is taken as used.
  */
 function credentialOnWire(resolved: ResolvedCredential | undefined, client: PullCheckOptions['client'], registry: string): ImageCheck['credential'] {
   if (!client.identityUsed) return resolved ? credentialLabel(resolved) : {source: 'anonymous'}
   const used = client.identityUsed(registry)
-  // No request to the registry was answered (unreachable, a timeout before any answer): it saw no
-  // credential at all, so the label is `none`, as for an invalid reference, not the stored login.
-  if (used === undefined) return {source: 'none'}
+  if (used === undefined) {
+    // The registry never answered, not even the anonymous `GET /v2/` (unreachable, a timeout): it
+    // saw no credential, so the label is `none`, as for an invalid reference, not the stored login.
+    if (client.answered?.(registry) === false) return {source: 'none'}
+    // It answered, but no request went out with a plan (a token exchange refused the login): the
+    // login was offered, to its token server.
+    return resolved ? credentialLabel(resolved) : {source: 'anonymous'}
+  }
+
   if (used.source.kind !== 'anonymous') return {source: used.source.label, ...(used.username === undefined ? {} : {username: used.username})}
   if (!resolved) return {source: 'anonymous'}
   return {source: 'anonymous', unused: {...credentialLabel(resolved), reason: used.challenged ? 'unusable' : 'not-asked'}}
@@ -459,6 +467,7 @@ function sharedByDigest(client: PullCheckClient): PullCheckClient {
     headBlob: async (registry, repository, digest) => once(`HEAD blob ${registry}/${repository}@${digest}`, () => client.headBlob(registry, repository, digest)),
     getBlob: async (registry, repository, digest) => once(`GET blob ${registry}/${repository}@${digest}`, () => client.getBlob(registry, repository, digest)),
     ...(client.identityUsed ? {identityUsed: (registry: string) => client.identityUsed?.(registry)} : {}),
+    ...(client.answered ? {answered: (registry: string) => client.answered?.(registry) ?? true} : {}),
   }
 }
 

@@ -104,6 +104,8 @@ export class RegistryAuth {
   readonly #inflight = new Map<string, Promise<TokenEntry>>()
   /** Per registry: the identity its last answered request carried (pull-check's credential label). */
   readonly #used = new Map<string, IdentityUsed>()
+  /** Registries whose first request (the anonymous `GET /v2/`) got an HTTP answer. */
+  readonly #answered = new Set<string>()
 
   constructor(options: RegistryAuthOptions) {
     this.#transport = options.transport
@@ -135,6 +137,11 @@ export class RegistryAuth {
     return this.#used.get(registry)
   }
 
+  /** True once `registry` answered a request at all; false when it was never reached (pull-check's `none`). */
+  answered(registry: string): boolean {
+    return this.#answered.has(registry)
+  }
+
   /**
    * `GET /v2/` without `Authorization` (distribution-spec "Determining support"), once per
    * registry: resolves the challenges (`[]` when the API is open) and, through the transport,
@@ -152,6 +159,7 @@ export class RegistryAuth {
 
   async #doPing(registry: string): Promise<Challenge[]> {
     const res = await this.#transport.sendToRegistry(registry, '/v2/', {method: 'GET', maxBodyBytes: BodyLimit.error})
+    this.#answered.add(registry)
     if (res.status >= 200 && res.status < 300) {
       this.#challenges.set(registry, [])
       return []

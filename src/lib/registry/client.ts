@@ -73,6 +73,11 @@ export class RegistryClient {
     return this.#auth.identityUsed(registry)
   }
 
+  /** True once `registry` answered a request (see {@link RegistryAuth.answered}). */
+  answered(registry: string): boolean {
+    return this.#auth.answered(registry)
+  }
+
   /**
    * `HEAD /v2/NAME/manifests/REF` with every manifest type in `Accept` (GHCR refuses an OCI index
    * when its type is missing). The digest is `Docker-Content-Digest`; a registry that omits it

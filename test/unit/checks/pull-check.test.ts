@@ -272,7 +272,7 @@ describe('pullCheck', () => {
       ['a stored login', stored],
       ['no stored login', async () => undefined],
     ] as const)('nothing answered (unreachable), %s: none, not the stored login and not anonymous', async (_name, credentials) => {
-      const client = withIdentity(undefined)
+      const client = {...withIdentity(undefined), answered: () => false}
       client.headManifest = async () => {
         throw new NetworkError('https://registry-1.docker.io/v2/', 'ECONNREFUSED')
       }
@@ -280,6 +280,16 @@ describe('pullCheck', () => {
       const result = await pullCheck(['single:1.0'], {client, credentials, platform: linuxAmd64})
       expect(result.images[0]).toMatchObject({verdict: 'unreachable', credential: {source: 'none'}})
       expect(result.images[0]?.credential).toEqual({source: 'none'})
+    })
+
+    it('the registry answered but its token server refused the login: the stored login, which was offered', async () => {
+      const client = {...withIdentity(undefined), answered: () => true}
+      client.headManifest = async () => {
+        throw new AuthError('x: credentials rejected (HTTP 403)', {reason: 'credentials-rejected', registry: 'docker.io', status: 403})
+      }
+
+      const result = await pullCheck(['single:1.0'], {client, credentials: stored, platform: linuxAmd64})
+      expect(result.images[0]?.credential).toEqual({source: 'config.json auths', username: 'alice'})
     })
 
     it('an anonymous refusal names the source that failed, from credentialWarnings', async () => {
