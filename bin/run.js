@@ -21,14 +21,21 @@ import {setFlagsFromString} from 'node:v8'
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 starts it on its baseline compiler
 // (Liftoff) and, once a function has run for its tiering budget ("a rough approximation of bytes
-// executed", 13,000,000 by default), recompiles it with the optimising compiler on a background
-// thread. llhttp reaches that budget within a few responses, and the job then runs 60–300 ms of
-// CPU; Node's exit joins the background threads, so a one-image check waited for a compile whose
-// result it never used (strace: the main thread in the join, the worker with no system call until
-// it ends). A budget no CLI run reaches keeps llhttp on Liftoff: the process exits within ~10 ms
-// of its output, and the 1,000-reference bulk check spends less CPU, not more (npm run bench).
-// V8 reads the flag when it compiles the module, which is after this line.
-setFlagsFromString('--wasm-tiering-budget=2000000000')
+// executed", 13,000,000 by default), recompiles it with the optimising compiler (TurboFan) on a
+// background thread. For a CLI run that compile is pure cost:
+// - one image: Node's exit joins the background threads, so the check waited 60–300 ms for a
+//   compile whose result it never used (strace: the main thread in the join, the worker with no
+//   system call until it ends);
+// - 1,000 images: even a budget of 2,000,000,000 was spent (llhttp's parse loop counts its whole
+//   body per turn), and the compile of that one function took ~360 ms of CPU (0.36 ms of the
+//   1.5 ms CPU budget per reference) and 24 MB of compiler memory, a fifth of the peak RSS
+//   (--trace-wasm-compilation-times, heaptrack; issue 10).
+// `--wasm-tier-up-filter=N` tiers up only the function with index N, and V8 makes every other
+// function's top tier its baseline tier, Liftoff, which then emits no budget counting at all
+// (v8 src/wasm/module-compiler.cc and liftoff-compiler.cc, `wasm_tier_up_filter`). No module has a
+// function at index 2^31 - 1 (V8 allows 1,000,000), so no WebAssembly of the run is ever optimised.
+// V8 reads the flag when it compiles a module, which is after this line.
+setFlagsFromString('--wasm-tier-up-filter=2147483647')
 const cacheDir = compileCacheDir()
 if (cacheDir !== null) module.enableCompileCache?.(cacheDir)
 
