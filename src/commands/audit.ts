@@ -174,7 +174,7 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
 function withProgress(options: AuditOptions, progress: Progress): AuditOptions {
   let entries = 0
   let images = ''
-  const show = (): void => progress.update(`${entries} entries scanned${images}`)
+  const show = (): void => progress.update(`${entries} ${entries === 1 ? 'entry' : 'entries'} scanned${images}`)
   return {
     ...options,
     fs: {
@@ -191,7 +191,7 @@ function withProgress(options: AuditOptions, progress: Progress): AuditOptions {
           pull: {
             ...options.pull,
             onProgress(done, total) {
-              images = `, ${done}/${total} images checked`
+              images = `, ${done}/${total} ${total === 1 ? 'image' : 'images'} checked`
               show()
             },
           },

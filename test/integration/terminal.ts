@@ -10,8 +10,8 @@ import {BIN, makeHome, type CliResult} from './cli.js'
 const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`
 
 /** `bin/run.js ARGS` on a pseudo-terminal; stdout and stderr arrive merged, CRLF turned into LF. */
-export async function runInTerminal(args: string[], options: {env?: Record<string, string>; caFile?: string; timeoutMs?: number} = {}): Promise<CliResult> {
-  const {home, dockerConfigDir} = makeHome()
+export async function runInTerminal(args: string[], options: {env?: Record<string, string>; caFile?: string; timeoutMs?: number; dockerConfig?: unknown} = {}): Promise<CliResult> {
+  const {home, dockerConfigDir} = makeHome(options.dockerConfig)
   const env: Record<string, string> = {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: dockerConfigDir, TERM: 'xterm-256color', ...options.env}
   if (options.caFile) env['NODE_EXTRA_CA_CERTS'] = options.caFile
   const command = [process.execPath, BIN, ...args].map((arg) => quote(arg)).join(' ')
@@ -26,4 +26,45 @@ export async function runInTerminal(args: string[], options: {env?: Record<strin
     })
     child.stdin?.end()
   })
+}
+
+/**
+ * What a terminal shows after `text` (output captured by {@link runInTerminal}), one string per
+ * row, trailing blanks trimmed: `\r` returns to the row's start and later text overwrites, `ESC[2K`
+ * erases the row and `ESC[K` its rest, colour (`ESC[…m`) takes no room. Any other escape is
+ * refused, so a test sees every control sequence the CLI sends.
+ */
+export function screen(text: string): string[] {
+  const rows: string[][] = [[]]
+  let row = 0
+  let column = 0
+  let index = 0
+  while (index < text.length) {
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what this reads
+    const escape = /^\u001B\[([0-9;]*)([A-Za-z])/.exec(text.slice(index, index + 16))
+    if (escape) {
+      const [sequence, parameter, command] = escape
+      if (command === 'K' && parameter === '2') rows[row] = []
+      else if (command === 'K' && (parameter === '' || parameter === '0')) rows[row] = rows[row]!.slice(0, column)
+      else if (command !== 'm') throw new Error(`unexpected escape sequence ${JSON.stringify(sequence)}`)
+      index += sequence.length
+      continue
+    }
+
+    const char = String.fromCodePoint(text.codePointAt(index)!)
+    index += char.length
+    if (char === '\n') {
+      row++
+      column = 0
+      rows[row] ??= []
+    } else if (char === '\r') {
+      column = 0
+    } else {
+      const cells = rows[row]!
+      while (cells.length < column) cells.push(' ')
+      cells[column++] = char
+    }
+  }
+
+  return rows.map((cells) => cells.join('').trimEnd())
 }

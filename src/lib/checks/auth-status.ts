@@ -50,7 +50,7 @@ export type AuthStatusOptions = {
   githubApiToken?: (() => Promise<GitHubTokenResolution>) | undefined
   /** `--registry`: the one registry asked about; no login for it is a definitive answer (exit 1). */
   registry?: string | undefined
-  /** Called as each registry's check is done (progress on a terminal). */
+  /** Called with 0 as the checks start, then as each registry's check is done (progress on a terminal). */
   onProgress?: ((done: number, total: number) => void) | undefined
   /** The path of the `--insecure-storage` token file of the GitHub host, when there is one. */
   plaintextTokenFile?: (() => Promise<string | undefined>) | undefined
@@ -74,6 +74,8 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
   }
 
   let done = 0
+  // 0/N as the checks start: a slow first registry shows what is being waited for.
+  if (gathered.registries.length > 0) options.onProgress?.(0, gathered.registries.length)
   const registries = await mapConcurrent(gathered.registries, Math.max(1, options.concurrency), async (registry) => {
     const status = await checkRegistry(registry, options, store)
     options.onProgress?.(++done, gathered.registries.length)

@@ -142,7 +142,7 @@ export type PullCheckOptions = {
   allPlatforms?: boolean
   blobs?: boolean
   concurrency?: number
-  /** Called as each distinct reference is done (progress on a terminal). */
+  /** Called with 0 as the checks start, then as each distinct reference is done (progress on a terminal). */
   onProgress?: ((done: number, total: number) => void) | undefined
   /** Clock, for `durationMs`. */
   now?: () => number
@@ -160,6 +160,8 @@ export async function pullCheck(inputs: string[], options: PullCheckOptions): Pr
   const unique = [...new Set(inputs)]
   const shared = {...options, client: sharedByDigest(options.client)}
   let done = 0
+  // 0/N as the checks start (audit shows it; pull-check's own line starts there too).
+  if (unique.length > 0) options.onProgress?.(0, unique.length)
   const checked = await mapConcurrent(unique, options.concurrency ?? 8, async (input) => {
     const image = await checkImage(input, shared)
     options.onProgress?.(++done, unique.length)
