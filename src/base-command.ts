@@ -53,7 +53,7 @@ export abstract class BaseCommand extends Command {
     color: Flags.boolean({
       allowNo: true,
       default: true,
-      description: 'Colour ✓ ✗ ! on a terminal (off with --no-color, NO_COLOR, TERM=dumb or when piped)',
+      description: 'Color ✓ ✗ ! on a terminal (off with --no-color, NO_COLOR, TERM=dumb or when piped)',
       helpGroup: 'GLOBAL',
     }),
     verbose: Flags.boolean({

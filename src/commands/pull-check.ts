@@ -8,6 +8,7 @@ import type {PullCheckResult} from '../lib/checks/pull-check.js'
 import {UsageError} from '../lib/errors.js'
 import {inertDeep} from '../lib/sanitize.js'
 import {parsePlatform} from '../lib/platform.js'
+import {plural} from '../lib/grammar.js'
 import {parseReferenceList} from '../lib/reference-list.js'
 import {pullCheckNotes, renderPullCheck, renderPullCheckQuiet} from '../render/pull-check.js'
 import {commandHelp} from '../help-text.js'
@@ -98,7 +99,7 @@ rate-limited, unreachable, registry-error.`)
         platformExplicit: flags.platform !== undefined,
         onProgress: progress && ((done, total) => progress.update(`${done}/${total}`)),
       })
-      const result = await (deadline ? deadline.bound(work, () => `pull-check of ${inputs.length} images`, DEADLINE_GRACE_MS) : work).finally(() => progress?.stop())
+      const result = await (deadline ? deadline.bound(work, () => `pull-check of ${plural(inputs.length, 'image')}`, DEADLINE_GRACE_MS) : work).finally(() => progress?.stop())
       result.exitCode = this.settleDeadline(result.exitCode, () => ({
         done: result.images.filter((image) => !cutByDeadline(image, flags.deadline ?? 0)).length,
         total: result.images.length,

@@ -64,7 +64,7 @@ function pushLine(live: LiveCheck, MARK: Marks): string | undefined {
 function findingLines(finding: Finding, indent: string, MARK: Marks): string[] {
   const mark = finding.severity === 'error' ? MARK.bad : finding.severity === 'warning' ? MARK.warn : MARK.info
   const lines = [`${indent}${mark} ${finding.severity} ${finding.ruleId}: ${finding.message}`]
-  if (finding.fix) lines.push(`${indent}  fix: ${finding.fix}`)
+  if (finding.fix) lines.push(`${indent}  Fix: ${finding.fix}`)
   return lines
 }
 

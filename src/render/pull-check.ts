@@ -47,7 +47,7 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
   for (const image of result.images) {
     const name = oneLine(image.reference ?? image.input)
     if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : 'bad')} ${name}: ${oneLine(image.message)}`)
-    if (image.fix) lines.push(`  fix: ${oneLine(image.fix)}`)
+    if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
     for (const p of image.platformChecks ?? []) {
       if (p.verdict === 'pullable') continue
       // Each line names its image: in a pipe the notes go to stderr, where `grep not-found` must

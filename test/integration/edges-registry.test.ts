@@ -272,7 +272,7 @@ describe('auth status --registry X with no login for X speaks only of X', () => 
     expect(result.exitCode).toBe(1)
     const findings = result.stdout.split('\n').filter((line) => line.includes('credentials/helper-failing'))
     expect(findings).toHaveLength(1)
-    expect(result.stdout).toContain('fix: run: echo quay.io | docker-credential-secretservice get')
+    expect(result.stdout).toContain('Fix: run: echo quay.io | docker-credential-secretservice get')
     expect(result.stdout + result.stderr).not.toMatch(/index\.docker\.io|ghcr\.io/)
   })
 

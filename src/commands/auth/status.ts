@@ -39,7 +39,7 @@ Never writes a file; never prints a secret.`)
     }),
     'fail-on': Flags.option({options: ['error', 'warning', 'never'] as const, default: 'error', description: 'Lowest finding severity that makes the exit code 1'})(),
     concurrency: Flags.integer({default: 8, min: 1, max: 32, description: 'Registries checked at the same time'}),
-    'insecure-registry': Flags.string({description: 'Registry that may be reached over plain HTTP or unverified TLS', multiple: true}),
+    'insecure-registry': Flags.string({description: 'Registry (host[:port]) that may be reached over plain HTTP or unverified TLS', multiple: true}),
     deadline: deadlineFlag,
   }
 

@@ -20,7 +20,7 @@ export const GHCR_PUSH_RULE: Rule = {
   shortDescription: 'A workflow job pushes to ghcr.io with GITHUB_TOKEN but lacks permissions: packages: write',
   help: [
     'A job pushes an image to `ghcr.io` (`docker/build-push-action` with `push: true` and a ghcr.io tag, `docker push ghcr.io/…`, `buildx build --push`) after logging in with the workflow token (`secrets.GITHUB_TOKEN` or `github.token`). That token can push only when the job\'s effective permissions (the job\'s `permissions:`, else the workflow\'s) grant `packages: write`; otherwise the push fails with "denied: installation not allowed to Create organization package" or HTTP 403.',
-    'Severity: explicit permissions without `packages: write` is an error; no `permissions:` at all is a warning, because the default depends on the repository or organisation setting ("Read repository contents and packages permissions" is the default for new repositories); a PAT secret instead of the workflow token is a note: GHCR accepts only classic personal access tokens with `write:packages`, not fine-grained ones.',
+    'Severity: explicit permissions without `packages: write` is an error; no `permissions:` at all is a warning, because the default depends on the repository or organization setting ("Read repository contents and packages permissions" is the default for new repositories); a PAT secret instead of the workflow token is a note: GHCR accepts only classic personal access tokens with `write:packages`, not fine-grained ones.',
     'Fix: add to the job (or the workflow):\n\n```yaml\npermissions:\n  contents: read\n  packages: write\n```',
   ].join('\n\n'),
 }

@@ -11,6 +11,7 @@
  *   means "no credential", not an error.
  */
 import {CredentialHelperError, redactText} from '../errors.js'
+import {plural} from '../grammar.js'
 import {sanitizeText} from '../sanitize.js'
 import {redactSecrets} from '../secrets/redact.js'
 import type {Credential} from './types.js'
@@ -132,7 +133,7 @@ export async function helperGet(helper: string, serverUrl: string, options: Help
   const body = parseOutput(result.stdout)
   const label = redactText(serverUrl)
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new CredentialHelperError(helper, label, `get printed ${result.stdout.trim() === '' ? 'nothing' : 'something that is not a JSON object'} (${result.stdout.length} bytes)`)
+    throw new CredentialHelperError(helper, label, `get printed ${result.stdout.trim() === '' ? 'nothing' : 'something that is not a JSON object'} (${plural(result.stdout.length, 'byte')})`)
   }
 
   const record = body as Record<string, unknown>
@@ -166,7 +167,7 @@ export async function helperList(helper: string, options: HelperCallOptions): Pr
 
   const body = parseOutput(result.stdout)
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new CredentialHelperError(helper, '*', `list printed something that is not a JSON object (${result.stdout.length} bytes)`)
+    throw new CredentialHelperError(helper, '*', `list printed something that is not a JSON object (${plural(result.stdout.length, 'byte')})`)
   }
 
   const listed = new Map<string, string>()

@@ -66,7 +66,7 @@ describe('auth status command (offline)', () => {
   - Not verified (offline)
   - Expires: unknown
   ! warning credentials/plaintext: ghcr.io: the secret is stored in plaintext (base64) in ${config}
-    fix: add "credsStore": "secretservice" to ${config}, then log in again: docker login ghcr.io -u octocat --password-stdin`)
+    Fix: add "credsStore": "secretservice" to ${config}, then log in again: docker login ghcr.io -u octocat --password-stdin`)
     expect(stdout).toContain('GitHub API token (ghcr ls): the Docker config (ghcr.io) (classic ghp_…wxyz)')
     expect(stdout).toMatch(/1 registry found \(offline: not verified\); 0 errors, 1 warning, 0 notes/)
     expect(stdout + stderr).not.toContain(CLASSIC)

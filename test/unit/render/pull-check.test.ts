@@ -215,7 +215,7 @@ describe('pullCheckNotes: the fix line', () => {
       summary: {total: 1, pullable: 0, failed: 1, indeterminate: 0},
       exitCode: 1,
     }
-    expect(pullCheckNotes(result)).toEqual(['✗ ghcr.io/acme/private:1: authentication required', '  fix: docker login ghcr.io -u USER --password-stdin'])
+    expect(pullCheckNotes(result)).toEqual(['✗ ghcr.io/acme/private:1: authentication required', '  Fix: docker login ghcr.io -u USER --password-stdin'])
   })
 })
 
