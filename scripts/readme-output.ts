@@ -19,10 +19,11 @@
  * - Digests come from the fixtures, which are built from fixed content.
  * - stderr is not a terminal in the terminal runs (`2>file`), so no progress line can appear however
  *   slow the machine is (gh's rule: progress only when both are terminals).
- * - `-v` output carries timings and is not captured here.
+ * - Durations (`audit`'s `(0.0 s)`) are shown as `0.0 s`; `-v` output carries timings per request
+ *   and is not captured here.
  */
 import {execFile} from 'node:child_process'
-import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
@@ -50,6 +51,8 @@ type Example = {
   stderr?: boolean
   /** Omit the `$ regctl …` line (a continuation of the block before). */
   noCommand?: boolean
+  /** Run in the fixture repository (`~/src/app`), shown as this command line. */
+  inApp?: string
 }
 
 const PULL_CHECK = ['pull-check', '--platform', 'linux/arm64', 'T/public/multi:1.0', 'T/private/app:1.0', 'T/private/app:2.0', 'T/team/list:1.0', 'Bad/Ref']
@@ -67,7 +70,15 @@ export const EXAMPLES: Example[] = [
     columns: 160,
   },
   {name: 'auth-status-terminal', args: ['auth', 'status'], columns: 80},
+  {name: 'audit-terminal', args: ['audit', '--offline', '--no-credentials'], columns: 80, inApp: '$ cd ~/src/app && regctl audit --offline --no-credentials'},
 ]
+
+/** The README's audit example: a copy of test/fixtures/repos/leaky (secrets in the build context, no .dockerignore). */
+function makeApp(home: string): string {
+  const app = path.join(home, 'src', 'app')
+  cpSync(path.join(ROOT, 'test', 'fixtures', 'repos', 'leaky'), app, {recursive: true})
+  return app
+}
 
 type Hosts = {token: string; basic: string}
 
@@ -85,7 +96,7 @@ function makeHome(env: EnvironmentInfo): string {
 
 /** Shows each random port as its stable one, in full hosts and in shortened cells. */
 function normalise(text: string, env: EnvironmentInfo, home: string): string {
-  let out = text.replaceAll(home, HOME_SHOWN)
+  let out = text.replaceAll(home, HOME_SHOWN).replaceAll(/\(\d\.\d s\)/g, '(0.0 s)')
   const ports: Array<[string, string]> = [
     [env.registries.token.host.split(':')[1]!, STABLE_PORTS.token],
     [env.registries.basic.host.split(':')[1]!, STABLE_PORTS.basic],
@@ -107,6 +118,7 @@ function normalise(text: string, env: EnvironmentInfo, home: string): string {
 }
 
 function commandLine(example: Example, hosts: Hosts): string {
+  if (example.inApp !== undefined) return example.inApp
   const shown = example.shownArgs === undefined ? example.args : example.args.slice(0, example.shownArgs)
   const more = example.shownArgs !== undefined && example.shownArgs < example.args.length ? ' …' : ''
   const pipe = example.columns === undefined && !example.args.includes('-q') ? ' | cat' : ''
@@ -120,7 +132,7 @@ function substitute(arg: string, hosts: Hosts): string {
 const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`
 
 /** Runs one example; resolves with the block's text, before normalisation. */
-async function capture(example: Example, env: EnvironmentInfo, home: string): Promise<string> {
+async function capture(example: Example, env: EnvironmentInfo, home: string, app: string): Promise<string> {
   const hosts = {token: env.registries.token.host, basic: env.registries.basic.host}
   const args = example.args.map((a) => substitute(a, hosts))
   const childEnv: NodeJS.ProcessEnv = {
@@ -145,7 +157,8 @@ async function capture(example: Example, env: EnvironmentInfo, home: string): Pr
 
   const errFile = path.join(home, 'stderr.txt')
   const command = `${[process.execPath, BIN, ...args].map(quote).join(' ')} 2>${quote(errFile)}`
-  const result = await run('/usr/bin/script', ['-qec', command, '/dev/null'], {env: {...childEnv, COLUMNS: String(example.columns)}, maxBuffer: 1 << 24}).catch(
+  const cwd = example.inApp === undefined ? ROOT : app
+  const result = await run('/usr/bin/script', ['-qec', command, '/dev/null'], {cwd, env: {...childEnv, COLUMNS: String(example.columns)}, maxBuffer: 1 << 24}).catch(
     (error: {stdout?: string}) => ({stdout: error.stdout ?? ''}),
   )
   return result.stdout.replaceAll('\r\n', '\n')
@@ -154,12 +167,13 @@ async function capture(example: Example, env: EnvironmentInfo, home: string): Pr
 /** Every example's block (command line and output), normalised. */
 export async function captureOutputs(env: EnvironmentInfo): Promise<Map<string, string>> {
   const home = makeHome(env)
+  const app = makeApp(home)
   try {
     const blocks = new Map<string, string>()
     const hosts = {token: env.registries.token.host, basic: env.registries.basic.host}
     // One at a time: the examples share the registries, and order keeps the runs comparable.
     for (const example of EXAMPLES) {
-      const output = await capture(example, env, home)
+      const output = await capture(example, env, home, app)
       const text = example.noCommand ? output : `${commandLine(example, hosts)}\n${output}`
       blocks.set(example.name, normalise(text.trimEnd(), env, home))
     }

@@ -1,7 +1,7 @@
 /**
  * The README's output blocks are real runs (issue 13): re-captures every `<!-- output: NAME -->`
  * block with scripts/readme-output.ts against this run's registries and fails when README.md
- * differs, as scripts/test.sh fails on a stale oclif.manifest.json. Bounded: 6 CLI runs, one at a
+ * differs, as scripts/test.sh fails on a stale oclif.manifest.json. Bounded: 7 CLI runs, one at a
  * time, each against loopback registries. Fix a failure with `npm run build && npm run readme:output`.
  */
 import {readFileSync} from 'node:fs'
