@@ -21,6 +21,7 @@ import {
   redactUrl,
 } from '../errors.js'
 import {describeErrno, errnoCode} from '../errno.js'
+import {readBounded, readTruncated} from './body.js'
 import {apiHost, isListedHost, isLoopbackHost} from './hosts.js'
 
 /** Body size bounds (bytes). A registry that sends more is broken or hostile. */
@@ -382,63 +383,6 @@ function normalizeHeaders(raw: Record<string, string | string[] | undefined>): R
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue
     out[name.toLowerCase()] = Array.isArray(value) ? value : [value]
-  }
-
-  return out
-}
-
-async function readBounded(
-  body: AsyncIterable<Uint8Array> & {destroy(): unknown},
-  limit: number,
-  url: URL,
-  contentLength: string | undefined,
-): Promise<Uint8Array> {
-  if (contentLength !== undefined && Number(contentLength) > limit) {
-    body.destroy()
-    throw new ProtocolError(redactUrl(url), `response body of ${contentLength} bytes exceeds the ${limit}-byte limit`)
-  }
-
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for await (const chunk of body) {
-    total += chunk.byteLength
-    if (total > limit) {
-      body.destroy()
-      throw new ProtocolError(redactUrl(url), `response body exceeds the ${limit}-byte limit`)
-    }
-
-    chunks.push(chunk)
-  }
-
-  return concat(chunks, total)
-}
-
-async function readTruncated(body: AsyncIterable<Uint8Array> & {destroy(): unknown}, limit: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for await (const chunk of body) {
-    const room = limit - total
-    if (chunk.byteLength >= room) {
-      chunks.push(chunk.subarray(0, room))
-      total += room
-      // Drop the rest (and the connection): an error page larger than this carries nothing we use.
-      body.destroy()
-      break
-    }
-
-    chunks.push(chunk)
-    total += chunk.byteLength
-  }
-
-  return concat(chunks, total)
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
   }
 
   return out

@@ -33,6 +33,12 @@ const NON_SECRET_KEY_QUALIFIERS = new Set(['public', 'pub', 'cache', 'sort', 'pr
 /** Single-word names that are secret on their own (`TOKEN`, `password`). */
 const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'apikey', 'passphrase'])
 
+/**
+ * Every word whose presence makes {@link isSecretName} true: a secret name has one of them as a
+ * segment, so its lower-cased text contains it (redaction's quick check, ./redact.ts).
+ */
+export const SECRET_NAME_WORDS: readonly string[] = [...new Set([...SECRET_TAILS, ...SECRET_ANYWHERE, ...SECRET_WORDS])]
+
 /** Splits `DB_PASSWORD`, `_authToken`, `api-key`, `aws.secretKey` into lower-case segments. */
 export function nameSegments(name: string): string[] {
   return name

@@ -1,10 +1,11 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {redactText} from '../../../src/lib/errors.js'
 import {SECRET_PATTERNS, withArticle} from '../../../src/lib/secrets/catalogue.js'
 import {isPlaceholder, isSecretName, SECRET_CONTEXTS} from '../../../src/lib/secrets/context.js'
 import {containsPrivateKey, findSecretInAssignment, findSecretInText} from '../../../src/lib/secrets/detect.js'
-import {redactSecrets} from '../../../src/lib/secrets/redact.js'
+import {mayHoldSecret, redactEverySecret, redactSecrets} from '../../../src/lib/secrets/redact.js'
 
 /** The part of an example that is the secret (after `NAME=` for name-bound formats). */
 const secretOf = (example: string): string => example.replace(/^[A-Z_]+=/, '')
@@ -168,5 +169,32 @@ describe('linear time', () => {
     const out = redactSecrets(text)
     expect(out.length).toBeGreaterThan(0)
     expect(findSecretInText(text)).toBeDefined()
+  })
+})
+
+describe('redaction quick check (mayHoldSecret)', () => {
+  it('lets every example of the catalogue through to the full redaction', () => {
+    for (const entry of [...SECRET_PATTERNS, ...SECRET_CONTEXTS]) expect(mayHoldSecret(entry.example), entry.id).toBe(true)
+  })
+
+  it('refuses plain image references, so echoing one skips the ~20 patterns', () => {
+    expect(mayHoldSecret('127.0.0.1:5000/bench/repo-00:v1')).toBe(false)
+    expect(mayHoldSecret('ghcr.io/acme/api@sha256:0123456789abcdef')).toBe(false)
+  })
+
+  it('never changes what is redacted: the quick path equals the full redaction (property)', () => {
+    // Fragments near every pattern: prefixes, names, separators, base64 runs.
+    const fragments = [
+      ...SECRET_PATTERNS.flatMap((entry) => [entry.prefix, entry.example, entry.example.slice(0, 12), entry.nearMiss]),
+      ...SECRET_CONTEXTS.flatMap((context) => [context.example, context.example.slice(0, 16), context.nearMiss]),
+      'A'.repeat(24), 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'Bearer ', '://', ':', '=', '@', '/', ' ', '\n', '"', 'KEY', 'Pass', '_',
+    ]
+    const text = fc.oneof(fc.string({maxLength: 80}), fc.array(fc.constantFrom(...fragments), {maxLength: 8}).map((parts) => parts.join('')))
+    fc.assert(
+      fc.property(text, (input) => {
+        expect(redactSecrets(input)).toBe(redactEverySecret(input))
+      }),
+      {numRuns: 2000},
+    )
   })
 })
