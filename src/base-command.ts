@@ -4,9 +4,9 @@ import * as Flags from '@oclif/core/flags'
 import type {Input, ParserOutput} from '@oclif/core/interfaces'
 import {ux} from '@oclif/core/ux'
 
-import {deadlineSummary} from './lib/deadline.js'
+import {DEADLINE_GRACE_MS, deadlineReached, deadlineSummary} from './lib/deadline.js'
 import {inertLine} from './lib/sanitize.js'
-import {ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
+import {DeadlineError, ExitCode, isRegctlError, redactText, type ErrorDocument} from './lib/errors.js'
 import {readJsonRequest, selectJsonFields, type JsonRequest} from './lib/json-output.js'
 import type {OutputStyle, RenderedOutput} from './render/output-style.js'
 import {startDeadline, type RunDeadlineControl} from './runtime/deadline.js'
@@ -184,6 +184,23 @@ export abstract class BaseCommand extends Command {
     if (deadline === undefined || !deadline.reached()) return exitCode
     ux.stderr(`${this.config.bin}: ${deadlineSummary(deadline.seconds, progress())}`)
     return exitCode === ExitCode.ok ? ExitCode.indeterminate : exitCode
+  }
+
+  /**
+   * `work` within the run's deadline (as is, without one). Past the deadline and its grace, a
+   * {@link DeadlineError} (exit 3) saying `what` did not finish and what is therefore
+   * `undetermined` — for commands whose one piece of work cannot report partial progress
+   * (`auth login`, `auth logout`: a keyring on a D-Bus that never answers, a GitHub API that stalls).
+   */
+  protected async boundByDeadline<T>(work: Promise<T>, what: string, undetermined: string): Promise<T> {
+    const deadline = this.runDeadline
+    if (deadline === undefined) return work
+    try {
+      return await deadline.bound(work, () => what, DEADLINE_GRACE_MS)
+    } catch (error) {
+      if (!(error instanceof DeadlineError)) throw error
+      throw new DeadlineError(error.url, error.seconds, `${deadlineReached(error.seconds)} before ${what} finished (--deadline): ${undetermined}`)
+    }
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {

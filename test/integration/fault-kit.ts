@@ -73,9 +73,9 @@ export async function startFaultServer(): Promise<FaultServer> {
  * Runs `bin/run.js ARGS` (or, with `terminal`, `script(1)` around it: a pseudo-terminal, stdout
  * and stderr merged) under GNU time and a kill bound of `killAfterS` seconds: a bound on a hang,
  * not a speed assertion. The environment is only PATH, the scratch HOME, an empty DOCKER_CONFIG
- * and `env`.
+ * and `env`; stdin is `stdin` when given, else nothing.
  */
-export function runCli(home: string, args: string[], env: Record<string, string> = {}, options: {killAfterS?: number; terminal?: boolean} = {}): Promise<FaultRun> {
+export function runCli(home: string, args: string[], env: Record<string, string> = {}, options: {killAfterS?: number; terminal?: boolean; stdin?: string} = {}): Promise<FaultRun> {
   const killAfterS = options.killAfterS ?? 40
   const command = [process.execPath, BIN, ...args]
   const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`
@@ -83,12 +83,13 @@ export function runCli(home: string, args: string[], env: Record<string, string>
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-v', 'timeout', '-s', 'KILL', String(killAfterS), ...inner], {
       env: {PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, 'docker'), REGCTL_NO_KEYRING: '1', ...env},
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     })
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin)
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
     child.on('error', reject)
     child.on('close', (code) => {
       const err = Buffer.concat(stderr).toString()

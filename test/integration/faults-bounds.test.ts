@@ -6,7 +6,7 @@
  * the issue to its case.
  */
 import {createHash} from 'node:crypto'
-import {mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -241,5 +241,41 @@ describe('fault injection, hangs and crashes', () => {
     expect(run.out.split('\n').filter((line) => line.includes('✗ registry-error'))).toHaveLength(10_000)
     expect(fault.seen.length).toBeLessThanOrEqual(2)
     expectClean(run)
+  })
+})
+
+// Issue 12, left open in session 3: `auth login` under `--deadline`, and the token it was handed
+// in the run's redaction registry. GitHub's `GET /user` (OpenAPI users/get-authenticated) answers
+// 401 with `{message, documentation_url}` for a bad token.
+describe('fault injection, auth login', () => {
+  // Not shaped like any token of the secret-pattern catalogue: only the run's registry can hide it.
+  const TYPED = 'PLANTED-login-token-0123456789abcdef'
+
+  it('auth login --deadline: a GitHub API that never answers ends the login at the deadline (exit 3), nothing stored', {timeout: 60_000}, async () => {
+    fault.handle(() => {
+      // GET /user: never answered.
+    })
+    const config = dir('login-deadline-')
+    // Kill bound 20 s, below the 60 s request timeout: only the deadline can end it in time.
+    const run = await runCli(fault.home, ['auth', 'login', 'github', '--insecure-storage', '--deadline', '2', '--timeout', '60'], {GITHUB_API_URL: fault.origin, XDG_CONFIG_HOME: config}, {killAfterS: 20, stdin: `${TYPED}\n`})
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain('deadline of 2 s reached before auth login finished (--deadline)')
+    expect(existsSync(join(config, 'regctl'))).toBe(false)
+    expectClean(run, [TYPED])
+  })
+
+  it('auth login: a GitHub API that echoes the token it was handed does not get it printed (text and --json)', {timeout: 60_000}, async () => {
+    fault.handle((req, res) => {
+      const token = (req.headers.authorization ?? '').split(' ')[1] ?? ''
+      res.writeHead(401, json).end(JSON.stringify({message: `Bad credentials for ${token}`, documentation_url: 'https://docs.github.com/rest'}))
+    })
+    for (const args of [[], ['--json']]) {
+      const config = dir('login-echo-')
+      const run = await runCli(fault.home, ['auth', 'login', 'github', '--insecure-storage', ...args], {GITHUB_API_URL: fault.origin, XDG_CONFIG_HOME: config}, {stdin: `${TYPED}\n`})
+      expect(run.code).toBe(1)
+      expect(run.out).toContain('Bad credentials for REDACTED')
+      expect(existsSync(join(config, 'regctl'))).toBe(false)
+      expectClean(run, [TYPED])
+    }
   })
 })

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, deadlineFlag} from '../../base-command.js'
 import {checkKeyring, checkLoginArguments, loginGitHub, parseTokenInput, type AuthLoginResult} from '../../lib/github/login.js'
 import {renderLogin} from '../../render/auth-login.js'
 import {commandHelp} from '../../help-text.js'
@@ -37,6 +37,7 @@ before the keyring; auth status reports it as a finding, and auth logout removes
   ]
 
   static override flags = {
+    deadline: deadlineFlag,
     hostname: Flags.string({description: 'GitHub host (GitHub Enterprise Server); default GH_HOST or github.com'}),
     'insecure-storage': Flags.boolean({description: 'Store the token in a plain-text file (mode 0600) instead of the OS keyring'}),
     verify: Flags.boolean({
@@ -59,17 +60,23 @@ before the keyring; auth status reports it as a finding, and auth logout removes
       import('../../runtime/token-input.js'),
     ])
     const endpoint = githubEndpoint(flags.hostname)
-    const keyring = createKeyring()
-    // No keyring: say so before asking for the token or spending a GitHub call.
-    if (!flags['insecure-storage']) await checkKeyring(keyring, endpoint.host)
-    const input = await readTokenInput(`Paste a GitHub token for ${endpoint.host}: `, flags.timeout * 1000)
-    const {result, kindShort} = await loginGitHub(parseTokenInput(input.text, input), endpoint, {
-      introspect: flags.verify ? createIntrospect({timeoutSeconds: flags.timeout, version: this.config.version}) : undefined,
-      keyring,
-      tokenFile: createTokenFileStore(),
-      storage: flags['insecure-storage'] ? 'insecure-file' : 'keyring',
-      env: tokenEnvironment(),
-    })
+    const deadline = this.startDeadline(flags.deadline)
+    const work = async (): Promise<Awaited<ReturnType<typeof loginGitHub>>> => {
+      const keyring = createKeyring()
+      // No keyring: say so before asking for the token or spending a GitHub call.
+      if (!flags['insecure-storage']) await checkKeyring(keyring, endpoint.host)
+      const input = await readTokenInput(`Paste a GitHub token for ${endpoint.host}: `, flags.timeout * 1000)
+      return loginGitHub(parseTokenInput(input.text, input), endpoint, {
+        introspect: flags.verify ? createIntrospect({timeoutSeconds: flags.timeout, version: this.config.version, deadline}) : undefined,
+        keyring,
+        tokenFile: createTokenFileStore(),
+        storage: flags['insecure-storage'] ? 'insecure-file' : 'keyring',
+        env: tokenEnvironment(),
+      })
+    }
+
+    // Under --deadline the whole login (keyring, stdin, GitHub, the store) is bounded.
+    const {result, kindShort} = await this.boundByDeadline(work(), 'auth login', 'whether the token was stored is undetermined; auth status shows it')
     this.logToStderr(renderLogin(result, kindShort))
     return result
   }

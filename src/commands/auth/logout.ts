@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, deadlineFlag} from '../../base-command.js'
 import {UsageError} from '../../lib/errors.js'
 import {logoutGitHub, type AuthLogoutResult} from '../../lib/github/login.js'
 import {renderLogout} from '../../render/auth-login.js'
@@ -28,6 +28,7 @@ GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`)
   ]
 
   static override flags = {
+    deadline: deadlineFlag,
     hostname: Flags.string({description: 'GitHub host (GitHub Enterprise Server); default GH_HOST or github.com'}),
   }
 
@@ -37,7 +38,13 @@ GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`)
     const {args, flags} = await this.parse(AuthLogout)
     if (args.provider !== 'github') throw new UsageError(`unknown provider ${JSON.stringify(args.provider.slice(0, 40))}: only "github" is supported`)
     const {createKeyring, createTokenFileStore, githubEndpoint, tokenEnvironment} = await import('../../runtime/github.js')
-    const result = await logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring(), tokenFile: createTokenFileStore(), env: tokenEnvironment()})
+    this.startDeadline(flags.deadline)
+    // Under --deadline a keyring that never answers (a D-Bus that hangs) cannot hold the run.
+    const result = await this.boundByDeadline(
+      logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring(), tokenFile: createTokenFileStore(), env: tokenEnvironment()}),
+      'auth logout',
+      'whether the token was removed is undetermined; auth status shows it',
+    )
     this.logToStderr(renderLogout(result))
     return result
   }
