@@ -17,6 +17,8 @@ import {join, relative, sep} from 'node:path'
 
 import {build} from 'esbuild'
 
+import {lazyLoadPatches} from './bundle/lazy-load-patches.mjs'
+
 const root = join(import.meta.dirname, '..')
 const commandsDir = join(root, 'dist', 'commands')
 const outdir = join(root, 'dist', 'bundle')
@@ -80,7 +82,7 @@ const undiciShims = {
 /**
  * Inside @oclif/core, the modules a command run never uses are replaced by small stand-ins
  * (scripts/bundle/*.cjs, each saying why): the Config (plugins, manifest, globbing), help and its
- * ejs templates. `Command`, the parser, flags, errors, `ux`, `flush` and `handle` stay oclif's own.
+ * ejs templates; oclif's logger gets `debug` on its first use. `Command`, the parser, flags, errors, `ux`, `flush` and `handle` stay oclif's own.
  */
 const OCLIF_LIB = /@oclif[\\/]core[\\/]lib[\\/]/
 const oclifStandIns = {
@@ -92,6 +94,20 @@ const oclifStandIns = {
       OCLIF_LIB.test(args.importer) && !/[\\/]parser[\\/]/.test(args.importer) ? standIn('oclif-help.cjs') : undefined,
     )
     b.onResolve({filter: /^ejs$/}, (args) => (OCLIF_LIB.test(args.importer) ? standIn('ejs.cjs') : undefined))
+    // oclif's logger gets its own `debug` on the first logger it makes, not when oclif loads: the
+    // Node half of `debug` requires node:tty and node:util and reads every DEBUG_* variable at
+    // load, and a command run makes no logger unless something goes wrong or CLI_FLAGS_DEBUG=1
+    // asks (issue 10). oclif calls the export only as `debug(namespace)` (lib/logger.js).
+    b.onResolve({filter: /^debug$/}, async (args) => {
+      if (args.pluginData === 'real' || !/@oclif[\\/]core[\\/]lib[\\/]logger\.js$/.test(args.importer)) return undefined
+      const real = await b.resolve('debug', {kind: 'require-call', resolveDir: args.resolveDir, pluginData: 'real'})
+      return {path: real.path, namespace: 'debug-on-first-use'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'debug-on-first-use'}, (args) => ({
+      contents: `module.exports = function debugOnFirstUse(namespace) { return require(${JSON.stringify(args.path)})(namespace) }`,
+      loader: 'js',
+      resolveDir: root,
+    }))
   },
 }
 
@@ -124,7 +140,7 @@ const options = {
   banner: {js: "import {createRequire as __regctlCreateRequire} from 'node:module'; const require = __regctlCreateRequire(import.meta.url);"},
   legalComments: 'linked',
   logLevel: 'warning',
-  plugins: [entries, undiciShims, oclifStandIns],
+  plugins: [entries, undiciShims, oclifStandIns, lazyLoadPatches],
 }
 await build({...options, entryPoints: entryPoints(false), splitting: true})
 // One file, CommonJS: bin/code-cache.js runs it with a V8 code cache made after a run, which V8

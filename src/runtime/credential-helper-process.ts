@@ -3,7 +3,7 @@
  * and docker's default-store detection from `PATH`. Nothing here runs at import time, and
  * nothing reads the process environment: callers pass it in.
  */
-import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
+import type {ChildProcessWithoutNullStreams} from 'node:child_process'
 import {constants as fsConstants} from 'node:fs'
 import {access} from 'node:fs/promises'
 import {delimiter, join} from 'node:path'
@@ -39,7 +39,9 @@ export const runHelperProcess: HelperRunner = (program, args, input, options) =>
 
     let child: ChildProcessWithoutNullStreams
     try {
-      child = spawn(program, args, {
+      // node:child_process loads with the first helper, not at start-up (issue 10): most runs
+      // read a config without helpers and never spawn one.
+      child = process.getBuiltinModule('node:child_process').spawn(program, args, {
         stdio: ['pipe', 'pipe', 'pipe'],
         windowsHide: true,
         ...(options.env ? {env: options.env} : {}),

@@ -1,5 +1,6 @@
 /**
- * The start-up path of bin/run.js (issue 10): pull-check runs from its one-file bundle with a V8
+ * The start-up path of bin/run.js (issue 10): what a command loads before its first request, and
+ * the code cache. pull-check runs from its one-file bundle with a V8
  * code cache made after a run (bin/code-cache.js), kept in Node's compile-cache directory. Times
  * are in `npm run bench`; this file checks the files and the behaviour: the cache is written once
  * per bundle content, used (not rewritten) by later runs, never written after a usage error or
@@ -9,7 +10,7 @@
  */
 import {chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
 
 import {connectEnvironment} from '../harness/client.js'
@@ -121,5 +122,39 @@ describe('pull-check code cache (bin/code-cache.js)', () => {
     const result = await runCli(['pull-check', image], {dockerConfig, caFile: env.caFile, env: {NODE_COMPILE_CACHE: undefined, TMPDIR: temporary}})
     expect(result.exitCode).toBe(0)
     expect(readdirSync(dir)).toEqual([])
+  })
+})
+
+/** The Node built-in modules loaded when `args` created its first HTTP request (test/fixtures/first-request-modules.mjs). */
+async function builtinsAtFirstRequest(args: string[], options: {cwd?: string} = {}): Promise<string[]> {
+  const out = join(mkdtempSync(join(tmpdir(), 'regctl-first-request-')), 'modules.txt')
+  const preload = resolve(import.meta.dirname, '../fixtures/first-request-modules.mjs')
+  // A login for the registry: without one, the check asks the helper docker would use by default
+  // (a spawn before the first request, as it must be).
+  const loggedIn = authsConfig({[env.registries.token.host]: env.users.pusher})
+  const result = await runCli(args, {dockerConfig: loggedIn, caFile: env.caFile, ...options, env: {NODE_OPTIONS: `--import=${preload}`, REGCTL_FIRST_REQUEST_MODULES: out, REGCTL_NO_KEYRING: '1'}})
+  expect(result.exitCode, result.stderr).toBeLessThanOrEqual(1)
+  return readFileSync(out, 'utf8').trim().split('\n')
+}
+
+// node:http, node:http2 (undici loads them at start for a default and for HTTP/2, which regctl
+// never speaks: scripts/bundle/lazy-load-patches.mjs) and node:child_process (no helper in these
+// config needs one) cost 10–25 ms of CPU before the first request when loaded (npm run bench). Node's
+// own fetch (internal/deps/undici) is another copy of undici. Without the patches, or with an
+// eager import back, these lists hold them and the test fails.
+describe('what a command loads before its first request', () => {
+  const unwanted = ['http', 'http2', '_http_client', 'child_process']
+
+  it('pull-check: TLS, but not node:http, node:http2 or node:child_process', async () => {
+    const loaded = await builtinsAtFirstRequest(['pull-check', image])
+    expect(loaded).toContain('tls')
+    expect(loaded.filter((m) => unwanted.includes(m))).toEqual([])
+  })
+
+  it('auth status and audit: neither', async () => {
+    expect((await builtinsAtFirstRequest(['auth', 'status', '--registry', env.registries.token.host, '--fail-on', 'never'])).filter((m) => unwanted.includes(m))).toEqual([])
+    const repo = mkdtempSync(join(tmpdir(), 'regctl-first-request-repo-'))
+    writeFileSync(join(repo, 'Dockerfile'), `FROM ${image}\n`)
+    expect((await builtinsAtFirstRequest(['audit', repo, '--format', 'json'])).filter((m) => unwanted.includes(m))).toEqual([])
   })
 })

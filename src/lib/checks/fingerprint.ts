@@ -4,8 +4,6 @@
  * key of `audit --baseline`. Built from what does not move when lines are added above the finding:
  * the rule, the file, the subject and the message with line numbers blanked. Pure.
  */
-import {createHash} from 'node:crypto'
-
 import type {Finding} from './finding.js'
 
 /** The SARIF `partialFingerprints` key regctl's fingerprint is stored under. */
@@ -18,7 +16,11 @@ function withoutLines(text: string): string {
 
 /** sha256 (hex) of rule, file, subject and message without line numbers. */
 export function findingFingerprint(finding: Pick<Finding, 'ruleId' | 'location' | 'subject' | 'message'>): string {
-  return createHash('sha256')
+  // node:crypto loads on the first fingerprint, not at start-up (issue 10: an audit sends its
+  // first request long before it fingerprints a finding).
+  return process
+    .getBuiltinModule('node:crypto')
+    .createHash('sha256')
     .update([finding.ruleId, finding.location?.file ?? '', finding.subject ?? '', withoutLines(finding.message)].join('\u0000'))
     .digest('hex')
 }

@@ -2,8 +2,6 @@
  * Manifest parsing and digest verification (OCI image-spec `manifest.md`, `image-index.md`,
  * `descriptor.md`; Docker image manifest v2 schema 2 and manifest list).
  */
-import {createHash} from 'node:crypto'
-
 import {ProtocolError} from '../errors.js'
 import {type Descriptor, type Manifest, MediaType, type Platform} from './types.js'
 
@@ -44,7 +42,9 @@ export function isOciDigest(value: string): boolean {
 
 /** The digest of `body` with the given algorithm (`sha256` by default). */
 export function computeDigest(body: Uint8Array, algorithm: 'sha256' | 'sha512' = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(body).digest('hex')}`
+  // node:crypto loads on the first digest, once a manifest has arrived, not at start-up (issue 10):
+  // it is then loaded while no request waits on it.
+  return `${algorithm}:${process.getBuiltinModule('node:crypto').createHash(algorithm).update(body).digest('hex')}`
 }
 
 /**

@@ -1,0 +1,89 @@
+// An esbuild plugin (scripts/bundle.mjs): in the command bundles, a few dependencies do expensive
+// work when they are used, not when they are loaded (issue 10: time to the first request).
+//
+// string-width makes an Intl.Segmenter when it loads (ICU's break iterator: 11–15 ms of CPU
+// measured, load 10), and every command bundle loads it with its table renderer, although
+// regctl's tables call it only for a cell that is not printable ASCII (src/render/table.ts). The
+// segmenter is now made on the first such call.
+//
+// undici's client.js and core/util.js `require('node:http')` at load for two small things
+// (the default `maxHeaderSize` and an `instanceof`-like check in `destroy`), and client.js requires
+// client-h2.js, which requires node:http2, for HTTP/2 connections regctl never opens (no
+// `allowH2`). Node compiles and runs those built-in modules (with node:http's _http_agent,
+// _http_client, _http_server and http2's core and compat) before the first request: measured
+// 10–25 ms of CPU per command run (npm run bench; issue 10).
+//
+// Each change below is a literal replacement of undici's own source; when a pattern is not found
+// (a new undici version), the build fails with the file and the pattern, rather than silently
+// shipping an unpatched bundle. Behaviour stays undici's:
+// - `maxHeaderSize` not given: node:http's `maxHeaderSize`, which is Node's default
+//   (NODE_DEFAULT_MAX_HEADER_SIZE, checked by test/unit/bundle-undici.test.ts) unless the process
+//   was started with --max-http-header-size (argv or NODE_OPTIONS): then node:http is asked;
+// - `destroy(stream)`: the IncomingMessage check loads node:http only for an object whose
+//   constructor is named IncomingMessage;
+// - HTTP/2: client-h2.js (and node:http2) load on the first HTTP/2 connection, as before on load.
+import {readFile} from 'node:fs/promises'
+
+/** Node's default `http.maxHeaderSize` (16 KiB since Node 13.13; `node --max-http-header-size`). */
+export const NODE_DEFAULT_MAX_HEADER_SIZE = 16_384
+
+/** The replacements, per file under node_modules (POSIX separators). */
+const PATCHES = {
+  'string-width/index.js': [
+    ['const segmenter = new Intl.Segmenter();\n', 'let segmenter;\n'],
+    ['of segmenter.segment(string)', 'of (segmenter ??= new Intl.Segmenter()).segment(string)'],
+  ],
+  'undici/lib/dispatcher/client.js': [
+    ["const http = require('node:http')\n", ''],
+    ["const connectH2 = require('./client-h2.js')\n", "function connectH2 (...args) { return require('./client-h2.js')(...args) }\n"],
+    [
+      `const getDefaultNodeMaxHeaderSize = http &&
+  http.maxHeaderSize &&
+  Number.isInteger(http.maxHeaderSize) &&
+  http.maxHeaderSize > 0
+  ? () => http.maxHeaderSize
+  : () => { throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid') }
+`,
+      `const getDefaultNodeMaxHeaderSize = () => {
+  const flag = '--max-http-header-size'
+  const set = process.execArgv.some((a) => a.startsWith(flag)) || (process.env.NODE_OPTIONS ?? '').includes(flag)
+  const size = set ? require('node:http').maxHeaderSize : ${NODE_DEFAULT_MAX_HEADER_SIZE}
+  if (Number.isInteger(size) && size > 0) return size
+  throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid')
+}
+`,
+    ],
+  ],
+  'undici/lib/core/util.js': [
+    ["const { IncomingMessage } = require('node:http')\n", ''],
+    [
+      'if (Object.getPrototypeOf(stream).constructor === IncomingMessage) {',
+      "if (Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === require('node:http').IncomingMessage) {",
+    ],
+  ],
+}
+
+/** Applies the replacements of `relative` (a key of PATCHES) to `source`; throws when one is missing. */
+export function patchSource(relative, source) {
+  let out = source
+  for (const [from, to] of PATCHES[relative] ?? []) {
+    if (!out.includes(from)) throw new Error(`scripts/bundle/lazy-load-patches.mjs: node_modules/${relative} no longer contains ${JSON.stringify(from.slice(0, 60))}`)
+    out = out.replace(from, to)
+  }
+
+  return out
+}
+
+/**
+ * The esbuild plugin. Paths are taken from the first node_modules/ on: nested copies
+ * (widest-line/node_modules/string-width, an older version without a segmenter) are left alone.
+ */
+export const lazyLoadPatches = {
+  name: 'lazy-load-patches',
+  setup(b) {
+    b.onLoad({filter: /[\\/]node_modules[\\/](string-width[\\/]index|undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util))\.js$/}, async (args) => {
+      const relative = args.path.replace(/\\/g, '/').replace(/^.*?\/node_modules\//, '')
+      return {contents: patchSource(relative, await readFile(args.path, 'utf8')), loader: 'js'}
+    })
+  },
+}
