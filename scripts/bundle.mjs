@@ -41,9 +41,12 @@ function entrySource(commandFile, commandIds) {
 import {flush} from '@oclif/core/flush'
 import {handle} from '@oclif/core/handle'
 import {commandConfig} from ${JSON.stringify(join(root, 'scripts', 'bundle', 'command-config.mjs'))}
+import {exitAfterCommand} from ${JSON.stringify(join(root, 'dist', 'runtime', 'process-exit.js'))}
 import Command from ${JSON.stringify(commandFile)}
 
 export async function main(id, argv, {root, pjson}) {
+  // bin/run.js exits as soon as this returns: connections need no closing (src/runtime/process-exit.ts).
+  exitAfterCommand()
   try {
     Command.id = id
     const command = new Command(argv, commandConfig({root, pjson, id, command: Command, commandIds: ${JSON.stringify(commandIds)}}))

@@ -8,6 +8,7 @@ import type {AuthStatusOptions} from '../lib/checks/auth-status.js'
 import {createCredentialVerifier} from '../lib/checks/live-verifier.js'
 import {UsageError} from '../lib/errors.js'
 import {fileProblem} from './files.js'
+import {closeConnections} from './process-exit.js'
 import {createTransport, credentialSources} from './registry.js'
 import {createStatusGitHubPort, githubApiToken, githubEndpoint} from './github.js'
 import {createTokenFileStore} from './token-file.js'
@@ -54,7 +55,7 @@ export async function createAuthStatusWiring(options: AuthStatusWiringOptions): 
         githubApiToken: async () => githubApiToken(options.deadline),
         plaintextTokenFile: async () => (await createTokenFileStore().read(githubEndpoint().host))?.path,
       },
-      close: async () => transport?.close(),
+      close: async () => closeConnections(async () => transport?.close()),
     }
   } catch (error) {
     await transport?.close()

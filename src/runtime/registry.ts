@@ -10,6 +10,7 @@ import {createHelperRunner, detectDefaultCredsStore} from './credential-helper-p
 import {dockerConfigPath, envValue, proxyFromEnv, userAgent} from './environment.js'
 import {readTextFile} from './files.js'
 import {feedConfigReads, feedHelperRuns, runSecrets} from './known-secrets.js'
+import {closeConnections} from './process-exit.js'
 import type {RunDeadline} from '../lib/deadline.js'
 import type {GatherOptions} from '../lib/credentials/sources.js'
 import {lookupKey} from '../lib/credentials/registry-key.js'
@@ -96,7 +97,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const own = perKey.get(lookupKey(registry))
       return [...(everywhere ? [everywhere] : []), ...(own ? [own] : [])]
     },
-    close: async () => client.close(),
+    close: async () => closeConnections(async () => client.close()),
   }
 }
 
@@ -138,7 +139,7 @@ export function lazyRegistryClient(options: {credentials: CredentialLookup; time
 
       return client
     },
-    close: async () => client?.close(),
+    close: async () => closeConnections(async () => client?.close()),
   }
 }
 
