@@ -18,14 +18,18 @@ import {type RunDeadline, requestBudgetMs} from '../deadline.js'
 import {DeadlineError, NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
 import {nextLink} from '../link-header.js'
 import {toGitHubError, type RequestContext} from './api-errors.js'
+import {BufferedResponse, type FetchResponse} from './fetch-response.js'
 import {createRateLimitTracker} from './rate-limit.js'
 import type {GitHubClientToken, GitHubRateLimit} from './types.js'
 
 /** One API response: `headers` are lower-cased, `data` is unparsed JSON. */
 export type GitHubResponse = {status: number; url: string; headers: Record<string, string>; data: unknown}
 
-/** The subset of `fetch` the client calls (the global fetch satisfies it; nock intercepts it). */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+/**
+ * The subset of `fetch` the client calls (the global fetch satisfies it; nock intercepts it; the
+ * commands pass src/runtime/github-fetch.ts, which does not load Node's own undici).
+ */
+export type FetchLike = (input: string, init: RequestInit) => Promise<FetchResponse>
 
 /** Options of {@link createGitHubClient}. */
 export type GitHubClientOptions = {
@@ -161,7 +165,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     const timeout = AbortSignal.timeout(requestBudgetMs(timeoutMs, deadline))
     const signal = AbortSignal.any([timeout, ...(init?.signal ? [init.signal] : []), ...(deadline ? [deadline.signal] : [])])
     const redirect: RequestInit['redirect'] = options.followRedirects === false ? 'manual' : init?.redirect
-    let response: Response
+    let response: FetchResponse
     let body: Uint8Array | null
     try {
       response = await baseFetch(target, {...init, signal, ...(redirect === undefined ? {} : {redirect})})
@@ -176,11 +180,11 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
 
     checkErrorBody(response, body, url)
     if (response.status < 200 || response.status > 599) throw new ProtocolError(url, `HTTP status ${response.status} is not a final answer`)
-    const copy = new Response(body as Uint8Array<ArrayBuffer> | null, {status: response.status, statusText: response.statusText, headers: response.headers})
-    // The page URL matters to pagination and messages; a constructed Response has none.
-    Object.defineProperty(copy, 'url', {value: response.url || target})
+    // The page URL matters to pagination and messages.
+    const copy = new BufferedResponse(body, response.status, response.statusText, response.headers, response.url || target)
     if (copy.body !== null && body !== null && response.status < 300) successBodies.set(copy.body, {bytes: body, contentType: response.headers.get('content-type')})
-    return copy
+    // Octokit reads the status, headers, text() and arrayBuffer() of what fetch returns.
+    return copy as unknown as Response
   }
 
   const GitHub = Octokit.plugin(retry, throttling)
@@ -310,7 +314,7 @@ function httpAnswerOf(error: unknown): {status: number; url: string; headers: Re
  * foreign TypeError on it (`'message' in 5`, issue 12). A success body that is not JSON reaches
  * the parsers as text, and they reject it as a ProtocolError.
  */
-function checkErrorBody(response: Response, body: Uint8Array | null, url: string): void {
+function checkErrorBody(response: FetchResponse, body: Uint8Array | null, url: string): void {
   const type = response.headers.get('content-type') ?? ''
   if (response.status < 400 || body === null || !/^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i.test(type)) return
   let value: unknown
@@ -327,7 +331,7 @@ function checkErrorBody(response: Response, body: Uint8Array | null, url: string
  * The body, bounded: the declared length is checked first, then the bytes as they arrive. Every
  * read races the request's signal, whatever fetch is in use: a stalled body ends at the deadline.
  */
-async function readBody(response: Response, maxBytes: number, url: string, signal: AbortSignal): Promise<Uint8Array | null> {
+async function readBody(response: FetchResponse, maxBytes: number, url: string, signal: AbortSignal): Promise<Uint8Array | null> {
   const declared = Number(response.headers.get('content-length'))
   if (Number.isFinite(declared) && declared > maxBytes) throw new ProtocolError(url, `body of ${declared} bytes is over ${maxBytes}`)
   if (!response.body) return null
