@@ -10,7 +10,11 @@
  */
 let exitsAfterCommand = false
 
-/** Called by the bundle entry: the process exits when the command returns. */
+/**
+ * Called by the bundle entry (a virtual module of scripts/bundle.mjs, which knip cannot see): the
+ * process exits when the command returns.
+ * @public
+ */
 export function exitAfterCommand(): void {
   exitsAfterCommand = true
 }
