@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../base-command.js'
-import {COMPLETION_SHELLS, completionShell} from '../lib/completion.js'
+import {COMPLETION_SHELLS, completionShell, programNames} from '../lib/completion.js'
 import {completionInstructions} from '../render/completion-help.js'
 
 /**
@@ -22,6 +22,7 @@ export default class Autocomplete extends BaseCommand {
   public async run(): Promise<void> {
     const {args} = await this.parse(Autocomplete)
     const {envValue} = await import('../runtime/environment.js')
-    this.log(completionInstructions(completionShell(args.shell, envValue('SHELL')), this.config.bin))
+    const bins = programNames(this.config.bin, (this.config.pjson as {bin?: unknown} | undefined)?.bin)
+    this.log(completionInstructions(completionShell(args.shell, envValue('SHELL')), bins))
   }
 }

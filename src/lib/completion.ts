@@ -49,6 +49,15 @@ export type CompletionModel = {
   topics: Array<{words: string[]; description: string}>
 }
 
+/**
+ * The program names to complete: oclif's `bin` first, then the package's other `bin` names
+ * (package.json: `regctl` and `regctl-audit`, the same program), each a plain word.
+ */
+export function programNames(bin: string, packageBins: unknown): string[] {
+  const others = typeof packageBins === 'object' && packageBins !== null ? Object.keys(packageBins).filter((name) => name !== bin) : []
+  return [bin, ...others].map((name) => word(name, 'the program'))
+}
+
 /** Flags whose value names a file or directory (file names are offered for no other flag). */
 const FILE_FLAGS: ReadonlySet<string> = new Set(['output', 'images', 'context', 'baseline', 'write-baseline', 'config', 'file', 'exclude'])
 

@@ -4,8 +4,14 @@
  */
 import type {CompletionShell} from '../lib/completion.js'
 
-/** The instructions for `shell`, for the program `bin`. */
-export function completionInstructions(shell: CompletionShell, bin: string): string {
+/**
+ * The instructions for `shell`, for the program `bins[0]` and its other names (`regctl-audit`).
+ * bash-completion and fish load a command's completion by the command's name, so the file is
+ * linked under each other name too; zsh's `#compdef` line names them all.
+ */
+export function completionInstructions(shell: CompletionShell, bins: readonly string[]): string {
+  const bin = bins[0] ?? 'regctl'
+  const others = bins.slice(1)
   const script = `${bin} autocomplete script ${shell}`
   switch (shell) {
     case 'bash': {
@@ -14,6 +20,7 @@ export function completionInstructions(shell: CompletionShell, bin: string): str
         '',
         '  mkdir -p ~/.local/share/bash-completion/completions',
         `  ${script} > ~/.local/share/bash-completion/completions/${bin}`,
+        ...others.map((other) => `  ln -sf ${bin} ~/.local/share/bash-completion/completions/${other}`),
         '',
         `Without the bash-completion package, add this line to ~/.bashrc instead:`,
         '',
@@ -45,6 +52,7 @@ export function completionInstructions(shell: CompletionShell, bin: string): str
         '',
         '  mkdir -p ~/.config/fish/completions',
         `  ${script} > ~/.config/fish/completions/${bin}.fish`,
+        ...others.map((other) => `  ln -sf ${bin}.fish ~/.config/fish/completions/${other}.fish`),
         '',
         `Then: ${bin} <TAB>, ${bin} auth status --fail-on <TAB>`,
       ].join('\n')

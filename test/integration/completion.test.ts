@@ -6,14 +6,14 @@
  * naming the package, rather than skipping.
  */
 import {execFile} from 'node:child_process'
-import {mkdtemp, readdir, rm, writeFile, mkdir} from 'node:fs/promises'
+import {chmod, mkdtemp, readdir, rm, symlink, writeFile, mkdir} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {lookPath} from '../../src/runtime/credential-helper-process.js'
-import {runCli} from './cli.js'
+import {BIN, runCli} from './cli.js'
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const
 const found = await Promise.all(SHELLS.map((shell) => lookPath(shell, process.env['PATH'])))
@@ -138,4 +138,53 @@ describe('shell completion in real shells', () => {
     expect(lines[2]).toContain('--output=[')
     expect(lines[2]).toMatch(/:output:_files/)
   })
+
+  // bash-completion and fish find a completion by the command's name (~/.local/share/bash-completion/
+  // completions/NAME, ~/.config/fish/completions/NAME.fish); zsh's compinit reads the #compdef line.
+  // The instructions are run as printed, with `regctl` and `regctl-audit` on PATH, in a HOME of their own
+  // (and in a working directory with no file starting `pu`, which fish would offer instead).
+  it.each(['bash', 'zsh', 'fish'] as const)('%s: the printed instructions, run as they are, make `regctl-audit pu<TAB>` complete', async (shell) => {
+    const home = await mkdtemp(join(dir, `home-${shell}-`))
+    const bin = join(home, 'bin')
+    await mkdir(bin)
+    await writeFile(join(bin, 'regctl'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`)
+    await chmod(join(bin, 'regctl'), 0o755)
+    // npm installs both bin names; fish completes only a command it finds on PATH.
+    await symlink('regctl', join(bin, 'regctl-audit'))
+    const env = {PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, HOME: home, TERM: 'dumb'}
+    const instructions = await runCli(['autocomplete', shell])
+    expect(instructions.exitCode, instructions.stderr).toBe(0)
+    // The command lines: indented, not the ~/.zshrc lines (run below) nor bash's `source` alternative.
+    const commands = instructions.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  ') && !line.includes('source <(') && !line.includes('fpath=') && !line.includes('compinit'))
+      .map((line) => line.trim().replaceAll('~/', '"$HOME"/'))
+    expect(commands.length).toBeGreaterThanOrEqual(2)
+    await shellIn('bash', ['--norc', '-e', '-c', commands.join('\n')], env)
+
+    const probe = {
+      bash: [
+        // bash-completion's own loader, as its default completion (-D) calls it on the first <TAB>.
+        'source /usr/share/bash-completion/bash_completion',
+        '__load_completion regctl-audit || echo "no completion found for regctl-audit"',
+        'f=$(complete -p regctl-audit | sed -E "s/.* -F ([^ ]+) .*/\\1/")',
+        'COMP_WORDS=(regctl-audit pu); COMP_CWORD=1; COMP_LINE="regctl-audit pu"; COMP_POINT=${#COMP_LINE}',
+        '"$f" regctl-audit pu regctl-audit; echo "${COMPREPLY[*]}"',
+      ],
+      zsh: ['fpath=(~/.zfunc $fpath)', 'autoload -Uz compinit && compinit -u -D', 'print -r -- "regctl-audit -> ${_comps[regctl-audit]:-none}"'],
+      fish: ["complete -C 'regctl-audit pu'"],
+    }[shell]
+    const output = await shellIn(shell, shell === 'bash' ? ['--norc', '-c', probe.join('\n')] : shell === 'zsh' ? ['-f', '-c', probe.join('\n')] : ['-c', probe.join('\n')], env)
+    expect(output.split('\n').filter(Boolean).map((line) => line.split('\t')[0])).toEqual([{bash: 'pull-check', zsh: 'regctl-audit -> _regctl', fish: 'pull-check'}[shell]])
+  })
 })
+
+/** Runs `shell ARGS` with exactly `env` (bounded); resolves with stdout, rejects with stderr. */
+function shellIn(shell: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(shell, args, {timeout: 20_000, env, cwd: env['HOME']}, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${shell} failed: ${stderr || error.message}`))
+      else resolve(stdout)
+    })
+  })
+}

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../base-command.js'
-import {COMPLETION_SHELLS, completionModel, completionShell} from '../../lib/completion.js'
+import {COMPLETION_SHELLS, completionModel, completionShell, programNames} from '../../lib/completion.js'
 import {bashCompletion} from '../../render/completion-bash.js'
 import {fishCompletion} from '../../render/completion-fish.js'
 import {zshCompletion} from '../../render/completion-zsh.js'
@@ -21,8 +21,7 @@ export default class AutocompleteScript extends BaseCommand {
     const [{envValue}, {readManifest}] = await Promise.all([import('../../runtime/environment.js'), import('../../runtime/files.js')])
     const shell = completionShell(args.shell, envValue('SHELL'))
     const pjson = this.config.pjson as {bin?: unknown; oclif?: {topics?: Record<string, {description?: string}>}} | undefined
-    const bins = [this.config.bin, ...Object.keys(typeof pjson?.bin === 'object' && pjson.bin !== null ? pjson.bin : {}).filter((bin) => bin !== this.config.bin)]
-    const model = completionModel(await readManifest(this.config.root), bins, pjson?.oclif?.topics ?? {})
+    const model = completionModel(await readManifest(this.config.root), programNames(this.config.bin, pjson?.bin), pjson?.oclif?.topics ?? {})
     const render = {bash: bashCompletion, zsh: zshCompletion, fish: fishCompletion}[shell]
     process.stdout.write(render(model))
   }

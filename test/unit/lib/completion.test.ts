@@ -6,7 +6,8 @@ import {readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
-import {completionModel, completionShell, nextWords} from '../../../src/lib/completion.js'
+import {completionModel, completionShell, nextWords, programNames} from '../../../src/lib/completion.js'
+import {completionInstructions} from '../../../src/render/completion-help.js'
 import {UsageError} from '../../../src/lib/errors.js'
 import {COMMON_PLATFORMS} from '../../../src/lib/platform.js'
 import {bashCompletion} from '../../../src/render/completion-bash.js'
@@ -68,5 +69,21 @@ describe('completionShell', () => {
     expect(completionShell(undefined, '/usr/bin/zsh')).toBe('zsh')
     expect(() => completionShell(undefined, '/bin/tcsh')).toThrow('cannot tell the shell from SHELL="/bin/tcsh": name one of bash, zsh, fish')
     expect(() => completionShell(undefined, undefined)).toThrow(UsageError)
+  })
+})
+
+describe('programNames and the instructions', () => {
+  it('oclif\'s bin first, then the package\'s other bin names; a name that is not a plain word is refused', () => {
+    expect(programNames('regctl', {regctl: './bin/run.js', 'regctl-audit': './bin/run.js'})).toEqual(['regctl', 'regctl-audit'])
+    expect(programNames('regctl', './bin/run.js')).toEqual(['regctl'])
+    expect(() => programNames('regctl', {'x;rm -rf ~': './bin/run.js'})).toThrow(UsageError)
+  })
+
+  it('bash and fish link the file under each other name; zsh needs no link', () => {
+    const bins = ['regctl', 'regctl-audit']
+    expect(completionInstructions('bash', bins)).toContain('\n  ln -sf regctl ~/.local/share/bash-completion/completions/regctl-audit\n')
+    expect(completionInstructions('fish', bins)).toContain('\n  ln -sf regctl.fish ~/.config/fish/completions/regctl-audit.fish\n')
+    expect(completionInstructions('zsh', bins)).not.toContain('ln -sf')
+    expect(completionInstructions('bash', ['regctl'])).not.toContain('ln -sf')
   })
 })
