@@ -6,7 +6,8 @@
  * the issue to its case.
  */
 import {createHash} from 'node:crypto'
-import {existsSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs'
+import {connect, type Socket} from 'node:net'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -277,5 +278,120 @@ describe('fault injection, auth login', () => {
       expect(existsSync(join(config, 'regctl'))).toBe(false)
       expectClean(run, [TYPED])
     }
+  })
+})
+
+// Issue 12, "Hangs and crashes" (local files) and "Silent skips in audit": hostile repositories.
+describe('fault injection, hostile repositories and input', () => {
+  it('.dockerignore and COPY --exclude patterns that backtracked are matched in linear time; the audit ends', {timeout: 60_000}, async () => {
+    const repo = dir('ignore-')
+    // The 26-byte line of the issue, the **/ form and a COPY --exclude glob of the same shape.
+    writeFileSync(join(repo, '.dockerignore'), `.env*a*a*a*a*a*a*a*a*a*b\n${'**/'.repeat(40)}x\n`)
+    writeFileSync(join(repo, 'Dockerfile'), `FROM alpine:3.20\nCOPY --exclude=${'*a'.repeat(20)}*b . /app\n`)
+    // Secret-like files the 26-byte line does ignore (they end in b): no finding, exit 0.
+    for (let i = 0; i < 100; i++) writeFileSync(join(repo, `.env${'a'.repeat(60)}${i}b`), 'x')
+    const run = await runCli(fault.home, ['audit', repo, '--offline', '--no-credentials', '--json'], {}, {killAfterS: 30})
+    expect(run.code).toBe(0)
+    expect(run.out).toContain('"alpine:3.20"')
+    expectClean(run)
+  })
+
+  it('a .dockerignore of 50,000 patterns is a repo/input-bound finding naming the file, not a hang', {timeout: 60_000}, async () => {
+    const repo = dir('ignore-many-')
+    writeFileSync(join(repo, '.dockerignore'), Array.from({length: 50_000}, (_, i) => `dir${i}/**/*.tmp`).join('\n'))
+    writeFileSync(join(repo, 'Dockerfile'), 'FROM alpine:3.20\nCOPY . /app\n')
+    const run = await runCli(fault.home, ['audit', repo, '--offline', '--no-credentials', '--json'], {}, {killAfterS: 30})
+    expect(run.code).toBe(0)
+    expect(run.out).toMatch(/"ruleId": "repo\/input-bound"[^}]*\.dockerignore|\.dockerignore[^}]*"ruleId": "repo\/input-bound"/s)
+    expectClean(run)
+  })
+
+  it('FROM ${A:-${A:-…}} nested 3,000 deep, and the same in a Compose image, are findings on those files; the audit goes on', {timeout: 60_000}, async () => {
+    const repo = dir('nested-')
+    const nested = `${'${A:-'.repeat(3000)}alpine${'}'.repeat(3000)}`
+    writeFileSync(join(repo, 'Dockerfile'), `FROM ${nested}\n`)
+    writeFileSync(join(repo, 'compose.yaml'), `services:\n  app:\n    image: "${nested}"\n`)
+    mkdirSync(join(repo, 'ok'))
+    writeFileSync(join(repo, 'ok', 'Dockerfile'), 'FROM busybox:1.36\n')
+    const run = await runCli(fault.home, ['audit', repo, '--offline', '--no-credentials', '--json'], {}, {killAfterS: 30})
+    expect(run.code).toBe(0)
+    const report = JSON.parse(run.out.slice(0, run.out.lastIndexOf('}') + 1)) as {findings: Array<{ruleId: string; location?: {file: string}}>; images: Array<{image: string}>}
+    const bound = report.findings.filter((finding) => finding.ruleId === 'repo/input-bound').map((finding) => finding.location?.file)
+    expect(bound).toEqual(expect.arrayContaining(['Dockerfile', 'compose.yaml']))
+    expect(report.images.map((image) => image.image)).toContain('busybox:1.36')
+    expectClean(run)
+  })
+
+  it('a Dockerfile over 1 MiB, and one whose secret sits past line 100,000, are findings naming the bound, not skipped', {timeout: 60_000}, async () => {
+    const repo = dir('big-')
+    mkdirSync(join(repo, 'big'))
+    mkdirSync(join(repo, 'long'))
+    writeFileSync(join(repo, 'big', 'Dockerfile'), `FROM alpine:3.20\n${'# padding\n'.repeat(110_000)}COPY . .\n`)
+    writeFileSync(join(repo, 'long', 'Dockerfile'), `FROM alpine:3.20\n${'#\n'.repeat(100_000)}ARG GITHUB_TOKEN=${TOKEN}\nCOPY . .\n`)
+    const run = await runCli(fault.home, ['audit', repo, '--offline', '--no-credentials', '--json'], {}, {killAfterS: 30})
+    // Warnings only: the bound findings (the secret past line 100,000 was never read).
+    expect(run.code).toBe(0)
+    const report = JSON.parse(run.out.slice(0, run.out.lastIndexOf('}') + 1)) as {findings: Array<{ruleId: string; location?: {file: string}; message: string}>}
+    const bound = report.findings.filter((finding) => finding.ruleId === 'repo/input-bound')
+    expect(bound.map((finding) => finding.location?.file).sort()).toEqual(['big/Dockerfile', 'long/Dockerfile'])
+    expectClean(run)
+  })
+
+  it('a 10,000-character input is echoed once, cut to about 200 characters', {timeout: 60_000}, async () => {
+    const input = `${'a'.repeat(5000)}/${'B'.repeat(4999)}`
+    const run = await runCli(fault.home, ['pull-check', input])
+    expect(run.code).toBe(2)
+    expect(run.out).not.toContain('a'.repeat(300))
+    expect(run.out).toContain('…')
+    expectClean(run)
+  })
+
+  it('a registry that answers TLS in plain HTTP is named so, with --insecure-registry as the way out', {timeout: 60_000}, async () => {
+    // The proxy (CONNECT, RFC 9110 §9.3.6) joins the tunnel to the plain-HTTP fault server, so the
+    // TLS handshake for a non-loopback name meets an HTTP answer, as behind a misconfigured proxy.
+    const onConnect = (_req: unknown, client: Socket): void => {
+      const upstream = connect(Number(fault.host.split(':')[1]), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+    }
+    fault.server.on('connect', onConnect)
+    fault.handle((_req, res) => void res.writeHead(400).end('plain'))
+    try {
+      const run = await runCli(fault.home, ['pull-check', 'registry.faults.test/team/app:1'], {HTTPS_PROXY: fault.origin})
+      expect(run.code).toBe(3)
+      expect(run.out).toContain('this registry answered plain HTTP; pass --insecure-registry registry.faults.test if you trust it')
+      expectClean(run)
+    } finally {
+      fault.server.off('connect', onConnect)
+    }
+  })
+
+  it('a symlink loop or a file given as DIR says what it is (exit 2)', {timeout: 60_000}, async () => {
+    const base = dir('dir-')
+    symlinkSync(join(base, 'loop'), join(base, 'loop'))
+    writeFileSync(join(base, 'file'), 'x')
+    for (const [target, words] of [['loop', /symbolic links|symlink loop|loop/i], ['file', /not a directory|is a file/i]] as const) {
+      const run = await runCli(fault.home, ['audit', join(base, target), '--offline', '--no-credentials'])
+      expect(run.code, target).toBe(2)
+      expect(run.stderr).toMatch(words)
+      expect(run.stderr).not.toMatch(/no such directory/)
+      expectClean(run)
+    }
+  })
+
+  it('binary bytes and a workflow command on a line of a -f file are echoed inert', {timeout: 60_000}, async () => {
+    const file = join(dir('binary-'), 'refs.txt')
+    writeFileSync(file, Buffer.concat([Buffer.from('alp\u001B[31mine\u0000\u0007:3\n::error title=injected::pwned\n'), Buffer.from([0xff, 0xfe, 0x0a])]))
+    const run = await runCli(fault.home, ['pull-check', '-f', file], {GITHUB_ACTIONS: 'true'})
+    expect(run.code).toBe(2)
+    expect(run.out.split('\n').filter((line) => line.startsWith('::error title=injected'))).toEqual([])
+    expect(run.out).not.toContain('\u001B')
+    expect(run.out).not.toContain('\u0007')
+    expect(run.out).not.toContain('\u0000')
+    expectClean(run)
   })
 })
