@@ -75,7 +75,8 @@ export function loadWithCodeCache(file) {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     ...(cachedData === undefined ? {} : {cachedData}),
-    // `import()` in the bundle (of the external keyring binding) resolves as in any module.
+    // The bundles hold no import(): scripts/bundle.mjs makes them require(), since this constant makes
+    // Node print an ExperimentalWarning when used. It stays so that an import() added later still loads.
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   })
   const cjs = {exports: {}}

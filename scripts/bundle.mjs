@@ -154,6 +154,10 @@ await build({
   splitting: false,
   format: 'cjs',
   outExtension: {'.js': '.cjs'},
+  // import() of the external keyring binding becomes require(): bin/code-cache.js runs the bundle as a
+  // vm.Script, where import() needs vm's loader constant, and Node prints an ExperimentalWarning for it
+  // on every run that touches the keyring. The binding is CommonJS, so require() loads the same module.
+  supported: {'dynamic-import': false},
   banner: {js: "const __regctlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
   define: {'import.meta.url': '__regctlImportMetaUrl'},
 })

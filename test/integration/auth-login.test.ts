@@ -450,6 +450,13 @@ describe('auth login/logout github with a real Secret Service', () => {
     expect(await lookup(apiHost)).toBeUndefined()
   })
 
+  // The bundled commands run as a vm.Script (bin/code-cache.js). An import() there of the keyring
+  // binding made Node print an ExperimentalWarning on every run that touched the keyring.
+  it('no run printed a Node warning', () => {
+    expect(outputs.length).toBeGreaterThan(20)
+    for (const output of outputs) expect(output).not.toMatch(/\(node:\d+\)|Warning:/)
+  })
+
   it('no run printed a token', () => {
     expect(outputs.length).toBeGreaterThan(20)
     for (const output of outputs) {
