@@ -161,21 +161,18 @@ export async function lookPath(program: string, pathEnv: string | undefined): Pr
 }
 
 /**
- * docker/cli `credentials.DetectDefaultStore` on Linux (`default_store_linux.go`): the default store
- * is `pass` when pass is set up, else `secretservice`, and only if `docker-credential-<that>` is in
- * PATH. Telling whether pass is *initialised* means running `pass` (docker-credential-helpers
- * `pass.IsPresent`), which we do not do: when a `pass` binary is in PATH we cannot tell which store
- * docker would pick, so we answer `undefined` (no guess) rather than the wrong helper.
- * Other platforms: `osxkeychain` on macOS, `wincred` on Windows.
+ * docker/cli `credentials.DetectDefaultStore` (cli/config/credentials/default_store.go and
+ * default_store_linux.go, unchanged from v28.2.2 to v29.7.2): on Linux the candidate is `pass` when
+ * a `pass` binary is in PATH (`exec.LookPath("pass")`; docker has not run pass to see whether it is
+ * initialised since docker/cli 056015c3d8, 2018), else `secretservice`; it is the default store only
+ * if `docker-credential-<candidate>` is in PATH too. macOS: `osxkeychain`; Windows: `wincred`.
  */
 export async function detectDefaultCredsStore(options: {pathEnv: string | undefined; platform: NodeJS.Platform}): Promise<string | undefined> {
   let candidate: string
   if (options.platform === 'darwin') candidate = 'osxkeychain'
   else if (options.platform === 'win32') candidate = 'wincred'
-  else if (options.platform === 'linux') {
-    if (await lookPath('pass', options.pathEnv)) return undefined
-    candidate = 'secretservice'
-  } else return undefined
+  else if (options.platform === 'linux') candidate = (await lookPath('pass', options.pathEnv)) ? 'pass' : 'secretservice'
+  else return undefined
 
   const program = helperProgram(candidate) + (options.platform === 'win32' ? '.exe' : '')
   return (await lookPath(program, options.pathEnv)) ? candidate : undefined

@@ -11,10 +11,11 @@ import {dockerConfigPath, envValue, proxyFromEnv, userAgent} from './environment
 import {readTextFile} from './files.js'
 import {feedConfigReads, feedHelperRuns, runSecrets} from './known-secrets.js'
 import {closeConnections} from './process-exit.js'
+import type {CredentialWarning} from '../lib/checks/pull-check.js'
 import type {RunDeadline} from '../lib/deadline.js'
 import type {GatherOptions} from '../lib/credentials/sources.js'
 import {lookupKey} from '../lib/credentials/registry-key.js'
-import {createCredentialLookup, type CredentialSourceFailure, sourceFailureCause, sourceFailureWarning} from '../lib/credentials/store.js'
+import {createCredentialLookup, type CredentialSourceFailure, sourceFailureCause, sourceFailureVerdictMessage, sourceFailureWarning} from '../lib/credentials/store.js'
 import type {CredentialLookup} from '../lib/credentials/types.js'
 import type {RegistryClient} from '../lib/registry/client.js'
 import type {Transport} from '../lib/registry/transport.js'
@@ -31,17 +32,14 @@ export type Runtime = {
   close(): Promise<void>
 }
 
-/** A credential source failure as the commands show it. */
-export type CredentialWarning = {warning: string; cause: string}
-
 export type RuntimeOptions = {insecureRegistries: string[]; timeoutSeconds: number; version?: string; deadline?: RunDeadline | undefined}
 
 /**
  * The credential lookup docker would use on this machine, read-only, including docker's platform
  * default store when config.json names no credential source. A failing source (a helper, an
- * unreadable config.json) is a warning and the lookup goes on anonymously, as docker 28 does
- * (lib/credentials/store.ts): reported to `onSourceFailure`, else printed once on stderr
- * (`ghcr ls`, `auth login`).
+ * unreadable config.json) is reported to `onSourceFailure` and the lookup resolves anonymously
+ * (lib/credentials/store.ts); without `onSourceFailure` it is printed once on stderr as a warning
+ * (`ghcr ls`, `auth login`, for which a Docker login is only a last resort).
  */
 export function createCredentials(options: {onSourceFailure?: (failure: CredentialSourceFailure) => void; deadline?: RunDeadline | undefined} = {}): CredentialLookup {
   const dockerAuthConfig = envValue('DOCKER_AUTH_CONFIG')
@@ -82,7 +80,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let everywhere: CredentialWarning | undefined
   const credentials = createCredentials({
     onSourceFailure(failure) {
-      const warning = {warning: sourceFailureWarning(failure), cause: sourceFailureCause(failure)}
+      const undetermined = sourceFailureVerdictMessage(failure)
+      const warning: CredentialWarning = {warning: sourceFailureWarning(failure), cause: sourceFailureCause(failure), ...(undetermined === undefined ? {} : {undetermined})}
       if (failure.kind === 'helper') perKey.set(failure.key, warning)
       else everywhere = warning
     },

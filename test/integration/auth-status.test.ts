@@ -21,7 +21,7 @@ import {lookPath, runHelperProcess} from '../../src/runtime/credential-helper-pr
 import {fixtures} from '../fixtures/github/factory.js'
 import {connectEnvironment} from '../harness/client.js'
 import {FINE_GRAINED_LOGINS} from '../harness/environment.js'
-import {runCli, type CliResult} from './cli.js'
+import {SYSTEM_PATH, runCli, type CliResult} from './cli.js'
 
 const env = connectEnvironment(inject('env'))
 const token = env.registries.token.host
@@ -479,6 +479,7 @@ describe('auth status with credsStore: secretservice (real gnome-keyring)', () =
     mkdirSync(dockerDir, {recursive: true})
     writeFileSync(join(dockerDir, 'config.json'), JSON.stringify({credsStore: 'secretservice', auths: {[token]: {}}}), {mode: 0o600})
     const run = await status(['--json'], {home: dir, dockerDir, xdgConfig: join(dir, 'config')}, {
+      PATH: SYSTEM_PATH,
       DBUS_SESSION_BUS_ADDRESS: sessionEnv['DBUS_SESSION_BUS_ADDRESS'],
       XDG_RUNTIME_DIR: sessionEnv['XDG_RUNTIME_DIR'],
       XDG_DATA_HOME: sessionEnv['XDG_DATA_HOME'],

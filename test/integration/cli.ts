@@ -9,6 +9,18 @@ import {join, resolve} from 'node:path'
 
 export const BIN = resolve(import.meta.dirname, '../../bin/run.js')
 
+/** The test runner's PATH: for a test of docker's credential helpers as installed on this machine. */
+export const SYSTEM_PATH = process.env['PATH'] ?? '/usr/bin:/bin'
+
+/**
+ * The CLI's PATH unless a test passes its own: no directory, so no credential helper and no docker
+ * implicit default store (docker/cli `DetectDefaultStore` looks `docker-credential-secretservice`
+ * up in PATH). This machine has that helper and no D-Bus session, where docker 29, and so
+ * pull-check, stop every pull as undetermined (issue 8, session 4); the tests of that pass
+ * {@link SYSTEM_PATH}. The CLI spawns nothing but helpers (node is started by its path).
+ */
+export const HELPERLESS_PATH = '/nonexistent'
+
 export type CliResult = {exitCode: number; stdout: string; stderr: string}
 
 export type RunOptions = {
@@ -52,7 +64,7 @@ export function makeHome(dockerConfig?: unknown): {home: string; dockerConfigDir
 export async function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const {home, dockerConfigDir} = makeHome(options.dockerConfig)
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    PATH: HELPERLESS_PATH,
     HOME: home,
     DOCKER_CONFIG: dockerConfigDir,
     // No proxies from the developer's shell: tests talk to loopback only.

@@ -20,7 +20,7 @@ import formats from 'ajv-formats'
 import {afterAll, describe, expect, inject, it} from 'vitest'
 
 import {connectEnvironment} from '../harness/client.js'
-import {authsConfig, runCli} from './cli.js'
+import {SYSTEM_PATH, authsConfig, runCli} from './cli.js'
 
 const env = connectEnvironment(inject('env'))
 const token = env.registries.token.host
@@ -201,14 +201,15 @@ describe('pull-check: the credential label is what went on the wire', () => {
   })
 })
 
-// issue 8, "a failing explicit credsStore": docker has one rule for every store. docker 28's pull and
-// `manifest inspect` resolve through ResolveAuthConfig (cli/command/registry.go, v28.2.2), which
-// discards the helper's error (`a, _ := cfg.GetAuthConfig(configKey)`): the pull goes on anonymously.
-// docker 29's `docker pull` returns it instead (docker/cli ad776d1e10); the warning says so.
-describe('a credential helper the config names fails on get: a warning, and the check goes on anonymously', () => {
-  const noDbus = {DBUS_SESSION_BUS_ADDRESS: undefined}
+// issue 8, "a failing explicit credsStore": docker has one rule for every store. docker 28's pull
+// resolved through ResolveAuthConfig (cli/command/registry.go, v28.2.2), which discards the helper's
+// error (`a, _ := cfg.GetAuthConfig(configKey)`) and pulls anonymously; docker 29's `docker pull`
+// returns it and stops (RetrieveAuthTokenFromImage, docker/cli ad776d1e10, v29.0.0). A gate must not
+// pass what a current docker refuses: undetermined, exit 3 (the lead's decision, session 4).
+describe('a credential helper the config names fails on get: undetermined, exit 3', () => {
+  const noDbus = {DBUS_SESSION_BUS_ADDRESS: undefined, PATH: SYSTEM_PATH}
 
-  it('credsStore secretservice without D-Bus: public pullable, private unauthorized with the helper as the reason', async () => {
+  it('credsStore secretservice without D-Bus: public and private both credential-error, the helper named', async () => {
     const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`, `${token}/private/app:1.0`], {
       caFile: env.caFile,
       dockerConfig: {credsStore: 'secretservice'},
@@ -216,16 +217,16 @@ describe('a credential helper the config names fails on get: a warning, and the 
     })
     const report = JSON.parse(result.stdout) as PullReport
     expect(validate.pullCheck(report), ajv.errorsText(validate.pullCheck.errors)).toBe(true)
-    expect(result.exitCode, result.stderr).toBe(1)
+    expect(result.exitCode, result.stderr).toBe(3)
     expect(report.warnings).toHaveLength(1)
     expect(report.warnings?.[0]).toMatch(
-      /^docker-credential-secretservice \("credsStore" in \/\S+\/config\.json\) failed for 127\.0\.0\.1:\d+: .+; going on anonymously, as docker 28 does \(docker 29's `docker pull` stops with this error\)\. Fix: .*remove "credsStore" from /,
+      /^docker-credential-secretservice \("credsStore" in \/\S+\/config\.json\) failed for 127\.0\.0\.1:\d+: .+; docker 29\+ stops `docker pull` at this error, docker 28 went on anonymously\. Fix: .*remove "credsStore" from /,
     )
     expect(report.images.map((i) => [i.verdict, i.credential.source])).toEqual([
-      ['pullable', 'anonymous'],
-      ['unauthorized', 'anonymous'],
+      ['credential-error', 'none'],
+      ['credential-error', 'none'],
     ])
-    expect(report.images[1]?.message).toBe('authentication required, and docker-credential-secretservice failed, so the check went anonymously (see the warning)')
+    expect(report.images[1]?.message).toMatch(/^docker-credential-secretservice \("credsStore" in .+\) failed for .+\. Undetermined: docker 29\+ stops/)
   })
 })
 
@@ -240,7 +241,7 @@ describe('auth status --registry X with no login for X speaks only of X', () => 
     const result = await runCli(['auth', 'status', '--registry', 'quay.io'], {caFile: env.caFile, env: {...NO_HELPERS, DOCKER_CONFIG: dir}})
     expect(result.stdout).toBe(
       [
-        'quay.io (registry)',
+        'quay.io (Quay)',
         '  ✗ Not logged in',
         '  - To log in: docker login quay.io',
         '',
@@ -268,7 +269,7 @@ describe('auth status --registry X with no login for X speaks only of X', () => 
 
   it("a failing default store: one finding, keyed on quay.io, not a second one under Docker Hub's key", async () => {
     const {dir} = dockerConfigDir((path) => writeFileSync(path, '{}', {mode: 0o600}))
-    const result = await runCli(['auth', 'status', '--registry', 'quay.io', '--offline'], {env: {DOCKER_CONFIG: dir, DBUS_SESSION_BUS_ADDRESS: undefined}})
+    const result = await runCli(['auth', 'status', '--registry', 'quay.io', '--offline'], {env: {DOCKER_CONFIG: dir, DBUS_SESSION_BUS_ADDRESS: undefined, PATH: SYSTEM_PATH}})
     expect(result.exitCode).toBe(1)
     const findings = result.stdout.split('\n').filter((line) => line.includes('credentials/helper-failing'))
     expect(findings).toHaveLength(1)

@@ -20,19 +20,9 @@ const digestOf = (key: string): string => {
   return f.digest
 }
 
-/**
- * pull-check on a terminal, without the implicit default store's warning line: the harness has
- * docker-credential-secretservice on PATH and no D-Bus, so docker (and regctl) warn about it
- * first (issue 8; tested in pull-check-helpers.test.ts). These tests are about the table.
- */
-async function runPullCheckInTerminal(...args: Parameters<typeof runInTerminal>): Promise<Awaited<ReturnType<typeof runInTerminal>>> {
-  const result = await runInTerminal(...args)
-  return {...result, stdout: result.stdout.replaceAll(/^Warning: docker-credential-secretservice .*\r?\n/gm, '')}
-}
-
 describe('pull-check on a terminal', () => {
   it('an aligned table with headers, 12-hex digests, green ✓ and red ✗, the summary on stdout', async () => {
-    const result = await runPullCheckInTerminal(['pull-check', '--platform', 'linux/amd64', ...IMAGES], {caFile: env.caFile})
+    const result = await runInTerminal(['pull-check', '--platform', 'linux/amd64', ...IMAGES], {caFile: env.caFile})
     expect(result.exitCode).toBe(1)
     const lines = result.stdout.split('\n')
     expect(lines[0]).toMatch(/^IMAGE +VERDICT +DIGEST +PLATFORMS +CREDENTIAL$/)
@@ -48,7 +38,7 @@ describe('pull-check on a terminal', () => {
     ['--no-color', ['--no-color'], {}],
     ['TERM=dumb', [], {TERM: 'dumb'}],
   ])('%s: no colour, the same table', async (_, flags, variables) => {
-    const result = await runPullCheckInTerminal(['pull-check', ...flags, ...IMAGES], {caFile: env.caFile, env: variables})
+    const result = await runInTerminal(['pull-check', ...flags, ...IMAGES], {caFile: env.caFile, env: variables})
     expect(result.exitCode).toBe(1)
     expect(result.stdout).not.toContain(ESC)
     expect(result.stdout).toMatch(/^IMAGE +VERDICT/)
@@ -56,7 +46,7 @@ describe('pull-check on a terminal', () => {
   })
 
   it('COLUMNS=80: the table fits 80 columns; verdicts and 12-hex digests stay whole, other cells end in …', async () => {
-    const result = await runPullCheckInTerminal(['pull-check', '--platform', 'linux/amd64', ...IMAGES], {caFile: env.caFile, env: {COLUMNS: '80', NO_COLOR: '1'}})
+    const result = await runInTerminal(['pull-check', '--platform', 'linux/amd64', ...IMAGES], {caFile: env.caFile, env: {COLUMNS: '80', NO_COLOR: '1'}})
     const table = result.stdout.split('\n\n')[0]!.split('\n')
     expect(table).toHaveLength(1 + IMAGES.length)
     for (const line of table) expect(stringWidth(line), line).toBeLessThanOrEqual(80)

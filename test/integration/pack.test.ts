@@ -12,7 +12,7 @@
 import {execFile} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
@@ -47,14 +47,16 @@ const timings: Record<string, number> = {}
 
 /**
  * Runs an installed bin (`regctl` or `regctl-audit`, the links `npm install -g` made in
- * PREFIX/bin) with a clean, private environment, PREFIX/bin first on PATH as a user would have it.
+ * PREFIX/bin) with a clean, private environment, PREFIX/bin first on PATH as a user would have it,
+ * then node's own directory (the bins start with `#!/usr/bin/env node`) and nothing else: no docker
+ * credential helper, so no docker implicit store (cli.ts HELPERLESS_PATH).
  */
 async function regctl(args: string[], bin = 'regctl'): Promise<Result> {
   const home = join(dir, 'home')
   return exec(join(prefix, 'bin', bin), args, {
     timeoutMs: 30_000,
     env: {
-      PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
+      PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}`,
       HOME: home,
       DOCKER_CONFIG: join(home, '.docker'),
       NO_COLOR: '1',

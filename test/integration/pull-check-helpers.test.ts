@@ -5,7 +5,7 @@
  * token-auth registry. Also a credential helper that is not installed.
  */
 import {execFile} from 'node:child_process'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -13,7 +13,7 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {connectEnvironment} from '../harness/client.js'
 import {startPrivateSecretService, type PrivateSecretService} from '../harness/keyring.js'
-import {runCli} from './cli.js'
+import {SYSTEM_PATH, runCli} from './cli.js'
 
 const env = connectEnvironment(inject('env'))
 const token = env.registries.token.host
@@ -74,46 +74,110 @@ describe('pull-check with credentials from docker-credential-secretservice', () 
     ])
   })
 
-  it('a helper that is not installed fails that registry only, with a clear message', async () => {
+  it('a helper that is not installed makes that registry undetermined only (docker 29 stops there), with a clear message', async () => {
     const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`, `${basic}/public/single:1.0`], {
       caFile: env.caFile,
       dockerConfig: {credHelpers: {[basic]: 'does-not-exist'}},
       env: keyring.env,
     })
-    expect(result.exitCode).toBe(1)
+    expect(result.exitCode).toBe(3)
     const report = JSON.parse(result.stdout) as {images: Array<{verdict: string; message?: string}>}
     expect(report.images[0]?.verdict).toBe('pullable')
-    expect(report.images[1]?.verdict).toBe('unauthorized')
+    expect(report.images[1]?.verdict).toBe('credential-error')
     expect(report.images[1]?.message).toContain('docker-credential-does-not-exist')
   })
 })
 
-// docker's implicit default store (issue 8): config.json names no credential source, so docker
-// consults docker-credential-secretservice (on PATH here); with no D-Bus its `get` fails, and
-// docker prints that error and goes on anonymously (docker/cli cli/config/config.go
-// `LoadDefaultConfigFile` + `credentials.DetectDefaultStore`; measured with docker CLI 28.2).
-describe('pull-check with docker\'s implicit default store failing (no D-Bus)', () => {
-  const noDbus = {DBUS_SESSION_BUS_ADDRESS: undefined}
+type HelperReport = {warnings?: string[]; images: Array<{verdict: string; message?: string; credential: {source: string}}>}
 
-  it('warns naming the helper and the fix, and checks anonymously: public pullable, private unauthorized', async () => {
-    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`, `${token}/private/app:1.0`], {
-      caFile: env.caFile,
-      dockerConfig: {},
-      env: noDbus,
-    })
-    expect(result.exitCode, result.stderr).toBe(1)
-    const report = JSON.parse(result.stdout) as {warnings?: string[]; images: Array<{verdict: string; message?: string; credential: {source: string}}>}
+// A failing credential helper (issue 8; the lead's decision, session 4). docker 28's pull discarded
+// the helper's error and pulled anonymously (`ResolveAuthConfig`: `a, _ := cfg.GetAuthConfig(…)`,
+// docker/cli cli/command/registry.go v28.2.2). docker 29's `runPull` calls
+// `RetrieveAuthTokenFromImage`, which returns it, and the pull stops before the daemon (docker/cli
+// ad776d1e10, v29.0.0, unchanged to v29.7.2). "credentials not found in native keychain" alone is
+// no credential, not an error (`nativeStore.getCredentialsFromStore`). So a failing helper for the
+// image's registry is undetermined (exit 3), never a pass, and the registry is not asked.
+describe('pull-check with docker\'s implicit default store failing (no D-Bus)', () => {
+  // This machine as it is: docker-credential-secretservice on PATH, no D-Bus session, no
+  // config.json — docker's LoadDefaultConfigFile picks secretservice (DetectDefaultStore).
+  const machine = {DBUS_SESSION_BUS_ADDRESS: undefined, PATH: SYSTEM_PATH}
+
+  it('undetermined for a public and a private image alike (exit 3), naming the helper, docker 29 vs 28 and the fix; no registry request', async () => {
+    await env.resetRequestCounts()
+    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`, `${token}/private/app:1.0`], {caFile: env.caFile, env: machine})
+    expect(result.exitCode, result.stderr).toBe(3)
+    const report = JSON.parse(result.stdout) as HelperReport
     expect(report.warnings).toHaveLength(1)
-    expect(report.warnings?.[0]).toMatch(/^docker-credential-secretservice .*failed for .*going on anonymously.*Fix: /)
-    expect(report.images[0]).toEqual(expect.objectContaining({verdict: 'pullable', credential: {source: 'anonymous'}}))
-    expect(report.images[1]).toEqual(expect.objectContaining({verdict: 'unauthorized', credential: {source: 'anonymous'}}))
-    expect(report.images[1]?.message).toContain('docker-credential-secretservice')
+    expect(report.warnings?.[0]).toMatch(/^docker-credential-secretservice \(docker's default credential store: config\.json names none\) failed for 127\.0\.0\.1:\d+: .*D-Bus.*; docker 29\+ stops `docker pull` at this error, docker 28 went on anonymously\. Fix: /)
+    expect(report.images.map((i) => [i.verdict, i.credential.source])).toEqual([
+      ['credential-error', 'none'],
+      ['credential-error', 'none'],
+    ])
+    expect(report.images[0]?.message).toMatch(
+      /^docker-credential-secretservice \(docker's default credential store: config\.json names none\) failed for 127\.0\.0\.1:\d+: .*D-Bus.*\. Undetermined: docker 29\+ stops `docker pull` at this error, docker 28 went on anonymously\. Fix: run `echo 127\.0\.0\.1:\d+ \| docker-credential-secretservice get` .*, or take docker-credential-secretservice off PATH if you do not use it$/,
+    )
+    expect((await env.requestCounts('token')).total).toBe(0)
   })
 
-  it('prints the warning on stderr, not stdout, without --json', async () => {
-    const result = await runCli(['pull-check', `${token}/public/single:1.0`], {caFile: env.caFile, dockerConfig: {}, env: noDbus})
+  it('prints the warning on stderr, not stdout, without --json; the table says credential-error', async () => {
+    const result = await runCli(['pull-check', `${token}/public/single:1.0`], {caFile: env.caFile, dockerConfig: {}, env: machine})
+    expect(result.exitCode, result.stderr).toBe(3)
+    expect(result.stderr).toMatch(/Warning: docker-credential-secretservice .*docker 29\+ stops `docker pull`/)
+    expect(result.stdout).toContain('✗ credential-error')
+  })
+
+  it('without the helper on PATH there is no implicit store: anonymous, public pullable (exit 0), as docker', async () => {
+    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`], {caFile: env.caFile, env: {DBUS_SESSION_BUS_ADDRESS: undefined}})
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stderr).toMatch(/Warning: docker-credential-secretservice .*going on anonymously/)
-    expect(result.stdout).not.toContain('docker-credential-secretservice')
+    expect((JSON.parse(result.stdout) as HelperReport).images[0]).toMatchObject({verdict: 'pullable', credential: {source: 'anonymous'}})
+    expect(result.stderr).toBe('')
+  })
+})
+
+// Helpers as scripts, following the docker-credential-helpers protocol (client.Get: the program
+// runs with `get`, the server URL on stdin; exit 0 with JSON, or non-zero with a message on stdout).
+describe('pull-check with a credHelpers script that fails or finds nothing', () => {
+  let bin: string
+
+  beforeAll(async () => {
+    bin = await mkdtemp(join(tmpdir(), 'regctl-it-helpers-'))
+    const scripts = {
+      // The exact text docker-credential-helpers' client maps to "no credential" (credentials/error.go).
+      'docker-credential-empty': 'echo "credentials not found in native keychain"; exit 1',
+      'docker-credential-locked': 'echo "keychain is locked"; exit 1',
+      'docker-credential-garbage': 'echo "not json"; exit 0',
+    }
+    for (const [name, body] of Object.entries(scripts)) {
+      await writeFile(join(bin, name), `#!/bin/sh\nread -r url\n${body}\n`, {mode: 0o755})
+    }
+  })
+
+  afterAll(async () => {
+    if (bin) await rm(bin, {recursive: true, force: true})
+  })
+
+  it('"credentials not found": no credential, anonymous; public pullable, exit 0', async () => {
+    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`], {caFile: env.caFile, dockerConfig: {credHelpers: {[token]: 'empty'}}, env: {PATH: bin}})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const report = JSON.parse(result.stdout) as HelperReport
+    expect(report.images[0]).toMatchObject({verdict: 'pullable', credential: {source: 'anonymous'}})
+    expect(report.warnings).toBeUndefined()
+  })
+
+  it.each([
+    ['exits 1 with another message', 'locked', /keychain is locked/],
+    ['exits 0 without JSON', 'garbage', /docker-credential-garbage/],
+  ])('a helper that %s: its registry undetermined (exit 3), another registry checked', async (_name, helper, text) => {
+    const result = await runCli(['pull-check', '--json', `${token}/public/single:1.0`, `${basic}/public/single:1.0`], {
+      caFile: env.caFile,
+      dockerConfig: {credHelpers: {[basic]: helper}},
+      env: {PATH: bin},
+    })
+    expect(result.exitCode, result.stderr).toBe(3)
+    const report = JSON.parse(result.stdout) as HelperReport
+    expect(report.images.map((i) => i.verdict)).toEqual(['pullable', 'credential-error'])
+    expect(report.images[1]?.message).toMatch(text)
+    expect(report.images[1]?.message).toContain(`"credHelpers" entry for ${basic}`)
+    expect(report.images[1]?.message).toContain('docker 29+ stops `docker pull` at this error, docker 28 went on anonymously')
   })
 })

@@ -4,19 +4,24 @@
  * terminal), so the width comes from COLUMNS when a test sets it.
  */
 import {execFile} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
 
-import {BIN, makeHome, type CliResult} from './cli.js'
+import {BIN, HELPERLESS_PATH, SYSTEM_PATH, makeHome, type CliResult} from './cli.js'
+
+/** script(1) by its path: the CLI's PATH has no directory ({@link HELPERLESS_PATH}). */
+const SCRIPT = SYSTEM_PATH.split(':').map((dir) => join(dir, 'script')).find((file) => existsSync(file)) ?? '/usr/bin/script'
 
 const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`
 
 /** `bin/run.js ARGS` on a pseudo-terminal; stdout and stderr arrive merged, CRLF turned into LF. */
 export async function runInTerminal(args: string[], options: {env?: Record<string, string>; caFile?: string; timeoutMs?: number; dockerConfig?: unknown} = {}): Promise<CliResult> {
   const {home, dockerConfigDir} = makeHome(options.dockerConfig)
-  const env: Record<string, string> = {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, DOCKER_CONFIG: dockerConfigDir, TERM: 'xterm-256color', ...options.env}
+  const env: Record<string, string> = {PATH: HELPERLESS_PATH, HOME: home, DOCKER_CONFIG: dockerConfigDir, TERM: 'xterm-256color', ...options.env}
   if (options.caFile) env['NODE_EXTRA_CA_CERTS'] = options.caFile
   const command = [process.execPath, BIN, ...args].map((arg) => quote(arg)).join(' ')
   return new Promise((resolve, reject) => {
-    const child = execFile('script', ['--quiet', '--return', '--command', command, '/dev/null'], {env, timeout: options.timeoutMs ?? 45_000}, (error, stdout, stderr) => {
+    const child = execFile(SCRIPT, ['--quiet', '--return', '--command', command, '/dev/null'], {env, timeout: options.timeoutMs ?? 45_000}, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') {
         reject(new Error(`script ${command} did not exit normally: ${error.message}\n${stderr}`))
         return

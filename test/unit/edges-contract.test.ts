@@ -35,4 +35,13 @@ describe('the README table of edges', () => {
     const titled = text.split('\n').some((line) => line.includes(title) && (/\bit\((['"`])/.test(line) || /\)\((['"`])/.test(line)))
     expect(titled, `${file} has no test titled "${title}…"`).toBe(true)
   })
+
+  // The lead's decision (session 4): a gate must not pass what a current docker refuses. docker 29+
+  // stops `docker pull` at a failing helper (docker/cli ad776d1e10), so every failing-helper row
+  // answers undetermined, and only the helper's absence may be a pass.
+  it('a failing credential helper is never a pass: its rows exit 3', () => {
+    const failing = rows.filter((row) => /helper|implicit store/.test(row.edge) && !/credentials not found/.test(row.edge))
+    expect(failing.length).toBeGreaterThanOrEqual(3)
+    for (const row of failing) expect(row.codes[0], row.edge).toBe(3)
+  })
 })

@@ -89,8 +89,8 @@ export const IMAGE_RULES: readonly Rule[] = [
     defaultSeverity: 'warning',
     shortDescription: 'Whether an image can be pulled could not be determined',
     help: [
-      'The registry could not be reached (DNS, connection, TLS, timeout), rate-limited the check (HTTP 429), or answered with an error of its own (HTTP 5xx, a malformed response). This says nothing definitive about the image, so it is a warning rather than an error.',
-      'Fix: run the audit again; if it persists, `regctl pull-check IMAGE` shows the details (a proxy, a firewall, Docker Hub\'s pull limit for anonymous users: log in to raise it).',
+      'The registry could not be reached (DNS, connection, TLS, timeout), rate-limited the check (HTTP 429), or answered with an error of its own (HTTP 5xx, a malformed response); or the credential helper docker runs for the registry failed, where docker 29 stops the pull (docker 28 pulled anonymously). This says nothing definitive about the image, so it is a warning rather than an error.',
+      'Fix: run the audit again; if it persists, `regctl pull-check IMAGE` shows the details (a proxy, a firewall, Docker Hub\'s pull limit for anonymous users: log in to raise it; a credential helper\'s store to make reachable).',
     ].join('\n\n'),
   },
 ]
@@ -102,6 +102,7 @@ const RULE_OF: Record<Exclude<Verdict, 'pullable'>, ImageRuleIdValue> = {
   denied: ImageRuleId.denied,
   'platform-missing': ImageRuleId.platformMissing,
   'invalid-reference': ImageRuleId.invalidReference,
+  'credential-error': ImageRuleId.undetermined,
   'rate-limited': ImageRuleId.undetermined,
   'registry-error': ImageRuleId.undetermined,
   unreachable: ImageRuleId.undetermined,

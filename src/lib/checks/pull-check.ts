@@ -31,6 +31,7 @@ import type {Count, Digest, DurationMs} from '../json-types.js'
 
 /** Every answer pull-check can give. `pullable` is the only success. */
 export type Verdict =
+  | 'credential-error'
   | 'denied'
   | 'invalid-reference'
   | 'not-found'
@@ -44,8 +45,12 @@ export type Verdict =
 /** Verdicts a new login can fix: they carry the provider's login command as `fix`. */
 const LOGIN_VERDICTS: ReadonlySet<Verdict> = new Set(['denied', 'unauthorized'])
 
-/** Verdicts that say "could not tell" rather than "no": they map to exit code 3. */
-export const INDETERMINATE_VERDICTS: ReadonlySet<Verdict> = new Set(['rate-limited', 'registry-error', 'unreachable'])
+/**
+ * Verdicts that say "could not tell" rather than "no": they map to exit code 3. `credential-error`:
+ * the credential helper docker runs for the registry failed, and docker 29+ stops the pull there
+ * (lib/credentials/store.ts), so no registry answer would settle it.
+ */
+export const INDETERMINATE_VERDICTS: ReadonlySet<Verdict> = new Set(['credential-error', 'rate-limited', 'registry-error', 'unreachable'])
 
 /** One platform manifest of an index, as checked. */
 export type PlatformCheck = {platform: string; digest: Digest; verdict: Verdict; message?: string}
@@ -119,15 +124,21 @@ export type PullCheckClient = {
   answered?(registry: string): boolean
 }
 
-/** A credential source that failed while the check went on anonymously, as docker 28 does. */
-export type CredentialWarning = {warning: string; cause: string}
+/**
+ * A credential source that failed for a registry (lib/credentials/store.ts): the run-wide
+ * `warning`, the `cause` in a few words, and for a failing helper the `undetermined` reason that
+ * becomes the verdict of every image of that registry: docker 29+ stops `docker pull` at a helper
+ * error, so the check must not pass (or fail) the image on an anonymous answer (docker/cli
+ * ad776d1e10, v29.0.0). An unreadable config.json has none: docker reads past it in every version.
+ */
+export type CredentialWarning = {warning: string; cause: string; undetermined?: string}
 
 export type PullCheckOptions = {
   client: PullCheckClient
   credentials: CredentialLookup
   /**
-   * The credential sources that failed for a registry while the check went on anonymously (a
-   * helper's `get`, an unreadable config.json: lib/credentials/store.ts), asked after the lookup.
+   * The credential sources that failed for a registry (a helper's `get`, an unreadable
+   * config.json: lib/credentials/store.ts), asked after the lookup.
    */
   credentialWarnings?: ((registry: string) => CredentialWarning[]) | undefined
   /** Platform to resolve indexes for (docker's default: this machine's). */
@@ -228,6 +239,13 @@ async function checkImage(input: string, options: PullCheckOptions): Promise<Ima
   let resolved: ResolvedCredential | undefined
   try {
     resolved = await options.credentials(ref.registry)
+    // A helper that failed for this registry: docker 29+ stops the pull before any request, so
+    // neither an anonymous "pullable" nor an anonymous "unauthorized" would be docker's answer.
+    const stopped = options.credentialWarnings?.(ref.registry).find((w) => w.undetermined !== undefined)
+    if (stopped?.undetermined !== undefined) {
+      return {...base, verdict: 'credential-error', message: stopped.undetermined, credential: {source: 'none'}, durationMs: now() - started}
+    }
+
     if (resolved) base.credential = credentialLabel(resolved)
     const result = await resolveImage(ref, base, options)
     return {...result, credential: credentialOnWire(resolved, options.client, ref.registry), durationMs: now() - started}
@@ -569,7 +587,8 @@ export function verdictForError(error: unknown): {verdict: Verdict; message: str
     return {verdict: 'registry-error', message: `${error.request ?? 'the'} request to ${error.host} failed: HTTP ${error.status}${error.errors[0] ? ` ${detail}` : ''}${retryAfterNote(error)}`}
   }
 
-  if (error instanceof CredentialHelperError) return {verdict: 'unauthorized', message: error.message}
+  // A helper that failed: docker 29+ stops the pull there (see credential-error above).
+  if (error instanceof CredentialHelperError) return {verdict: 'credential-error', message: error.message}
   if (error instanceof InsecureTransportError) {
     return {verdict: 'unreachable', message: `${error.message} (name the registry with --insecure-registry to allow plain HTTP)`}
   }

@@ -20,16 +20,25 @@
  * mixing two sources would hide provenance, so we do not.)
  *
  * When a source fails, docker has one rule for every store, named or implicit (issue 8, checked in
- * docker/cli's source): `GetAuthConfig` returns the helper's error (`nativeStore.Get`, "credentials
- * not found" excepted), and docker 28's pull and `manifest inspect` go through
- * `ResolveAuthConfig` (cli/command/registry.go, v28.2.2), which discards it — `a, _ :=
- * cfg.GetAuthConfig(configKey)` — so the pull goes on anonymously; the helper's stderr reaches the
- * terminal (docker-credential-helpers runs it with `Stderr = os.Stderr`). docker 29 changed
- * `docker pull` (docker/cli ad776d1e10, v29.0.0): `RetrieveAuthTokenFromImage` returns the error
- * and the pull stops, public image or not; `manifest inspect` still discards it. An unreadable
- * config.json is a warning in every version (`LoadDefaultConfigFile`, cli/config/config.go). We
- * follow docker 28, the version measured on these machines, and say what docker 29 does: with
- * `onSourceFailure`, a failing source is reported there and the lookup goes on anonymously.
+ * docker/cli's source): `GetAuthConfig` returns the helper's error (`nativeStore.Get`
+ * (cli/config/credentials/native_store.go) maps only "credentials not found in native keychain" to
+ * no credential; a helper that cannot start, exits non-zero with any other text or prints no JSON is
+ * an error: docker-credential-helpers `client.Get`). What the pull does with that error changed:
+ * - docker 28 (v28.2.2): `docker pull` goes through `ResolveAuthConfig` (cli/command/registry.go),
+ *   which discards it — `a, _ := cfg.GetAuthConfig(configKey)` — and pulls anonymously.
+ * - docker 29 (docker/cli ad776d1e10, "remove support for client-side docker content trust
+ *   validation", first in v29.0.0; unchanged to v29.7.2): `runPull` calls
+ *   `RetrieveAuthTokenFromImage`, which returns `cfg.GetAuthConfig`'s error, and the pull stops
+ *   before it reaches the daemon — public image or not. This includes docker's implicit default store:
+ *   `LoadDefaultConfigFile` sets `CredentialsStore = credentials.DetectDefaultStore("")` when the
+ *   config names no credential source (`ContainsAuth`), i.e. `secretservice` (or `pass` when `pass` is
+ *   on PATH) whenever that helper is installed — so a headless machine with
+ *   docker-credential-secretservice and no D-Bus session cannot `docker pull alpine` on docker 29.
+ * An unreadable config.json is a warning in every version (`LoadDefaultConfigFile`,
+ * cli/config/config.go). The lookup reports a failing source to `onSourceFailure` and resolves
+ * anonymously; the caller decides: pull-check makes a failing helper an undetermined verdict
+ * (a gate must not pass what a current docker refuses to pull), commands for which the login is only
+ * a last resort (`ghcr ls`) go on with a warning.
  */
 import {CredentialHelperError} from '../errors.js'
 import {containsAuth, loadDockerConfig, parseDockerAuthConfig, type DockerConfig, type ReadTextFile, type UnreadableConfig} from './docker-config.js'
@@ -193,8 +202,9 @@ export function createCredentialLookup(options: CredentialLookupOptions): Creden
 
 /**
  * The one-line warning for a {@link CredentialSourceFailure}: names the helper or the file, says
- * what docker does (goes on anonymously; docker 29's `docker pull` stops at a failing helper) and
- * the fix. The helper's own text is already redacted and cut by {@link helperGet}.
+ * what docker does with it (an unreadable file: goes on without it; a failing helper: docker 29+
+ * stops `docker pull`, docker 28 went on anonymously) and the fix. The helper's own text is already
+ * redacted and cut by {@link helperGet}.
  */
 export function sourceFailureWarning(failure: CredentialSourceFailure): string {
   if (failure.kind === 'unreadable-config') {
@@ -204,22 +214,40 @@ export function sourceFailureWarning(failure: CredentialSourceFailure): string {
     )
   }
 
-  const program = `docker-credential-${failure.helper}`
+  return `${helperFailure(failure)}; ${HELPER_FAILURE_CONSEQUENCE}. Fix: ${helperFailureFix(failure)}`
+}
+
+/** What docker does when a credential helper fails (see the module comment). */
+const HELPER_FAILURE_CONSEQUENCE = "docker 29+ stops `docker pull` at this error, docker 28 went on anonymously"
+
+/** `docker-credential-x ("credsStore" in …/config.json) failed for host: reason`. */
+function helperFailure(failure: Extract<CredentialSourceFailure, {kind: 'helper'}>): string {
   const reason = failure.error.message.replace(/^credential helper \S+ for \S+: /, '')
   const named =
     failure.implicit ? "docker's default credential store: config.json names none"
     : failure.via === 'credsStore' ? `"credsStore" in ${failure.path}`
     : `"credHelpers" entry for ${failure.key} in ${failure.path}`
+  return `docker-credential-${failure.helper} (${named}) failed for ${failure.key}: ${reason}`
+}
+
+function helperFailureFix(failure: Extract<CredentialSourceFailure, {kind: 'helper'}>): string {
+  const program = `docker-credential-${failure.helper}`
   const remedy = failure.implicit
     ? `take ${program} off PATH if you do not use it`
     : failure.via === 'credsStore'
       ? `remove "credsStore" from ${failure.path} if you do not use it`
       : `remove that "credHelpers" entry if you do not use it`
-  return (
-    `${program} (${named}) failed for ${failure.key}: ${reason}; going on anonymously, as docker 28 does ` +
-    `(docker 29's \`docker pull\` stops with this error). Fix: run \`echo ${failure.key} | ${program} get\` and make its store reachable ` +
-    `(e.g. a D-Bus session with an unlocked keyring), or ${remedy}`
-  )
+  return `run \`echo ${failure.key} | ${program} get\` and make its store reachable (e.g. a D-Bus session with an unlocked keyring), or ${remedy}`
+}
+
+/**
+ * The pull-check reason when the image's registry has a failing helper: whether the image pulls
+ * cannot be told, since docker 29+ stops there (see the module comment). Undefined for an
+ * unreadable config.json, which docker reads past in every version.
+ */
+export function sourceFailureVerdictMessage(failure: CredentialSourceFailure): string | undefined {
+  if (failure.kind !== 'helper') return undefined
+  return `${helperFailure(failure)}. Undetermined: ${HELPER_FAILURE_CONSEQUENCE}. Fix: ${helperFailureFix(failure)}`
 }
 
 /** What failed, in a few words, for a per-image reason: `docker-credential-pass failed`. */

@@ -289,6 +289,7 @@ describe('imageFinding', () => {
     ['denied', ImageRuleId.denied, 'error'],
     ['platform-missing', ImageRuleId.platformMissing, 'error'],
     ['invalid-reference', ImageRuleId.invalidReference, 'error'],
+    ['credential-error', ImageRuleId.undetermined, 'warning'],
     ['rate-limited', ImageRuleId.undetermined, 'warning'],
     ['registry-error', ImageRuleId.undetermined, 'warning'],
     ['unreachable', ImageRuleId.undetermined, 'warning'],

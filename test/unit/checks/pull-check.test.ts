@@ -305,15 +305,43 @@ describe('pullCheck', () => {
     })
   })
 
-  it('a broken credential helper fails that registry only', async () => {
+  it('a broken credential helper makes that registry undetermined only', async () => {
     const {client} = fakeClient(registryEntries)
     const credentials: CredentialLookup = async (registry) => {
       if (registry === 'ghcr.io') throw new CredentialHelperError('desktop', 'ghcr.io', 'executable not found')
       return undefined
     }
     const result = await pullCheck(['ghcr.io/a/b:1', 'single:1.0'], {client, credentials, platform: linuxAmd64})
-    expect(result.images.map((i) => i.verdict)).toEqual(['unauthorized', 'pullable'])
+    expect(result.images.map((i) => i.verdict)).toEqual(['credential-error', 'pullable'])
     expect(result.images[0]?.message).toContain('docker-credential-desktop')
+    expect(result.exitCode).toBe(3)
+  })
+
+  // The lead's decision (session 4): docker 29+ stops `docker pull` at a helper error
+  // (RetrieveAuthTokenFromImage, docker/cli ad776d1e10), so a failing helper for the image's
+  // registry is never a pass, even for an image anonymous pulls would get.
+  describe('a failing helper reported through credentialWarnings', () => {
+    const stopped = {warning: 'docker-credential-secretservice (…) failed for docker.io: …', cause: 'docker-credential-secretservice failed', undetermined: 'docker-credential-secretservice failed for docker.io: … Undetermined: …'}
+
+    it('is undetermined (exit 3) for every image of its registry, with no registry request; other registries are checked', async () => {
+      const {client, calls} = fakeClient({...registryEntries, 'a/b@1': registryEntries['library/single@1.0'] as Entry})
+      const credentialWarnings = (registry: string) => (registry === 'docker.io' ? [stopped] : [])
+      const result = await pullCheck(['single:1.0', 'multi:1.0', 'ghcr.io/a/b:1'], {client, credentials: anonymous, credentialWarnings, platform: linuxAmd64})
+      expect(result.images.map((i) => i.verdict)).toEqual(['credential-error', 'credential-error', 'pullable'])
+      expect(result.images[0]).toMatchObject({message: stopped.undetermined, credential: {source: 'none'}})
+      expect(calls.filter((c) => c.includes('docker.io'))).toEqual([])
+      expect(result.summary).toEqual({total: 3, pullable: 1, failed: 0, indeterminate: 2})
+      expect(result.exitCode).toBe(3)
+      expect(result.warnings).toEqual([stopped.warning])
+    })
+
+    it('an unreadable config.json (no `undetermined`) still checks anonymously, as every docker does', async () => {
+      const {client} = fakeClient(registryEntries)
+      const credentialWarnings = () => [{warning: 'cannot read /x/config.json …', cause: '/x/config.json could not be read'}]
+      const result = await pullCheck(['single:1.0'], {client, credentials: anonymous, credentialWarnings, platform: linuxAmd64})
+      expect(result.images[0]?.verdict).toBe('pullable')
+      expect(result.exitCode).toBe(0)
+    })
   })
 
   it('a malformed config aborts the whole run', async () => {

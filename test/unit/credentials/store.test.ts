@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {HelperRunResult, HelperRunner} from '../../../src/lib/credentials/helper.js'
-import {createCredentialLookup, type CredentialLookupOptions, type CredentialSourceFailure, sourceFailureCause, sourceFailureWarning} from '../../../src/lib/credentials/store.js'
+import {createCredentialLookup, type CredentialLookupOptions, type CredentialSourceFailure, sourceFailureCause, sourceFailureVerdictMessage, sourceFailureWarning} from '../../../src/lib/credentials/store.js'
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {ConfigError, CredentialHelperError} from '../../../src/lib/errors.js'
 
@@ -291,9 +291,10 @@ describe('createCredentialLookup: caching and errors', () => {
 })
 
 // issue 8: docker has one rule for every store, named or implicit. docker 28's pull goes through
-// ResolveAuthConfig (cli/command/registry.go), which discards GetAuthConfig's error, and an
-// unreadable config.json is a warning (cli/config/config.go LoadDefaultConfigFile).
-describe('createCredentialLookup with onSourceFailure: a failing source is reported, the lookup goes on anonymously', () => {
+// ResolveAuthConfig (cli/command/registry.go), which discards GetAuthConfig's error; docker 29's
+// RetrieveAuthTokenFromImage returns it and the pull stops (docker/cli ad776d1e10). An unreadable
+// config.json is a warning (cli/config/config.go LoadDefaultConfigFile) in both.
+describe('createCredentialLookup with onSourceFailure: a failing source is reported, the lookup resolves anonymously', () => {
   const BROKEN: HelperRunResult = {exitCode: 1, stdout: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n', stderr: ''}
 
   it.each([
@@ -311,9 +312,13 @@ describe('createCredentialLookup with onSourceFailure: a failing source is repor
     const failure = failures[0]
     expect(failure).toEqual(expect.objectContaining({kind: 'helper', helper: 'secretservice', key: 'ghcr.io', via, implicit, path: PATH}))
     const warning = sourceFailureWarning(failure as CredentialSourceFailure)
-    expect(warning).toMatch(/^docker-credential-secretservice \(.+\) failed for ghcr\.io: .*Cannot autolaunch D-Bus.*; going on anonymously, as docker 28 does \(docker 29's `docker pull` stops with this error\)\. Fix: /)
+    expect(warning).toMatch(/^docker-credential-secretservice \(.+\) failed for ghcr\.io: .*Cannot autolaunch D-Bus.*; docker 29\+ stops `docker pull` at this error, docker 28 went on anonymously\. Fix: run `echo ghcr\.io \| docker-credential-secretservice get`/)
     expect(warning).toContain(implicit ? "docker's default credential store" : via === 'credsStore' ? `"credsStore" in ${PATH}` : `"credHelpers" entry for ghcr.io in ${PATH}`)
     expect(sourceFailureCause(failure as CredentialSourceFailure)).toBe('docker-credential-secretservice failed')
+    // The pull-check verdict: what failed, what docker 29 and 28 do, and the fix, in one line.
+    expect(sourceFailureVerdictMessage(failure as CredentialSourceFailure)).toMatch(
+      /^docker-credential-secretservice \(.+\) failed for ghcr\.io: .*Cannot autolaunch D-Bus.*\. Undetermined: docker 29\+ stops `docker pull` at this error, docker 28 went on anonymously\. Fix: run `echo ghcr\.io \| docker-credential-secretservice get` .*, or (take docker-credential-secretservice off PATH|remove "credsStore" from|remove that "credHelpers" entry)/,
+    )
   })
 
   it('without onSourceFailure the helper failure rejects the lookup (auth status records it per registry)', async () => {
@@ -346,6 +351,8 @@ describe('createCredentialLookup with onSourceFailure: a failing source is repor
       `cannot read ${PATH} (permission denied): going on without its credentials (anonymously), as docker does. Fix: make it readable by this user (chmod 600, owned by you), or point DOCKER_CONFIG at a directory with a readable config.json`,
     )
     expect(sourceFailureCause(failure)).toBe(`${PATH} could not be read`)
+    // docker reads past an unreadable config.json in every version: not a reason to stop the pull.
+    expect(sourceFailureVerdictMessage(failure)).toBeUndefined()
   })
 
   it('a malformed config.json still rejects every lookup (exit 2), reported or not', async () => {

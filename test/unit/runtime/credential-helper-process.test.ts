@@ -117,11 +117,14 @@ describe('readTextFile (config files)', () => {
 describe('lookPath and detectDefaultCredsStore', () => {
   let dir: string
   let withPass: string
+  let passOnly: string
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'regctl-lookpath-'))
     withPass = await mkdtemp(join(tmpdir(), 'regctl-lookpath-pass-'))
-    for (const [where, name] of [[dir, 'docker-credential-secretservice'], [withPass, 'pass'], [dir, 'not-executable']] as const) {
+    passOnly = await mkdtemp(join(tmpdir(), 'regctl-lookpath-pass-only-'))
+    const files = [[dir, 'docker-credential-secretservice'], [withPass, 'pass'], [withPass, 'docker-credential-pass'], [passOnly, 'pass'], [dir, 'not-executable']] as const
+    for (const [where, name] of files) {
       await writeFile(join(where, name), '#!/bin/sh\nexit 0\n')
       await chmod(join(where, name), name === 'not-executable' ? 0o644 : 0o755)
     }
@@ -130,6 +133,7 @@ describe('lookPath and detectDefaultCredsStore', () => {
   afterAll(async () => {
     await rm(dir, {recursive: true, force: true})
     await rm(withPass, {recursive: true, force: true})
+    await rm(passOnly, {recursive: true, force: true})
   })
 
   it('finds executables only', async () => {
@@ -140,7 +144,9 @@ describe('lookPath and detectDefaultCredsStore', () => {
 
   it.each<[string, () => string, NodeJS.Platform, string | undefined]>([
     ['secretservice in PATH', () => dir, 'linux', 'secretservice'],
-    ['pass in PATH: cannot tell, no guess', () => `${withPass}:${dir}`, 'linux', undefined],
+    // docker/cli default_store_linux.go: `pass` in PATH makes pass the candidate, however set up.
+    ['pass and docker-credential-pass in PATH', () => `${withPass}:${dir}`, 'linux', 'pass'],
+    ['pass in PATH but not docker-credential-pass: none (not secretservice)', () => `${passOnly}:${dir}`, 'linux', undefined],
     ['nothing in PATH', () => '/nonexistent', 'linux', undefined],
     ['macOS without osxkeychain', () => dir, 'darwin', undefined],
     ['unsupported platform', () => dir, 'aix', undefined],
