@@ -7,7 +7,7 @@
 import {DOCKER_HUB_HOSTNAMES} from './docker-hub.js'
 
 /** The registry services `auth status` knows by name. */
-export type ProviderId = 'ghcr' | 'docker-hub' | 'ecr' | 'ecr-public' | 'gar' | 'gcr' | 'acr' | 'other'
+export type ProviderId = 'ghcr' | 'docker-hub' | 'quay' | 'ecr' | 'ecr-public' | 'gar' | 'gcr' | 'acr' | 'other'
 
 /** A registry host, classified. */
 export type Provider = {
@@ -40,6 +40,7 @@ export type Provider = {
 const NAMES: Record<ProviderId, string> = {
   ghcr: 'GitHub Container Registry',
   'docker-hub': 'Docker Hub',
+  quay: 'Quay',
   ecr: 'AWS ECR',
   'ecr-public': 'AWS ECR Public',
   gar: 'Google Artifact Registry',
@@ -102,6 +103,8 @@ export function identifyProvider(host: string): Provider {
 
   if (name === 'ghcr.io') return base('ghcr')
   if (DOCKER_HUB_HOSTNAMES.has(name)) return base('docker-hub')
+  // quay.io only: a self-hosted (Red Hat) Quay has a host name of its own, and stays `other`.
+  if (name === 'quay.io') return base('quay')
   if (name === 'public.ecr.aws') return base('ecr-public')
 
   const ecr = ECR_HOST.exec(name)
@@ -163,6 +166,7 @@ export function loginCommand(provider: Provider, username?: string): string {
       return `az acr login -n ${provider.registryName ?? 'NAME'}`
     }
 
+    case 'quay':
     case 'other': {
       return `docker login ${provider.host}`
     }

@@ -35,7 +35,7 @@ Never writes a file; never prints a secret.`)
     offline: Flags.boolean({default: false, description: 'Do not contact registries or GitHub'}),
     'require-scope': Flags.string({description: 'GitHub scope a GHCR token must have (repeatable; write: implies read:)', multiple: true}),
     repository: Flags.string({
-      description: 'Repository to probe push rights on (default: USER/regctl-auth-probe on GHCR and Docker Hub, regctl-auth-probe elsewhere; none on ECR, GCR and Artifact Registry, where push rights stay unknown)',
+      description: 'Repository to probe push rights on (default: USER/regctl-auth-probe on GHCR, Docker Hub and Quay (for a Quay robot account, its namespace), regctl-auth-probe elsewhere; none on ECR, GCR and Artifact Registry, where push rights stay unknown)',
     }),
     'fail-on': Flags.option({options: ['error', 'warning', 'never'] as const, default: 'error', description: 'Lowest finding severity that makes the exit code 1'})(),
     concurrency: Flags.integer({default: 8, min: 1, max: 32, description: 'Registries checked at the same time'}),

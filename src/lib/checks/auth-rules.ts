@@ -63,8 +63,8 @@ export const AUTH_RULES: readonly Rule[] = [
     id: AuthRuleId.ghcrTokenKind,
     name: 'GhcrUnsupportedTokenKind',
     defaultSeverity: 'warning',
-    shortDescription: 'A token kind GHCR does not document for registry logins is configured for ghcr.io',
-    help: 'GHCR accepts classic personal access tokens (and GITHUB_TOKEN inside GitHub Actions). Fine-grained PATs, OAuth and GitHub App user tokens are not supported for packages.',
+    shortDescription: 'A token kind GHCR or the GitHub Packages API does not accept is configured (a ghcr.io login, or the GitHub API token ghcr ls uses)',
+    help: 'GHCR accepts classic personal access tokens (and GITHUB_TOKEN inside GitHub Actions). Fine-grained PATs, OAuth and GitHub App user tokens are not supported for packages. The Packages API that `ghcr ls OWNER` uses takes only a classic PAT with read:packages (https://docs.github.com/en/rest/packages/packages).',
   },
   {
     id: AuthRuleId.excessiveScopes,

@@ -101,7 +101,7 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
   // `--registry X`: the GitHub token and the files only as far as they concern X.
   const githubConcerned = options.registry === undefined || identifyProvider(options.registry).id === 'ghcr'
   const githubApi = githubConcerned ? await resolveGitHubApi(options) : undefined
-  if (githubApi) findings.push(...githubApiFindings(githubApi))
+  if (githubApi) findings.push(...githubApiKindFindings(githubApi), ...githubApiFindings(githubApi))
   const tokenFile = githubConcerned ? await plaintextTokenFinding(options) : undefined
   if (tokenFile) findings.push(tokenFile)
   const files = options.registry === undefined ? gathered.files : filesConcerning(gathered.files, registries)
@@ -210,6 +210,28 @@ function githubApiFindings(api: GitHubApiTokenReport): Finding[] {
   }
 
   return []
+}
+
+/**
+ * A fine-grained token as the API token: GitHub's Packages API takes only a personal access token
+ * (classic) with read:packages ("To use the REST API to manage GitHub Packages, you must
+ * authenticate using a personal access token (classic)", https://docs.github.com/en/rest/packages/packages),
+ * and answers a fine-grained one with 400 "Invalid argument." (issue 8). So `ghcr ls OWNER` fails
+ * with it; `ghcr ls OWNER/PACKAGE` falls back to the registry's tag list. Known from the prefix
+ * alone, so `--offline` says it too; a token GitHub rejects gets that finding instead, and the
+ * ghcr.io Docker login (`docker-config`) already has its own token-kind finding, with the same fix.
+ */
+function githubApiKindFindings(api: GitHubApiTokenReport): Finding[] {
+  if (api.source === 'none' || api.source === 'docker-config' || api.kind !== 'fine-grained' || api.github?.status === 'rejected') return []
+  return [
+    authFinding(AuthRuleId.ghcrTokenKind, {
+      subject: 'GitHub API token',
+      message:
+        `the GitHub API token (${api.redacted ?? '…'} from ${api.source}) is a fine-grained token: GitHub's Packages API accepts only a classic PAT, ` +
+        'so ghcr ls OWNER cannot list packages with it (ghcr ls OWNER/PACKAGE falls back to the registry\'s tag list)',
+      fix: 'create a classic token with read:packages at https://github.com/settings/tokens/new?scopes=read:packages, then set GH_TOKEN to it (or run: regctl auth login github)',
+    }),
+  ]
 }
 
 async function resolveGitHubApi(options: AuthStatusOptions): Promise<GitHubApiTokenReport> {

@@ -7,7 +7,7 @@ import type {SourcedCredential} from '../credentials/sources.js'
 import type {ResolvedCredential} from '../credentials/types.js'
 import {AuthError, NetworkError, TimeoutError, isRegctlError, redactText} from '../errors.js'
 import {decodeJwtPayload} from '../jwt.js'
-import type {Provider} from '../providers.js'
+import type {Provider, ProviderId} from '../providers.js'
 import {repositoryScope} from '../registry/auth.js'
 import {RegistryClient} from '../registry/client.js'
 import type {Transport} from '../registry/transport.js'
@@ -27,40 +27,51 @@ export function createCredentialVerifier(options: {transport: Transport; now: ()
 }
 
 /**
+ * Where each registry family lets a login push without naming a repository: the one table behind
+ * {@link defaultProbeRepository}. `user`: under the login's own namespace, when the username is one
+ * (`namespace` extracts it, or `undefined`); `none`: no repository worth asking about; `root`: a
+ * flat namespace, where a root-level name is a valid repository.
+ * - GHCR: `USER/NAME`; GitHub logins are letters, digits and hyphens.
+ * - Docker Hub: a bare name means `library/NAME`, which no user owns (issue 8), so `USER/NAME`;
+ *   Docker IDs are letters and digits (docs.docker.com/accounts/create-account). An email login
+ *   is no namespace.
+ * - Quay (quay.io): every repository is `NAMESPACE/NAME`; a root-level name is invalid there.
+ *   Namespaces match `^[a-z0-9]+(?:[._-][a-z0-9]+)*$`, 2–255 characters (quay/quay
+ *   util/validation.py `VALID_USERNAME_REGEX`); a robot account logs in as `NAMESPACE+ROBOT` and
+ *   pushes under that namespace. `$oauthtoken` and `$app` logins have no namespace.
+ * - ECR, Artifact Registry, GCR: repositories are created per account or project and push is
+ *   granted per repository: no default.
+ * - ACR and other registries: a flat namespace.
+ */
+const PROBE_LAYOUT: Record<ProviderId, {kind: 'user'; namespace: (username: string) => string | undefined} | {kind: 'none'} | {kind: 'root'}> = {
+  ghcr: {kind: 'user', namespace: (username) => (/^[A-Za-z0-9-]+$/.test(username) ? username.toLowerCase() : undefined)},
+  'docker-hub': {kind: 'user', namespace: (username) => (/^[A-Za-z0-9]+$/.test(username) ? username.toLowerCase() : undefined)},
+  quay: {kind: 'user', namespace: quayNamespace},
+  ecr: {kind: 'none'},
+  'ecr-public': {kind: 'none'},
+  gar: {kind: 'none'},
+  gcr: {kind: 'none'},
+  acr: {kind: 'root'},
+  other: {kind: 'root'},
+}
+
+/** The Quay namespace of a login: the user itself, or a robot's `NAMESPACE` of `NAMESPACE+ROBOT`. */
+function quayNamespace(username: string): string | undefined {
+  const namespace = (username.split('+', 1)[0] ?? '').toLowerCase()
+  return namespace.length >= 2 && namespace.length <= 255 && /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(namespace) ? namespace : undefined
+}
+
+/**
  * The repository whose push right `auth status` asks about when `--repository` is not given, or
  * `undefined` when there is none worth asking about (push rights: unknown, pass --repository).
- *
- * - GHCR and Docker Hub: under the logged-in user's namespace, where the user may push (a classic
- *   PAT with write:packages on GHCR; any Docker Hub account on its own namespace). A bare name on
- *   Docker Hub means `library/NAME`, which no user owns (issue 8: "no push rights" for a token
- *   that can push to its own namespace). A username that is not a namespace (a Docker Hub email
- *   login) gives `undefined`.
- * - ECR, Artifact Registry, GCR: no per-user layout (repositories are created per account or
- *   project, push is granted per repository): `undefined`.
- * - ACR and other registries: a flat namespace, where a root-level name is a valid repository.
+ * Per registry family, from {@link PROBE_LAYOUT}.
  */
 export function defaultProbeRepository(provider: Provider, username: string | undefined): string | undefined {
-  switch (provider.id) {
-    case 'ghcr': {
-      return username && /^[A-Za-z0-9-]+$/.test(username) ? `${username.toLowerCase()}/${PROBE_REPOSITORY}` : undefined
-    }
-
-    case 'docker-hub': {
-      // Docker IDs are lowercase letters and digits (docs.docker.com/accounts/create-account).
-      return username && /^[A-Za-z0-9]+$/.test(username) ? `${username.toLowerCase()}/${PROBE_REPOSITORY}` : undefined
-    }
-
-    case 'ecr':
-    case 'ecr-public':
-    case 'gar':
-    case 'gcr': {
-      return undefined
-    }
-
-    default: {
-      return PROBE_REPOSITORY
-    }
-  }
+  const layout = PROBE_LAYOUT[provider.id]
+  if (layout.kind === 'none') return undefined
+  if (layout.kind === 'root') return PROBE_REPOSITORY
+  const namespace = username === undefined ? undefined : layout.namespace(username)
+  return namespace === undefined ? undefined : `${namespace}/${PROBE_REPOSITORY}`
 }
 
 /**

@@ -161,6 +161,11 @@ describe('auth status verdicts', () => {
     {host: 'docker.io', key: 'https://index.docker.io/v1/', user: 'alice@example.com', scopes: [], push: {granted: null, via: 'none'}},
     {host: 'europe-west4-docker.pkg.dev', key: 'europe-west4-docker.pkg.dev', user: 'oauth2accesstoken', scopes: [], push: {granted: null, via: 'none'}},
     {host: 'registry.example.com', key: 'registry.example.com', user: 'ci', scopes: ['repository:regctl-auth-probe:push,pull'], push: {repository: 'regctl-auth-probe', granted: true, via: 'jwt-access-claim'}},
+    // Quay has no root-level repositories: NAMESPACE/NAME, a robot's namespace before its `+`
+    // (quay/quay util/validation.py VALID_USERNAME_REGEX); `$oauthtoken` is no namespace.
+    {host: 'quay.io', key: 'quay.io', user: 'Octo_cat', scopes: ['repository:octo_cat/regctl-auth-probe:push,pull'], push: {repository: 'octo_cat/regctl-auth-probe', granted: true, via: 'jwt-access-claim'}},
+    {host: 'quay.io', key: 'quay.io', user: 'acme+ci_bot', scopes: ['repository:acme/regctl-auth-probe:push,pull'], push: {repository: 'acme/regctl-auth-probe', granted: true, via: 'jwt-access-claim'}},
+    {host: 'quay.io', key: 'quay.io', user: '$oauthtoken', scopes: [], push: {granted: null, via: 'none'}},
   ])('push probe on $host for $user: $scopes', async ({host, key, user, scopes, push}) => {
     const seen: string[][] = []
     const verify: VerifyCredential = async (registry, credential, asked) => {
@@ -326,6 +331,41 @@ describe('auth status verdicts', () => {
       expect(asked).toEqual([])
       expect(result.githubApi?.github).toBeUndefined()
       expect(result.exitCode).toBe(0)
+    })
+
+    // GitHub's Packages API takes only a classic PAT (docs.github.com/en/rest/packages/packages):
+    // `ghcr ls OWNER` fails with a fine-grained token, whatever GET /user says about it.
+    describe('a fine-grained API token', () => {
+      const fineGrained = (answer: GitHubIntrospection, extra: Partial<AuthStatusOptions> = {}) =>
+        authStatus(options({}, {githubApiToken: apiToken(FINE, 'fine-grained'), github: github(answer), ...extra}))
+      const KIND_MESSAGE =
+        "the GitHub API token (ghp_…abcd from GH_TOKEN) is a fine-grained token: GitHub's Packages API accepts only a classic PAT, so ghcr ls OWNER cannot list packages with it (ghcr ls OWNER/PACKAGE falls back to the registry's tag list)"
+
+      it.each([
+        ['accepted by GET /user (no scopes named)', {status: 'valid', login: 'octocat', scopes: null} as GitHubIntrospection, {}],
+        ['--offline: known from the prefix alone', {status: 'rejected', message: 'x'} as GitHubIntrospection, {offline: true}],
+      ])('%s: a ghcr-token-kind warning naming the classic PAT fix', async (_name, answer, extra) => {
+        const result = await fineGrained(answer, extra)
+        expect(result.findings.map((f) => [f.ruleId, f.severity, f.message])).toEqual([[AuthRuleId.ghcrTokenKind, 'warning', KIND_MESSAGE]])
+        expect(result.findings[0]?.fix).toContain('https://github.com/settings/tokens/new?scopes=read:packages')
+        expect(JSON.stringify(result)).not.toContain(FINE)
+      })
+
+      it('rejected by GitHub: only the rejected finding (the kind is moot)', async () => {
+        const result = await fineGrained({status: 'rejected', message: 'GitHub answered HTTP 401 (Bad credentials)'})
+        expect(result.findings.map((f) => f.ruleId)).toEqual([AuthRuleId.rejected])
+      })
+
+      it('from the ghcr.io Docker login: no second finding (the login has its own, with the same fix)', async () => {
+        const fromDocker = async () => ({token: {token: FINE, source: 'docker-config' as const, kind: 'fine-grained' as const, redacted: 'github_pat_…wxyz'}, notes: []})
+        const result = await authStatus(options({}, {githubApiToken: fromDocker, offline: true}))
+        expect(result.findings).toEqual([])
+      })
+
+      it('a classic token with read:packages gets no such finding', async () => {
+        const {findings} = await run(valid(['read:packages'], '2026-01-01T00:00:00.000Z'))
+        expect(findings).toEqual([])
+      })
     })
   })
 })
