@@ -5,30 +5,23 @@
  */
 import {createServer} from 'node:net'
 
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {createCredentialVerifier} from '../../../src/lib/checks/live-verifier.js'
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {AuthError, NetworkError} from '../../../src/lib/errors.js'
 import {Transport} from '../../../src/lib/registry/transport.js'
-import {type FakeRegistryOptions, type TestServer, fakeRegistry, startServer, userPass} from '../registry/harness.js'
+import {type FakeRegistryOptions, closeAfterEach, fakeRegistry, startServer, userPass} from '../registry/harness.js'
 
-let servers: TestServer[] = []
-let transports: Transport[] = []
-afterEach(async () => {
-  await Promise.all(transports.map((t) => t.close()))
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
-  transports = []
-})
+const track = closeAfterEach()
 
 async function setup(opts: FakeRegistryOptions) {
   const fake = fakeRegistry(opts)
   const server = await startServer(fake.handler)
   fake.origin.value = server.origin
-  servers.push(server)
+  track.server(server)
   const transport = new Transport({timeoutMs: 5000})
-  transports.push(transport)
+  track.client(transport)
   const verify = createCredentialVerifier({transport, now: Date.now})
   const paths = () => server.requests.map((r) => `${r.method} ${new URL(r.url, server.origin).pathname}${r.headers.authorization ? ' (auth)' : ''}`)
   return {server, verify, paths}
@@ -96,7 +89,7 @@ describe('verifyCredentials', () => {
       })
     })
     const transport = new Transport({timeoutMs: 5000})
-    transports.push(transport)
+    track.client(transport)
     const verify = createCredentialVerifier({transport, now: Date.now})
     await expect(verify(`127.0.0.1:${port}`, userPass('a', 'b'), SCOPES)).rejects.toBeInstanceOf(NetworkError)
   })

@@ -256,6 +256,38 @@ describe('--untagged: the untagged versions no tag uses (issue 8)', () => {
     expect(reads).toEqual([['ghcr.io', 'acme/app', digestOf('index')]])
   })
 
+  // Why --limit cannot stop the paging early: whether an untagged version is unused depends on
+  // every tagged index, and GitHub documents no order that puts an index before its children
+  // (docs.github.com/en/rest/packages/packages: "List package versions…" has no sort). Stopping at
+  // the first N untagged versions could list a platform manifest whose tag is on a later page,
+  // and `--untagged -q | xargs delete` would break that tag.
+  it('--limit reads every page: a tagged index on page 2 uses an untagged version of page 1', async () => {
+    const pages = [
+      [makeVersionOf('acme', 'App', 1, digestOf('amd64'), [])],
+      [makeVersionOf('acme', 'App', 0, digestOf('index'), ['latest']), makeVersionOf('acme', 'App', 2, digestOf('orphan-1'), [])],
+    ]
+    const asked: number[] = []
+    nock(API)
+      .get('/users/acme')
+      .reply(200, fixtures.user)
+      .get('/users/acme/packages/container/App/versions')
+      .query(true)
+      .times(2)
+      .reply((uri) => {
+        const url = new URL(uri, API)
+        const page = Number(url.searchParams.get('page') ?? '1')
+        asked.push(page)
+        const next = new URL(url)
+        next.searchParams.set('page', String(page + 1))
+        return [200, pages[page - 1] ?? [], page < pages.length ? {link: `<${next.toString()}>; rel="next"`} : {}]
+      })
+    const readManifest = async (): Promise<Manifest> => indexOf(digestOf('amd64'))
+    const result = await ghcrLs({...app, filter: 'untagged', limit: 1}, deps({readManifest}))
+    expect(asked).toEqual([1, 2])
+    expect(result.kind === 'versions' && result.versions.map((v) => v.digest)).toEqual([digestOf('orphan-1')])
+    expect(result).toMatchObject({inUseByTags: [{digest: digestOf('amd64'), usedBy: ['latest']}]})
+  })
+
   it('an unreadable index is undetermined (exit 3): no list', async () => {
     nock(API).get('/users/acme').reply(200, fixtures.user).get('/users/acme/packages/container/App/versions').query(true).reply(200, versions)
     const readManifest = async (): Promise<Manifest> => {

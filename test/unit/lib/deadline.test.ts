@@ -2,7 +2,7 @@
  * `--deadline` (issue 12): the run's total budget aborts requests in flight, keeps new ones (and
  * retries) from starting, and names itself; bounded by request counts, not by the clock.
  */
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {cutByDeadline, deadlineSummary, requestBudgetMs, type RunDeadline} from '../../../src/lib/deadline.js'
 import {DeadlineError, TimeoutError} from '../../../src/lib/errors.js'
@@ -10,7 +10,7 @@ import {createGitHubClient, type FetchLike} from '../../../src/lib/github/client
 import {BodyLimit, Transport} from '../../../src/lib/registry/transport.js'
 import {createHelperRunner} from '../../../src/runtime/credential-helper-process.js'
 import {startDeadline} from '../../../src/runtime/deadline.js'
-import {startServer, type TestServer} from '../registry/harness.js'
+import {closeAfterEach, startServer} from '../registry/harness.js'
 
 /** A deadline the test reaches by hand. */
 function manualDeadline(seconds = 7): RunDeadline & {reach(): void} {
@@ -18,14 +18,7 @@ function manualDeadline(seconds = 7): RunDeadline & {reach(): void} {
   return {seconds, signal: controller.signal, remainingMs: () => (controller.signal.aborted ? 0 : 60_000), reach: () => controller.abort()}
 }
 
-let servers: TestServer[] = []
-let transports: Transport[] = []
-afterEach(async () => {
-  await Promise.all(transports.map((t) => t.close()))
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
-  transports = []
-})
+const track = closeAfterEach()
 
 describe('lib/deadline', () => {
   it('the per-request budget is the smaller of --timeout and what the deadline leaves (plus the slack that lets the run timer fire first)', () => {
@@ -58,10 +51,10 @@ describe('registry transport under a deadline', () => {
     const s = await startServer(() => {
       /* never answers */
     })
-    servers.push(s)
+    track.server(s)
     const deadline = manualDeadline()
     const transport = new Transport({timeoutMs: 600_000, deadline})
-    transports.push(transport)
+    track.client(transport)
     const pending = transport.send({method: 'GET', url: new URL(`${s.origin}/v2/`), maxBodyBytes: BodyLimit.manifest}).catch((error: unknown) => error)
     while (s.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     deadline.reach()

@@ -1,11 +1,11 @@
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import type {ResolvedCredential} from '../../../src/lib/credentials/types.js'
 import {AuthError, ConfigError, InsecureTransportError, ProtocolError} from '../../../src/lib/errors.js'
 import {parseTokenResponse, repositoryScope} from '../../../src/lib/registry/auth.js'
-import {createRegistryClient, type RegistryClient} from '../../../src/lib/registry/client.js'
+import {createRegistryClient} from '../../../src/lib/registry/client.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
-import {type FakeRegistryOptions, type TestServer, basicOf, fakeRegistry, staticCredentials, startServer, userPass} from './harness.js'
+import {type FakeRegistryOptions, basicOf, closeAfterEach, fakeRegistry, startServer, staticCredentials, userPass} from './harness.js'
 
 const IMAGE = JSON.stringify({
   schemaVersion: 2,
@@ -18,24 +18,16 @@ const MANIFESTS = {
   'team/secret': {latest: {body: IMAGE, mediaType: MediaType.ociManifest}},
 }
 
-let servers: TestServer[] = []
-let clients: RegistryClient[] = []
-
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
-  clients = []
-})
+const track = closeAfterEach()
 
 async function setup(opts: Omit<FakeRegistryOptions, 'manifests'>, creds: Record<string, ResolvedCredential | Error> = {}, now?: () => number) {
   const fake = fakeRegistry({manifests: MANIFESTS, ...opts})
   const server = await startServer(fake.handler)
   fake.origin.value = server.origin
-  servers.push(server)
+  track.server(server)
   const lookup = staticCredentials(Object.fromEntries(Object.entries(creds).map(([k, v]) => [k === 'REG' ? server.host : k, v])))
   const client = createRegistryClient({credentials: lookup, timeoutMs: 5000, userAgent: 'regctl/test', ...(now ? {now} : {})})
-  clients.push(client)
+  track.client(client)
   const paths = (): string[] => server.requests.map((r) => `${r.method} ${new URL(r.url, server.origin).pathname}`)
   return {server, client, lookup, fake, paths}
 }
@@ -116,9 +108,9 @@ describe('bearer token dance', () => {
     const fake = fakeRegistry({auth: 'bearer', users: {alice: 'pw'}, manifests})
     const server = await startServer(fake.handler)
     fake.origin.value = server.origin
-    servers.push(server)
+    track.server(server)
     const client = createRegistryClient({credentials: staticCredentials({[server.host]: userPass('alice', 'pw')})})
-    clients.push(client)
+    track.client(client)
     await Promise.all(repos.flatMap((r) => ['a', 'b', 'c', 'd', 'e'].map((t) => client.headManifest(server.host, r, t))))
     expect(server.requests.filter((r) => r.url === '/v2/').length).toBe(1)
     expect(client.stats()).toMatchObject({tokenRequests: 10, manifestRequests: 50})
@@ -208,9 +200,9 @@ describe('bearer token dance', () => {
     const fake = fakeRegistry({auth: 'bearer', manifests: MANIFESTS})
     const server = await startServer((req, res, raw) => (req.url === '/v2/' ? void res.end('{}') : fake.handler(req, res, raw)))
     fake.origin.value = server.origin
-    servers.push(server)
+    track.server(server)
     const client = createRegistryClient({credentials: staticCredentials({})})
-    clients.push(client)
+    track.client(client)
     await client.headManifest(server.host, 'team/app', 'latest')
     await client.headManifest(server.host, 'team/app', 'latest')
     await client.headManifest(server.host, 'team/secret', 'latest')
@@ -292,9 +284,9 @@ describe('token responses', () => {
       res.writeHead(200, {'content-type': 'text/html'})
       res.end('<html>login</html>')
     })
-    servers.push(server)
+    track.server(server)
     const client = createRegistryClient({credentials: staticCredentials({})})
-    clients.push(client)
+    track.client(client)
     await expect(client.headManifest(server.host, 'a/b', 'latest')).rejects.toBeInstanceOf(ProtocolError)
   })
 })

@@ -1,11 +1,11 @@
 import {createHash} from 'node:crypto'
 
-import {afterEach, describe, expect, it, onTestFinished} from 'vitest'
+import {describe, expect, it, onTestFinished} from 'vitest'
 
 import {InvalidReferenceError, NetworkError, ProtocolError, RegistryHttpError, TimeoutError} from '../../../src/lib/errors.js'
-import {createRegistryClient, MAX_TAG_PAGES, rateLimitOfError, type RegistryClient} from '../../../src/lib/registry/client.js'
+import {createRegistryClient, MAX_TAG_PAGES, rateLimitOfError} from '../../../src/lib/registry/client.js'
 import {MediaType} from '../../../src/lib/registry/types.js'
-import {type Handler, type TestServer, json, makeCert, send, staticCredentials, startServer} from './harness.js'
+import {type Handler, closeAfterEach, json, makeCert, send, startServer, staticCredentials} from './harness.js'
 
 const sha256 = (s: string | Buffer): string => `sha256:${createHash('sha256').update(s).digest('hex')}`
 
@@ -18,21 +18,14 @@ const INDEX = JSON.stringify({
   ],
 })
 
-let servers: TestServer[] = []
-let clients: RegistryClient[] = []
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
-  clients = []
-})
+const track = closeAfterEach()
 
 /** An open registry (no auth) whose non-/v2/ requests go to `handler`. */
 async function open(handler: Handler, now?: () => number, timeoutMs = 5000) {
   const server = await startServer((req, res, raw) => (req.url === '/v2/' ? json(res, 200, {}) : handler(req, res, raw)))
-  servers.push(server)
+  track.server(server)
   const client = createRegistryClient({credentials: staticCredentials({}), timeoutMs, ...(now ? {now} : {})})
-  clients.push(client)
+  track.client(client)
   return {server, client}
 }
 
@@ -157,16 +150,16 @@ describe('rate limits', () => {
 describe('blobs', () => {
   it('follows the redirect to a blob store without Authorization', async () => {
     const store = await startServer((_req, res) => send(res, 200, {'content-length': '1234'}), {address: '127.0.0.2'})
-    servers.push(store)
+    track.server(store)
     const registry = await startServer((req, res) => {
       if (req.url === '/v2/') return send(res, 401, {'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token",service="x"`})
       if (req.url.startsWith('/token')) return json(res, 200, {token: 'blob-token'})
       if (req.headers.authorization !== 'Bearer blob-token') return send(res, 401)
       return send(res, 307, {location: `${store.origin}/data?X-Amz-Signature=sig`})
     })
-    servers.push(registry)
+    track.server(registry)
     const client = createRegistryClient({credentials: staticCredentials({})})
-    clients.push(client)
+    track.client(client)
     const digest = `sha256:${'c'.repeat(64)}`
     expect(await client.headBlob(registry.host, 'a/b', digest)).toEqual({size: 1234})
     expect(registry.requests.at(-1)?.headers.authorization).toBe('Bearer blob-token')
@@ -264,7 +257,7 @@ describe('reachability', () => {
     const host = server.host
     await server.close()
     const client = createRegistryClient({credentials: staticCredentials({})})
-    clients.push(client)
+    track.client(client)
     const error = await client.headManifest(host, 'a/b', 'latest').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NetworkError)
     expect(error).not.toBeInstanceOf(RegistryHttpError)
@@ -290,10 +283,10 @@ describe('connections (issue 10)', () => {
       if (req.headers.authorization !== 'Bearer same-host-token') return send(res, 401)
       return manifestHandler(INDEX, MediaType.ociIndex)(req, res, undefined as never)
     }, {tls: cert})
-    servers.push(registry)
+    track.server(registry)
     onTestFinished(() => cert.cleanup())
     const client = createRegistryClient({credentials: staticCredentials({})})
-    clients.push(client)
+    track.client(client)
     for (let i = 0; i < 5; i++) await client.headManifest(registry.host, `team/app${i}`, 'latest')
     // 1 ping + 5 token exchanges (one scope per repository) + 5 HEADs.
     expect(registry.requests).toHaveLength(11)

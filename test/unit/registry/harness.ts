@@ -10,6 +10,8 @@ import {createServer as createHttpsServer} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {afterEach} from 'vitest'
+
 import type {CredentialLookup, ResolvedCredential} from '../../../src/lib/credentials/types.js'
 
 export type Recorded = {method: string; url: string; headers: IncomingHttpHeaders; body: string}
@@ -234,4 +236,28 @@ export function fakeRegistry(opts: FakeRegistryOptions): {handler: Handler; revo
 
 function createHashHex(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex')
+}
+
+/** What a test opens and must close: a server, a transport, a registry client. */
+type Closable = {close(): Promise<void>}
+
+/**
+ * Closes what each test of the file opens, after it: the clients and transports first, then the
+ * servers they talk to (a server waits for its open connections). Call once at the top level of a
+ * test file; `track.server(x)` and `track.client(x)` register `x` and return it.
+ */
+export function closeAfterEach(): {server<T extends Closable>(server: T): T; client<T extends Closable>(client: T): T} {
+  let clients: Closable[] = []
+  let servers: Closable[] = []
+  afterEach(async () => {
+    const [openClients, openServers] = [clients, servers]
+    clients = []
+    servers = []
+    await Promise.all(openClients.map(async (client) => client.close()))
+    await Promise.all(openServers.map(async (server) => server.close()))
+  })
+  return {
+    server: (server) => (servers.push(server), server),
+    client: (client) => (clients.push(client), client),
+  }
 }
