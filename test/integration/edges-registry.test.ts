@@ -279,7 +279,7 @@ describe('auth status --registry X with no login for X speaks only of X', () => 
 
   it('a failing credsStore is said once: the finding, and a short note where the ghcr.io login would be the API token; no stderr warning', async () => {
     const {dir} = dockerConfigDir((path) => writeFileSync(path, JSON.stringify({credsStore: 'secretservice'}), {mode: 0o600}))
-    const result = await runCli(['auth', 'status', '--offline', '--fail-on', 'never'], {env: {DOCKER_CONFIG: dir, DBUS_SESSION_BUS_ADDRESS: undefined, REGCTL_NO_KEYRING: '1'}})
+    const result = await runCli(['auth', 'status', '--offline', '--fail-on', 'never'], {env: {DOCKER_CONFIG: dir, DBUS_SESSION_BUS_ADDRESS: undefined, REGCTL_NO_KEYRING: '1', PATH: SYSTEM_PATH}})
     expect(result.exitCode).toBe(0)
     expect(result.stdout.split('\n').filter((line) => line.includes('credentials/helper-failing'))).toHaveLength(1)
     expect(result.stdout).toContain('  - The Docker login for ghcr.io was not read: docker-credential-secretservice failed\n')
