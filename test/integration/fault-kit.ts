@@ -14,6 +14,9 @@ import {fileURLToPath} from 'node:url'
 
 import {expect} from 'vitest'
 
+import {HELPERLESS_PATH} from './cli.js'
+import {SCRIPT} from './terminal.js'
+
 /** The built CLI. */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 /** Secrets planted in configs, environments and server answers; none may be printed. */
@@ -72,17 +75,19 @@ export async function startFaultServer(): Promise<FaultServer> {
 /**
  * Runs `bin/run.js ARGS` (or, with `terminal`, `script(1)` around it: a pseudo-terminal, stdout
  * and stderr merged) under GNU time and a kill bound of `killAfterS` seconds: a bound on a hang,
- * not a speed assertion. The environment is only PATH, the scratch HOME, an empty DOCKER_CONFIG
- * and `env`; stdin is `stdin` when given, else nothing.
+ * not a speed assertion. The environment is only PATH (no directory unless `env` names one), the
+ * scratch HOME, an empty DOCKER_CONFIG and `env`; stdin is `stdin` when given, else nothing.
  */
 export function runCli(home: string, args: string[], env: Record<string, string> = {}, options: {killAfterS?: number; terminal?: boolean; stdin?: string} = {}): Promise<FaultRun> {
   const killAfterS = options.killAfterS ?? 40
   const command = [process.execPath, BIN, ...args]
   const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`
-  const inner = options.terminal ? ['script', '--quiet', '--return', '--command', command.map((arg) => quote(arg)).join(' '), '/dev/null'] : command
+  const inner = options.terminal ? [SCRIPT, '--quiet', '--return', '--command', command.map((arg) => quote(arg)).join(' '), '/dev/null'] : command
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-v', 'timeout', '-s', 'KILL', String(killAfterS), ...inner], {
-      env: {PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, 'docker'), REGCTL_NO_KEYRING: '1', ...env},
+    // timeout(1) and script(1) by their paths: the CLI's PATH has no directory unless a test gives
+    // one, so no docker credential helper and no docker implicit store (cli.ts HELPERLESS_PATH).
+    const child = spawn('/usr/bin/time', ['-v', '/usr/bin/timeout', '-s', 'KILL', String(killAfterS), ...inner], {
+      env: {PATH: HELPERLESS_PATH, HOME: home, DOCKER_CONFIG: join(home, 'docker'), REGCTL_NO_KEYRING: '1', ...env},
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     })
     if (options.stdin !== undefined) child.stdin?.end(options.stdin)

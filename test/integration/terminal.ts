@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {BIN, HELPERLESS_PATH, SYSTEM_PATH, makeHome, type CliResult} from './cli.js'
 
 /** script(1) by its path: the CLI's PATH has no directory ({@link HELPERLESS_PATH}). */
-const SCRIPT = SYSTEM_PATH.split(':').map((dir) => join(dir, 'script')).find((file) => existsSync(file)) ?? '/usr/bin/script'
+export const SCRIPT = SYSTEM_PATH.split(':').map((dir) => join(dir, 'script')).find((file) => existsSync(file)) ?? '/usr/bin/script'
 
 const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`
 
