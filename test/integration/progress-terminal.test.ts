@@ -13,7 +13,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli} from './cli.js'
+import {HELPERLESS_PATH, runCli} from './cli.js'
 import {runInTerminal, screen} from './terminal.js'
 
 const ERASE = '\r\u001B[2K'
@@ -47,7 +47,9 @@ afterAll(async () => {
 })
 
 const dockerConfig = (): unknown => ({auths: {[registry]: {auth: Buffer.from('user:password').toString('base64')}}})
-const quiet = {PATH: '/usr/bin:/bin', REGCTL_NO_KEYRING: '1'}
+// No credential helper on PATH: this machine's docker-credential-secretservice has no D-Bus, and
+// docker's implicit store would make the image credential-error (cli.ts HELPERLESS_PATH).
+const quiet = {PATH: HELPERLESS_PATH, REGCTL_NO_KEYRING: '1'}
 
 /**
  * The checks every terminal run with progress passes: the line was drawn (`shown`), the final screen
