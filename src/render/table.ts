@@ -11,9 +11,9 @@
  *   shortened (full digests), so `cut -f1`, `awk -F'\t'` and `while read` work.
  * Pure: data in, string out.
  */
-import stringWidth from 'string-width'
 
 import {oneLine} from '../lib/terminal-text.js'
+import {displayWidth} from './display-width.js'
 import type {OutputStyle} from './output-style.js'
 
 /** One column: its header, whether it holds digests, and how to colour a (laid out) cell. */
@@ -51,30 +51,6 @@ const GAP = '   '
 const MIN_WIDTH = 6
 /** A digest column keeps its 12 hex characters: `sha256:` + 12 (docker's short form). */
 const SHORT_DIGEST_WIDTH = 19
-const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/
-
-/** Widths of the non-ASCII cells measured so far (verdicts such as `✗ registry-error` repeat on every row). */
-const wideWidths = new Map<string, number>()
-/** Distinct non-ASCII cells remembered: the cache is bounded, the widths past it are measured each time. */
-const MAX_WIDE_WIDTHS = 4096
-
-/**
- * Display width: the string length for printable ASCII (most cells; string-width segments
- * graphemes with Intl.Segmenter, which costs ~100 µs a cell), else string-width, once per distinct
- * text: 10,000 rows of `✗ registry-error` measured one by one allocated ~30 MiB of segmenter
- * garbage and pushed pull-check of 10,000 references past 200 MiB peak RSS on a terminal (issue 12).
- */
-function displayWidth(text: string): number {
-  if (PRINTABLE_ASCII.test(text)) return text.length
-  let width = wideWidths.get(text)
-  if (width === undefined) {
-    width = stringWidth(text)
-    if (wideWidths.size < MAX_WIDE_WIDTHS) wideWidths.set(text, width)
-  }
-
-  return width
-}
-
 /** `sha256:<64 hex>` → `sha256:<12 hex>` for terminal tables; JSON and pipes keep the whole digest. */
 export function shortDigest(digest: string | undefined): string {
   if (!digest) return ''
