@@ -84,12 +84,15 @@ export function renderAuditTable(report: AuditReport, style: OutputStyle): strin
   }
 
   const {error, warning, note} = report.summary.findings
+  const {indeterminate} = report.summary.images
   const verdict =
-    report.failOn === 'never'
-      ? 'not failing (--fail-on never)'
-      : report.exitCode === 1
-        ? `fails: findings at or above ${report.failOn} (exit 1)`
-        : `passes --fail-on ${report.failOn}`
+    report.exitCode === 3
+      ? `undetermined: ${indeterminate > 0 ? `${plural(indeterminate, 'image')} could not be checked` : 'the run was cut short'} (exit 3)`
+      : report.failOn === 'never'
+        ? 'not failing (--fail-on never)'
+        : report.exitCode === 1
+          ? `fails: findings at or above ${report.failOn} (exit 1)`
+          : `passes --fail-on ${report.failOn}`
   const baselined = report.summary.baselined === undefined ? '' : ` (${report.summary.baselined} baselined not counted)`
   lines.push('', summaryLine({count: error + warning + note, noun: 'finding', done: 'reported', detail: `${findingCounts({error, warning, note})}${baselined}`, rest: [verdict]}))
   return lines.join('\n')

@@ -271,6 +271,24 @@ describe('messages are one line', () => {
     expect(result.exitCode).toBe(3)
   })
 
+  // An image audit could not check is a warning finding; with none reaching --fail-on, the run is
+  // undetermined, as pull-check and auth status answer an unreachable registry: never a pass.
+  it('audit with an image it could not check: undetermined (exit 3), not a pass; 1 at --fail-on warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regctl-it-edges-audit-'))
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM 127.0.0.1:9/x/y:1\n')
+    writeFileSync(join(dir, '.dockerignore'), '.git\n')
+    const result = await runCli(['audit', dir, '--no-credentials', '--no-context'], {env: {PATH: '/nonexistent'}})
+    expect(result.stdout).toContain('undetermined: 1 image could not be checked (exit 3)')
+    expect(result.exitCode, result.stdout + result.stderr).toBe(3)
+    const json = await runCli(['audit', dir, '--no-credentials', '--no-context', '--json'], {env: {PATH: '/nonexistent'}})
+    const document = JSON.parse(json.stdout) as {exitCode: number; findings: Array<{ruleId: string; severity: string}>}
+    expect(validate.audit(document)).toBe(true)
+    expect(document.findings.map((f) => `${f.severity} ${f.ruleId}`)).toEqual(['warning image/undetermined'])
+    expect([document.exitCode, json.exitCode]).toEqual([3, 3])
+    const warning = await runCli(['audit', dir, '--no-credentials', '--no-context', '--fail-on', 'warning'], {env: {PATH: '/nonexistent'}})
+    expect(warning.exitCode).toBe(1)
+  })
+
   it('an unreachable registry is described in words, not errno codes', async () => {
     const result = await runCli(['pull-check', '127.0.0.1:9/x/y:1'])
     expect(result.exitCode).toBe(3)

@@ -16,7 +16,7 @@ import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import {BadPatternError, newPatternMatcher} from '../dockerignore.js'
 import {redactText, UsageError} from '../errors.js'
-import {IMAGE_RULES, imageFinding} from './image-rules.js'
+import {IMAGE_RULES, ImageRuleId, imageFinding} from './image-rules.js'
 import {INDETERMINATE_VERDICTS, pullCheck, type ImageCheck, type PullCheckOptions, type PullCheckSummary} from './pull-check.js'
 import type {RepoFs} from '../repo-fs.js'
 import {scanRepository, type ScanOptions, type ScanResult} from './repo-images.js'
@@ -82,7 +82,11 @@ export type AuditReport = {
     baselined?: Count
     images: PullCheckSummary & {unchecked: Count}
   }
-  /** 1 when a finding reaches `failOn`, 3 when `--deadline` cut the run before anything did, else 0. */
+  /**
+   * 1 when a finding reaches `failOn`; else 3 when an image could not be checked (its
+   * `image/undetermined` finding neither turned off nor baselined: an unreachable registry is never
+   * an all-good gate, as pull-check and auth status say), or when `--deadline` cut the run; else 0.
+   */
   exitCode: 0 | 1 | 3
   durationMs: DurationMs
 }
@@ -284,7 +288,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
         unchecked: audited.length - checks.length,
       },
     },
-    exitCode: reachesThreshold(findings, options.failOn) ? 1 : 0,
+    exitCode: reachesThreshold(findings, options.failOn) ? 1 : findings.some((f) => f.ruleId === ImageRuleId.undetermined && f.baselineState !== 'unchanged') ? 3 : 0,
     durationMs: now() - started,
   }
 }

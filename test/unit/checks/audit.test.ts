@@ -4,6 +4,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
+import {findingFingerprint} from '../../../src/lib/checks/fingerprint.js'
 import {audit, auditRules, type AuditOptions, type CredentialsAudit} from '../../../src/lib/checks/audit.js'
 import {AUTH_RULES} from '../../../src/lib/checks/auth-rules.js'
 import type {Finding} from '../../../src/lib/checks/finding.js'
@@ -121,23 +122,36 @@ describe('audit', () => {
   it.each([
     ['error', 1],
     ['warning', 1],
-    ['never', 0],
+    // Nothing fails at `never`, but the fixture's down.test image could not be checked: 3, not 0.
+    ['never', 3],
   ] as const)('--fail-on %s → exit code %d when errors are present', async (failOn, exitCode) => {
     const report = await audit(options({failOn}))
     expect(report.exitCode).toBe(exitCode)
   })
 
   it.each([
-    // Only a warning (an unreachable registry): fails only at --fail-on warning.
-    ['error', 0],
+    // Only a warning (an unreachable registry): a finding at --fail-on warning (1); otherwise
+    // undetermined (3), as pull-check and auth status answer an unreachable registry; never 0.
+    ['error', 3],
     ['warning', 1],
-    ['never', 0],
+    ['never', 3],
   ] as const)('with only an undetermined image, --fail-on %s → exit %d', async (failOn, exitCode) => {
     const report = await audit(
       options({failOn, parts: {credentials: false, images: true, context: false}, images: [{image: 'down.test/cache:7'}]}),
     )
     expect(ids(report.findings)).toEqual(['warning image/undetermined -:-'])
     expect(report.exitCode).toBe(exitCode)
+  })
+
+  it('an undetermined image the user turned off (rules) or baselined is out of the exit code', async () => {
+    const only = {parts: {credentials: false, images: true, context: false}, images: [{image: 'down.test/cache:7'}]}
+    const off = await audit(options({...only, ruleSettings: new Map([['image/undetermined', 'off' as const]])}))
+    expect(off.findings).toEqual([])
+    expect(off.exitCode).toBe(0)
+    const first = await audit(options(only))
+    const baselined = await audit(options({...only, baseline: new Set(first.findings.map((f) => f.fingerprint ?? findingFingerprint(f)))}))
+    expect(baselined.findings.map((f) => f.baselineState)).toEqual(['unchanged'])
+    expect(baselined.exitCode).toBe(0)
   })
 
   it('--images replaces discovery: entries keep their file and line, discovery notes are dropped', async () => {
