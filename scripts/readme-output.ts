@@ -19,8 +19,8 @@
  * - Digests come from the fixtures, which are built from fixed content.
  * - stderr is not a terminal in the terminal runs (`2>file`), so no progress line can appear however
  *   slow the machine is (gh's rule: progress only when both are terminals).
- * - Durations (`audit`'s `(0.0 s)`) are shown as `0.0 s`; `-v` output carries timings per request
- *   and is not captured here.
+ * - Durations are shown fixed: `audit`'s `(0.0 s)` as `0.0 s`, and the per-request timings of `-v`
+ *   as `(n ms)`.
  */
 import {execFile} from 'node:child_process'
 import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -63,6 +63,7 @@ export const EXAMPLES: Example[] = [
   {name: 'pull-check-narrow', args: PULL_CHECK, columns: 40, noCommand: true},
   {name: 'pull-check-piped', args: PULL_CHECK, shownArgs: 3, stderr: true},
   {name: 'pull-check-pin', args: ['pull-check', '-q', '--digest', 'T/public/multi:1.0', 'T/team/list:1.0'], stderr: true},
+  {name: 'pull-check-verbose', args: ['pull-check', '-v', '-q', 'T/private/app:1.0'], stderr: true},
   {
     name: 'pull-check-wide',
     args: ['pull-check', '--platform', 'linux/arm64', 'T/public/multi:1.0', 'T/private/app:1.0', 'T/private/app:2.0', 'T/team/list:1.0', 'T/public/single:1.0', 'B/private/app:1.0', 'Bad/Ref'],
@@ -96,7 +97,7 @@ function makeHome(env: EnvironmentInfo): string {
 
 /** Shows each random port as its stable one, in full hosts and in shortened cells. */
 function normalise(text: string, env: EnvironmentInfo, home: string): string {
-  let out = text.replaceAll(home, HOME_SHOWN).replaceAll(/\(\d\.\d s\)/g, '(0.0 s)')
+  let out = text.replaceAll(home, HOME_SHOWN).replaceAll(/\(\d\.\d s\)/g, '(0.0 s)').replaceAll(/\(\d+ ms\)/g, '(n ms)')
   const ports: Array<[string, string]> = [
     [env.registries.token.host.split(':')[1]!, STABLE_PORTS.token],
     [env.registries.basic.host.split(':')[1]!, STABLE_PORTS.basic],
