@@ -26,8 +26,8 @@ import type {GitHubClientToken, GitHubRateLimit} from './types.js'
 export type GitHubResponse = {status: number; url: string; headers: Record<string, string>; data: unknown}
 
 /**
- * The subset of `fetch` the client calls (the global fetch satisfies it; nock intercepts it; the
- * commands pass src/runtime/github-fetch.ts, which does not load Node's own undici).
+ * The subset of `fetch` the client calls (the global fetch satisfies it; nock intercepts it; a
+ * fetch on the bundle's undici could, without loading Node's own copy: ./fetch-response.ts).
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<FetchResponse>
 

@@ -2,9 +2,10 @@
  * The part of a fetch `Response` the GitHub client and octokit read, and a buffered one made from
  * bytes already read. Why not `new Response(…)`: in Node, `Response`, `Headers` and `fetch` are
  * getters that load Node's own copy of undici (its fetch, WebIDL, web streams, node:http and
- * node:http2): 50–80 ms of CPU the first time (issue 10). regctl's GitHub requests go through
- * the command bundle's undici instead (src/runtime/github-fetch.ts), so nothing here may touch those
- * globals. Pure.
+ * node:http2): 50–80 ms of CPU the first time (issue 10). The copy the client hands octokit is a
+ * {@link BufferedResponse}, so it loads nothing. The requests themselves still use `globalThis.fetch`
+ * (a fetch on the command bundle's undici, which would avoid that load, is not written yet); nothing
+ * here may touch those globals. Pure.
  */
 
 /** Response headers as fetch exposes them: `get` by any case, iteration in lower case. */
