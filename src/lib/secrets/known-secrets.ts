@@ -61,8 +61,12 @@ export class KnownSecrets {
     const [scheme, credential] = value.trim().split(/\s+/, 2)
     if (!credential) return
     this.add(credential)
-    if (scheme?.toLowerCase() !== 'basic') return
-    const decoded = Buffer.from(credential, 'base64').toString('utf8')
+    if (scheme?.toLowerCase() === 'basic') this.#addBasicPair(credential)
+  }
+
+  /** The login inside a base64 `user:password` pair (a Basic header, a config file's `auth`). */
+  #addBasicPair(encoded: string): void {
+    const decoded = Buffer.from(encoded.trim(), 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
     if (colon >= 0) this.addLogin(decoded.slice(0, colon), decoded.slice(colon + 1))
   }
@@ -93,9 +97,7 @@ export class KnownSecrets {
       const auth = entry['auth']
       if (typeof auth === 'string' && auth.trim() !== '') {
         this.add(auth)
-        const decoded = Buffer.from(auth.trim(), 'base64').toString('utf8')
-        const colon = decoded.indexOf(':')
-        if (colon >= 0) this.addLogin(decoded.slice(0, colon), decoded.slice(colon + 1))
+        this.#addBasicPair(auth)
       }
 
       for (const field of ['password', 'identitytoken', 'registrytoken']) {
