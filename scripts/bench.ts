@@ -7,6 +7,7 @@
  *   npm run bench
  *   BENCH_BASELINE=<commit> BENCH_BASELINE_NODE=/usr/bin/node BENCH_RUNS=11 npm run bench
  *   BENCH_REPOSITORIES=20 BENCH_TAGS=50 npm run bench   (bulk: 10 tags per repository; memory: all)
+ *   BENCH_ONLY=single,commands,bulk,memory,audit npm run bench   (only those parts; all by default)
  *
  * The baseline (default: main before issue 10) is built once into node_modules/.cache/ and run
  * with BENCH_BASELINE_NODE (default /usr/bin/node, the Node it ran on, when present); the change
@@ -54,9 +55,9 @@ async function main(): Promise<void> {
     console.log(`change: ${change.commit} on node ${change.nodeVersion}`)
     console.log('medians of paired runs; ratio = change ÷ base; "reference" = docker manifest inspect / skopeo loop')
     printTable(rows, {measure: 'measure', reference: 'reference', base: 'base', change: 'change', ratio: 'ratio', target: 'target'})
-    console.log('reproduce: npm run bench  (BENCH_BASELINE, BENCH_BASELINE_NODE, BENCH_RUNS, BENCH_REPOSITORIES, BENCH_TAGS)')
+    console.log('reproduce: npm run bench  (BENCH_BASELINE, BENCH_BASELINE_NODE, BENCH_RUNS, BENCH_REPOSITORIES, BENCH_TAGS, BENCH_ONLY)')
     // Issue 9: the audit of a realistic repository (its own generator and figures, scripts/bench/audit.ts).
-    benchAudit(change.bin, change.node)
+    if ((process.env['BENCH_ONLY'] ?? 'audit').includes('audit')) benchAudit(change.bin, change.node)
   } finally {
     await env.stop()
   }

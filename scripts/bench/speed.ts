@@ -22,6 +22,8 @@ export type Side = Build & {node: string; nodeVersion: string}
 export type Row = {measure: string; reference?: string | undefined; base?: string | undefined; change?: string | undefined; ratio?: string | undefined; target?: string | undefined}
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 11)
+/** BENCH_ONLY=single,commands,bulk,memory runs only those parts (all by default), for quick looks while working. */
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'single,commands,bulk,memory').split(',').map((s) => s.trim()))
 
 const ms = (v: number | undefined): string | undefined => (v === undefined || Number.isNaN(v) ? undefined : `${v.toFixed(0)} ms`)
 const ratio = (a: number | undefined, b: number | undefined): string | undefined =>
@@ -82,13 +84,14 @@ export async function benchSpeed(env: TestEnvironment, base: Side, change: Side)
 
   try {
     // 1. One reference: docker manifest inspect, baseline and change, paired (rotating order).
-    console.error(`single reference, ${RUNS} paired runs…`)
-    const docker: Sample[] = []
-    const one: Record<'base' | 'change', Sample[]> = {base: [], change: []}
-    const dockerRun = async () => {
-      const s = await measure('docker', ['manifest', 'inspect', '--insecure', single], childEnv)
-      assertOk(s, 'docker manifest inspect')
-      docker.push(s)
+    if (ONLY.has('single')) {
+      console.error(`single reference, ${RUNS} paired runs…`)
+      const docker: Sample[] = []
+      const one: Record<'base' | 'change', Sample[]> = {base: [], change: []}
+      const dockerRun = async () => {
+        const s = await measure('docker', ['manifest', 'inspect', '--insecure', single], childEnv)
+        assertOk(s, 'docker manifest inspect')
+        docker.push(s)
     }
     const sideRun = (name: 'base' | 'change', side: Side) => async () => {
       const s = await regctl(side, ['pull-check', single])
@@ -107,6 +110,7 @@ export async function benchSpeed(env: TestEnvironment, base: Side, change: Side)
       {measure: '  exit after the last response', base: ms(med(one.base, (s) => s.exitLagMs)), change: ms(med(one.change, (s) => s.exitLagMs)), target: '≤ 20 ms'},
       {measure: '  requests / connections', base: `${med(one.base, (s) => s.requests)} / ${med(one.base, (s) => s.connections)}`, change: `${med(one.change, (s) => s.requests)} / ${med(one.change, (s) => s.connections)}`},
     )
+    }
 
     // 2. Every other command: wall, time to first request, exit lag.
     const commands: Array<{name: string; args: string[]; ok: number[]}> = [
@@ -115,7 +119,7 @@ export async function benchSpeed(env: TestEnvironment, base: Side, change: Side)
       {name: 'audit (a one-Dockerfile repository)', args: ['audit', repo, '--format', 'json'], ok: [0, 1]},
     ]
     const runsPerCommand = Math.max(3, Math.ceil(RUNS / 2))
-    for (const command of commands) {
+    for (const command of ONLY.has('commands') ? commands : []) {
       console.error(`${command.name}, ${runsPerCommand} paired runs…`)
       const samples: Record<'base' | 'change', Sample[]> = {base: [], change: []}
       for (let i = 0; i < runsPerCommand; i++) {
@@ -137,20 +141,21 @@ export async function benchSpeed(env: TestEnvironment, base: Side, change: Side)
     }
 
     // 3. Bulk: 200 references in 20 repositories with --platform, against a skopeo loop.
-    const bulkRefs = bench.repositories.flatMap((repository) => bench.tags.slice(0, 10).map((tag) => `${token}/${repository}:${tag}`))
-    const refsFile = join(work, 'refs-200.txt')
-    await writeFile(refsFile, `${bulkRefs.join('\n')}\n`)
-    const bulkArgs = ['pull-check', '--json', '--platform', 'linux/amd64', '-f', refsFile]
-    type Bulk = Sample & {manifestRequests: number; tokenRequests: number}
-    const bulk: Partial<Record<'base' | 'change', Bulk>> = {}
-    for (const [name, side] of [['base', base], ['change', change]] as const) {
-      console.error(`bulk: ${bulkRefs.length} references with --platform (${name})…`)
-      await env.resetRequestCounts()
-      const s = await regctl(side, bulkArgs)
-      assertOk(s, `regctl pull-check -f (${name})`)
-      const report = JSON.parse(s.stdout) as {summary: {total: number; pullable: number}}
-      if (report.summary.pullable !== bulkRefs.length) throw new Error(`bulk (${name}): ${report.summary.pullable}/${bulkRefs.length} pullable`)
-      bulk[name] = {...s, manifestRequests: (await env.requestCounts('token')).byKind['manifest'] ?? 0, tokenRequests: (await env.tokenServer.stats()).total}
+    if (ONLY.has('bulk')) {
+      const bulkRefs = bench.repositories.flatMap((repository) => bench.tags.slice(0, 10).map((tag) => `${token}/${repository}:${tag}`))
+      const refsFile = join(work, 'refs-200.txt')
+      await writeFile(refsFile, `${bulkRefs.join('\n')}\n`)
+      const bulkArgs = ['pull-check', '--json', '--platform', 'linux/amd64', '-f', refsFile]
+      type Bulk = Sample & {manifestRequests: number; tokenRequests: number}
+      const bulk: Partial<Record<'base' | 'change', Bulk>> = {}
+      for (const [name, side] of [['base', base], ['change', change]] as const) {
+        console.error(`bulk: ${bulkRefs.length} references with --platform (${name})…`)
+        await env.resetRequestCounts()
+        const s = await regctl(side, bulkArgs)
+        assertOk(s, `regctl pull-check -f (${name})`)
+        const report = JSON.parse(s.stdout) as {summary: {total: number; pullable: number}}
+        if (report.summary.pullable !== bulkRefs.length) throw new Error(`bulk (${name}): ${report.summary.pullable}/${bulkRefs.length} pullable`)
+        bulk[name] = {...s, manifestRequests: (await env.requestCounts('token')).byKind['manifest'] ?? 0, tokenRequests: (await env.tokenServer.stats()).total}
     }
 
     console.error(`bulk: a skopeo inspect loop over the same ${bulkRefs.length} references…`)
@@ -171,8 +176,10 @@ export async function benchSpeed(env: TestEnvironment, base: Side, change: Side)
       {measure: '  CPU (user + sys) / reference', base: `${perRef(b.cpuMs)?.toFixed(2)} ms`, change: `${perRef(c.cpuMs)?.toFixed(2)} ms`, target: '≤ 1.5 ms'},
       {measure: '  peak RSS', base: `${b.maxRssMiB?.toFixed(1)} MiB`, change: `${c.maxRssMiB?.toFixed(1)} MiB`},
     )
+    }
 
     // 4. Peak RSS for every bench reference (1,000 by default), --platform.
+    if (!ONLY.has('memory')) return rows
     const allFile = join(work, 'refs-all.txt')
     await writeFile(allFile, `${bench.references.join('\n')}\n`)
     const rss: Partial<Record<'base' | 'change', Sample>> = {}
