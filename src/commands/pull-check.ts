@@ -72,7 +72,7 @@ rate-limited, unreachable, registry-error.`)
     if (inputs.length === 0) throw new UsageError('no image given: name one or more images, or use --file')
 
     // Heavy modules (undici, the credential store) load only when there is work to do.
-    const [{createRuntime}, {machinePlatform}, {pullCheck}] = await Promise.all([
+    const [{createRuntime}, {machinePlatform}, {pullCheck, warningsBesideVerdicts}] = await Promise.all([
       import('../runtime/registry.js'),
       import('../runtime/environment.js'),
       import('../lib/checks/pull-check.js'),
@@ -108,7 +108,8 @@ rate-limited, unreachable, registry-error.`)
       if (!this.jsonEnabled()) {
         // Registry messages, references from -f: one inert line each before they are printed.
         const shown = inertDeep(result)
-        for (const warning of shown.warnings ?? []) this.logToStderr(`Warning: ${warning}`)
+        // Said once: a helper failure that made images credential-error is in their notes, with its fix.
+        for (const warning of inertDeep(warningsBesideVerdicts(result, (registry) => runtime.credentialWarnings(registry)))) this.logToStderr(`Warning: ${warning}`)
         const style = this.outputStyle(flags)
         if (flags.quiet) {
           const references = renderPullCheckQuiet(shown, flags.digest)

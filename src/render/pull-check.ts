@@ -1,4 +1,4 @@
-import type {ImageCheck, PullCheckResult} from '../lib/checks/pull-check.js'
+import {INDETERMINATE_VERDICTS, type ImageCheck, type PullCheckResult} from '../lib/checks/pull-check.js'
 import {mark, paint, PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
 import {renderTable, shortDigest} from './table.js'
 import {oneLine} from '../lib/terminal-text.js'
@@ -38,16 +38,46 @@ function unusedLoginNote(image: ImageCheck): string | undefined {
 }
 
 /**
+ * The key under which an image's failure is the registry's rather than the image's own: a verdict
+ * that says the registry could not be asked (unreachable, its credential helper failing, its
+ * errors, its rate limit) with the same message and fix for every image of it. Undefined for
+ * anything that is about the image (not-found, denied…: the same words mean a different image).
+ */
+function registryFailureKey(image: ImageCheck): string | undefined {
+  if (image.registry === undefined || !image.message || !INDETERMINATE_VERDICTS.has(image.verdict) || (image.platformChecks?.length ?? 0) > 0) return undefined
+  return `${image.registry}\u0000${image.verdict}\u0000${image.message}\u0000${image.fix ?? ''}`
+}
+
+/**
  * The lines under the table: each problem with its reason, then rate-limit and unused-login
  * notes, one per registry and note, with the count of images it applies to (six docker.io images share one quota).
+ * The same registry failure of several images (10,000 references to a registry that is down) is one
+ * line naming the registry and the count, as the rows above name each image: `✗ 127.0.0.1:5000
+ * (10000 images): could not reach …`.
  */
 export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLAIN): string[] {
   const lines: string[] = []
   const rateLimits = new Map<string, string[]>()
+  const shared = new Map<string, number>()
+  for (const image of result.images) {
+    const key = registryFailureKey(image)
+    if (key !== undefined) shared.set(key, (shared.get(key) ?? 0) + 1)
+  }
+
   for (const image of result.images) {
     const name = oneLine(image.reference ?? image.input)
-    if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : 'bad')} ${name}: ${oneLine(image.message)}`)
-    if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
+    const key = registryFailureKey(image)
+    const count = key === undefined ? 1 : (shared.get(key) ?? 1)
+    if (key !== undefined && count > 1) {
+      // The first image of the group says it for all of them (0: said already); the rows name each.
+      lines.push(`${mark(style, 'bad')} ${oneLine(image.registry ?? name)} (${plural(count, 'image')}): ${oneLine(image.message ?? '')}`)
+      if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
+      shared.set(key, 0)
+    } else if (count === 1) {
+      if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : 'bad')} ${name}: ${oneLine(image.message)}`)
+      if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
+    }
+
     for (const p of image.platformChecks ?? []) {
       if (p.verdict === 'pullable') continue
       // Each line names its image: in a pipe the notes go to stderr, where `grep not-found` must
@@ -59,7 +89,10 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
     for (const note of [rateLimitNote(image), unusedLoginNote(image)]) {
       if (!note) continue
       const key = `${image.registry ?? name}: ${note}`
-      rateLimits.set(key, [...(rateLimits.get(key) ?? []), name])
+      const images = rateLimits.get(key)
+      // In place: a copy per image was quadratic in a run of 10,000 rate-limited references.
+      if (images === undefined) rateLimits.set(key, [name])
+      else images.push(name)
     }
   }
 

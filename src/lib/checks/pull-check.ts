@@ -193,6 +193,30 @@ export async function pullCheck(inputs: string[], options: PullCheckOptions): Pr
   }
 }
 
+/**
+ * The run-wide warnings the human report prints: {@link PullCheckResult.warnings} less each helper
+ * failure that became the `credential-error` verdict of an image of the run, because that image's
+ * note says the same failure in full, with its fix (README command 1, a headless machine with
+ * docker-credential-secretservice, printed it twice). `--json` keeps every warning and every message.
+ * A warning no verdict says (an unreadable config.json, a helper failure behind an `unauthorized`)
+ * stays: it is the only place the reader learns it.
+ */
+export function warningsBesideVerdicts(result: Pick<PullCheckResult, 'images' | 'warnings'>, credentialWarnings: (registry: string) => CredentialWarning[]): string[] {
+  const said = new Set<string>()
+  const registries = new Set<string>()
+  for (const image of result.images) {
+    if (image.verdict === 'credential-error' && image.registry !== undefined) registries.add(image.registry)
+  }
+
+  for (const registry of registries) {
+    for (const warning of credentialWarnings(registry)) {
+      if (warning.undetermined !== undefined) said.add(warning.warning)
+    }
+  }
+
+  return (result.warnings ?? []).filter((warning) => !said.has(warning))
+}
+
 /** Counts verdicts into the three outcomes that decide the exit code. */
 export function summarize(images: ImageCheck[]): PullCheckSummary {
   const pullable = images.filter((i) => i.verdict === 'pullable').length

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 
 import {saysTokenExpired} from '../../../src/lib/registry/oci-errors.js'
-import {MAX_PLATFORM_CHECKS, pullCheck, pullCheckExitCode, verdictForError, type PullCheckClient} from '../../../src/lib/checks/pull-check.js'
+import {MAX_PLATFORM_CHECKS, pullCheck, pullCheckExitCode, verdictForError, warningsBesideVerdicts, type PullCheckClient} from '../../../src/lib/checks/pull-check.js'
 import type {CredentialLookup} from '../../../src/lib/credentials/types.js'
 import {
   AuthError,
@@ -333,6 +333,20 @@ describe('pullCheck', () => {
       expect(result.summary).toEqual({total: 3, pullable: 1, failed: 0, indeterminate: 2})
       expect(result.exitCode).toBe(3)
       expect(result.warnings).toEqual([stopped.warning])
+    })
+
+    it('warningsBesideVerdicts: the human report leaves out the helper failure its images\' notes say; --json keeps both', async () => {
+      const {client} = fakeClient({...registryEntries, 'a/b@1': registryEntries['library/single@1.0'] as Entry})
+      const unreadable = {warning: 'cannot read /x/config.json …', cause: '/x/config.json could not be read'}
+      const ghcrHelper = {...stopped, warning: 'docker-credential-ghcr failed for ghcr.io: …'}
+      const credentialWarnings = (registry: string) => [unreadable, ...(registry === 'docker.io' ? [stopped] : [])]
+      const result = await pullCheck(['single:1.0', 'ghcr.io/a/b:1'], {client, credentials: anonymous, credentialWarnings, platform: linuxAmd64})
+      expect(result.warnings).toEqual([unreadable.warning, stopped.warning])
+      // The unreadable config.json is said by no verdict: it stays.
+      expect(warningsBesideVerdicts(result, credentialWarnings)).toEqual([unreadable.warning])
+      // A helper failure of a registry with no credential-error image (none of the run's) stays too.
+      const withGhcr = (registry: string) => (registry === 'ghcr.io' ? [ghcrHelper] : [])
+      expect(warningsBesideVerdicts({images: result.images.slice(1), warnings: [ghcrHelper.warning]}, withGhcr)).toEqual([ghcrHelper.warning])
     })
 
     it('an unreadable config.json (no `undetermined`) still checks anonymously, as every docker does', async () => {

@@ -195,6 +195,52 @@ describe('pullCheckNotes', () => {
   })
 })
 
+describe('pullCheckNotes: one registry\'s failure, said once', () => {
+  const down = (n: number, registry = '127.0.0.1:5000', message = `could not reach https://${registry}/v2/: connection refused`): PullCheckResult['images'][number] => ({
+    input: `${registry}/team/image-${n}:1`,
+    reference: `${registry}/team/image-${n}:1`,
+    registry,
+    repository: `team/image-${n}`,
+    verdict: 'unreachable',
+    message,
+    credential: {source: 'none'},
+    durationMs: 1,
+  })
+  const of = (images: PullCheckResult['images']): PullCheckResult => ({platform: 'linux/amd64', images, summary: {total: images.length, pullable: 0, failed: 0, indeterminate: images.length}, exitCode: 3})
+
+  it('10,000 images of one unreachable registry: one line naming the registry and the count', () => {
+    const images = Array.from({length: 10_000}, (_, i) => down(i))
+    expect(pullCheckNotes(of(images))).toEqual(['✗ 127.0.0.1:5000 (10000 images): could not reach https://127.0.0.1:5000/v2/: connection refused'])
+    // The table keeps a row per image, and the output stays within a row per image and a few lines.
+    const {body, footer} = renderPullCheck(of(images), PLAIN)
+    expect(body.split('\n')).toHaveLength(10_000)
+    expect(footer.split('\n')).toHaveLength(2)
+  })
+
+  it('a lone image keeps its own line; groups keep the order of their first image; a fix is said once', () => {
+    const helper = {...down(9, 'docker.io'), verdict: 'credential-error' as const, message: 'docker-credential-secretservice failed', fix: 'unlock the keyring'}
+    const notes = pullCheckNotes(of([down(1), down(2, 'quay.io'), helper, down(3), {...helper, input: 'b', reference: 'docker.io/library/b:latest'}]))
+    expect(notes).toEqual([
+      '✗ 127.0.0.1:5000 (2 images): could not reach https://127.0.0.1:5000/v2/: connection refused',
+      '✗ quay.io/team/image-2:1: could not reach https://quay.io/v2/: connection refused',
+      '✗ docker.io (2 images): docker-credential-secretservice failed',
+      '  Fix: unlock the keyring',
+    ])
+  })
+
+  it('different messages, verdicts about the image (not-found), or platform lines are not folded together', () => {
+    const notFound = {...down(1), verdict: 'not-found' as const, message: 'manifest unknown'}
+    const other = down(2, '127.0.0.1:5000', 'the /v2/ ping to 127.0.0.1:5000 failed: HTTP 500')
+    const notes = pullCheckNotes(of([notFound, {...notFound, input: 'x', reference: '127.0.0.1:5000/team/x:1'}, down(3), other]))
+    expect(notes).toEqual([
+      '✗ 127.0.0.1:5000/team/image-1:1: manifest unknown',
+      '✗ 127.0.0.1:5000/team/x:1: manifest unknown',
+      '✗ 127.0.0.1:5000/team/image-3:1: could not reach https://127.0.0.1:5000/v2/: connection refused',
+      '✗ 127.0.0.1:5000/team/image-2:1: the /v2/ ping to 127.0.0.1:5000 failed: HTTP 500',
+    ])
+  })
+})
+
 describe('pullCheckNotes: the fix line', () => {
   it('prints a failure\'s fix on its own indented line under the reason', () => {
     const result: PullCheckResult = {
