@@ -22,6 +22,12 @@
 // - `destroy(stream)`: the IncomingMessage check loads node:http only for an object whose
 //   constructor is named IncomingMessage;
 // - HTTP/2: client-h2.js (and node:http2) load on the first HTTP/2 connection, as before on load.
+//
+// ansis (oclif's colours) has the two raw characters ESC and CSI (U+009B) in the regular expression
+// of its `strip`. They were the only non-ASCII characters left in the command bundles once esbuild
+// drops comments (scripts/bundle.mjs, `minifyWhitespace`), and one is enough to make the whole
+// source a two-byte string: Node decodes 1–2.6 MB of UTF-8 instead of taking ASCII as it is, and V8
+// holds twice the bytes (bin/code-cache.js). The same characters, written as escapes, match the same.
 import {readFile} from 'node:fs/promises'
 
 /** Node's default `http.maxHeaderSize` (16 KiB since Node 13.13; `node --max-http-header-size`). */
@@ -29,6 +35,7 @@ export const NODE_DEFAULT_MAX_HEADER_SIZE = 16_384
 
 /** The replacements, per file under node_modules (POSIX separators). */
 const PATCHES = {
+  'ansis/index.js': [['/[\u001b\u009b][[()#;?]', '/[\\x1b\\x9b][[()#;?]']],
   'string-width/index.js': [
     ['const segmenter = new Intl.Segmenter();\n', 'let segmenter;\n'],
     ['of segmenter.segment(string)', 'of (segmenter ??= new Intl.Segmenter()).segment(string)'],
@@ -81,7 +88,7 @@ export function patchSource(relative, source) {
 export const lazyLoadPatches = {
   name: 'lazy-load-patches',
   setup(b) {
-    b.onLoad({filter: /[\\/]node_modules[\\/](string-width[\\/]index|undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util))\.js$/}, async (args) => {
+    b.onLoad({filter: /[\\/]node_modules[\\/](string-width[\\/]index|ansis[\\/]index|undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util))\.js$/}, async (args) => {
       const relative = args.path.replace(/\\/g, '/').replace(/^.*?\/node_modules\//, '')
       return {contents: patchSource(relative, await readFile(args.path, 'utf8')), loader: 'js'}
     })

@@ -14,7 +14,9 @@ import {findingCounts, summaryLine} from './summary.js'
 type Marks = {ok: string; bad: string; warn: string; info: string}
 
 const PLAIN_MARKS: Marks = {ok: '✓', bad: '✗', warn: '!', info: '-'}
-const MARK_AT_LINE_START = /^( *)([✓✗!]) /gm
+// ✓ and ✗ as escapes: esbuild keeps a regular expression's characters as written, and the command
+// bundles must be ASCII (scripts/bundle.mjs, assertAscii).
+const MARK_AT_LINE_START = /^( *)([\u2713\u2717!]) /gm
 const KIND = {'✓': 'ok', '✗': 'bad', '!': 'warn'} as const
 
 /** Colours the mark that starts a line (after the text was made printable, so no escape gets in). */

@@ -33,6 +33,26 @@ describe('lazy-load patches', () => {
     expect(() => patch('string-width/index.js', '')).toThrow(/string-width\/index\.js no longer contains/)
   })
 
+  it("write ansis's raw ESC and CSI as escapes: the same expression, ASCII text", () => {
+    const original = source('ansis/index.js')
+    const patched = patch('ansis/index.js', original)
+    expect(/[\u0080-\uffff]/.test(patched)).toBe(false)
+    expect(/[\u0080-\uffff]/.test(original)).toBe(true)
+    // The literal of ansis's `strip`, before and after, matches the same on every escape form.
+    const literal = (text: string) => {
+      const match = /replace\(\/(\[[^\]]+\]\[\[\(\)#;\?\]\*[^/]+)\/g/.exec(text)
+      if (!match?.[1]) throw new Error('no strip expression')
+      return new RegExp(match[1], 'g')
+    }
+
+    const before = literal(original)
+    const after = literal(patched)
+    expect(after.source).not.toBe(before.source)
+    for (const text of ['\u001b[31mred\u001b[0m', '\u009b1;2mx', 'plain', '\u001b]8;;x', '\u001b[38;5;196mz', '\u009b']) {
+      expect(text.replace(after, '')).toBe(text.replace(before, ''))
+    }
+  })
+
   it('leave other files alone', () => {
     expect(patch('widest-line/node_modules/string-width/index.js', 'same')).toBe('same')
   })
