@@ -16,8 +16,10 @@ import {introspectToken} from '../lib/github/introspect.js'
 import {createKeyringReader, createKeyringStore, type KeyringStore} from '../lib/github/keyring.js'
 import {resolveGitHubToken, tokenVariablesFor, type GitHubTokenResolution, type TokenVariables} from '../lib/github/token.js'
 import type {ResolvedGitHubToken, TagLister} from '../lib/github/types.js'
-import {envValue, proxyFromEnv, userAgent} from './environment.js'
+import {envValue, userAgent} from './environment.js'
+import {createGitHubFetch} from './github-fetch.js'
 import {runSecrets} from './known-secrets.js'
+import {closeConnections} from './process-exit.js'
 import {createTokenFileStore} from './token-file.js'
 import {createCredentials, lazyCredentials, lazyRegistryClient} from './registry.js'
 
@@ -73,35 +75,25 @@ export async function resolveToken(options: {host: string; flag?: string | undef
 /** Tags per `tags/list` page for `ghcr ls --source registry`. */
 const TAG_PAGE_SIZE = 100
 
-/**
- * The fetch for GitHub API calls: Node's global fetch ignores HTTPS_PROXY/NO_PROXY, so when a proxy
- * is configured the calls go through undici's fetch with an EnvHttpProxyAgent fed from the
- * environment (undici loads only then). Undefined: use the global fetch.
- */
-async function proxiedFetch(): Promise<typeof fetch | undefined> {
-  const {proxy} = proxyFromEnv()
-  if (!proxy?.httpsProxy && !proxy?.httpProxy) return undefined
-  const {EnvHttpProxyAgent, fetch: undiciFetch} = await import('undici')
-  const dispatcher = new EnvHttpProxyAgent({httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? '', noProxy: proxy.noProxy ?? ''})
-  return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], {...(init as Parameters<typeof undiciFetch>[1]), dispatcher}) as unknown as Response) as typeof fetch
-}
-
 /** `introspectToken` with the command's timeout, user agent and clock. */
 export function createIntrospect(options: GitHubRuntimeOptions): Introspect {
   const now = options.now ?? Date.now
   return async (apiUrl, token) => {
     runSecrets.add(token)
-    const fetch = await proxiedFetch()
-    return introspectToken({
-      apiUrl,
-      token,
-      now: new Date(now()),
-      timeoutMs: options.timeoutSeconds * 1000,
-      userAgent: userAgent(options.version),
-      ...(fetch ? {fetch} : {}),
-      ...(options.deadline ? {deadline: options.deadline} : {}),
-    })
+    const http = createGitHubFetch({connectTimeoutMs: options.timeoutSeconds * 1000})
+    try {
+      return await introspectToken({
+        apiUrl,
+        token,
+        now: new Date(now()),
+        timeoutMs: options.timeoutSeconds * 1000,
+        userAgent: userAgent(options.version),
+        fetch: http.fetch,
+        ...(options.deadline ? {deadline: options.deadline} : {}),
+      })
+    } finally {
+      await closeConnections(async () => http.close())
+    }
   }
 }
 
@@ -143,6 +135,7 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
   const endpoint = githubEndpoint(options.hostname)
   const credentials = lazyCredentials(options.deadline)
   const registryClient = lazyRegistryClient({credentials, timeoutSeconds: options.timeoutSeconds, deadline: options.deadline, ...(options.version === undefined ? {} : {version: options.version})})
+  const http = createGitHubFetch({connectTimeoutMs: options.timeoutSeconds * 1000})
   const tagLister: TagLister = async function* (registry, repository, opts) {
     const client = await registryClient.get()
     // n=100 per page, as the Packages API pages: a registry that would send thousands of tags in
@@ -160,13 +153,12 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
     deps: (token) => ({
       createClient: async () => {
         const {createGitHubClient} = await import('../lib/github/client.js')
-        const fetch = await proxiedFetch()
         return createGitHubClient({
           apiUrl: endpoint.apiUrl,
           token,
           timeoutMs: options.timeoutSeconds * 1000,
           userAgent: userAgent(options.version),
-          ...(fetch ? {fetch} : {}),
+          fetch: http.fetch,
           ...(options.deadline ? {deadline: options.deadline} : {}),
         })
       },
@@ -175,6 +167,8 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
       registry: ghcrRegistry(endpoint.host, envValue('REGCTL_GHCR_REGISTRY')),
       tokenVariable: tokenVariablesFor(endpoint.host, Boolean(envValue('GITHUB_API_URL')?.trim())).at(0) ?? 'GH_TOKEN',
     }),
-    close: async () => registryClient.close(),
+    close: async () => {
+      await Promise.all([registryClient.close(), closeConnections(async () => http.close())])
+    },
   }
 }

@@ -13,6 +13,7 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
 
+import {startFakeGitHub, TOKENS} from '../fixtures/github/server.js'
 import {connectEnvironment} from '../harness/client.js'
 import {authsConfig, runCli} from './cli.js'
 
@@ -126,13 +127,13 @@ describe('pull-check code cache (bin/code-cache.js)', () => {
 })
 
 /** The Node built-in modules loaded when `args` created its first HTTP request (test/fixtures/first-request-modules.mjs). */
-async function builtinsAtFirstRequest(args: string[], options: {cwd?: string} = {}): Promise<string[]> {
+async function builtinsAtFirstRequest(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<string[]> {
   const out = join(mkdtempSync(join(tmpdir(), 'regctl-first-request-')), 'modules.txt')
   const preload = resolve(import.meta.dirname, '../fixtures/first-request-modules.mjs')
   // A login for the registry: without one, the check asks the helper docker would use by default
   // (a spawn before the first request, as it must be).
   const loggedIn = authsConfig({[env.registries.token.host]: env.users.pusher})
-  const result = await runCli(args, {dockerConfig: loggedIn, caFile: env.caFile, ...options, env: {NODE_OPTIONS: `--import=${preload}`, REGCTL_FIRST_REQUEST_MODULES: out, REGCTL_NO_KEYRING: '1'}})
+  const result = await runCli(args, {dockerConfig: loggedIn, caFile: env.caFile, ...options, env: {NODE_OPTIONS: `--import=${preload}`, REGCTL_FIRST_REQUEST_MODULES: out, REGCTL_NO_KEYRING: '1', ...options.env}})
   expect(result.exitCode, result.stderr).toBeLessThanOrEqual(1)
   return readFileSync(out, 'utf8').trim().split('\n')
 }
@@ -144,11 +145,25 @@ async function builtinsAtFirstRequest(args: string[], options: {cwd?: string} = 
 // eager import back, these lists hold them and the test fails.
 describe('what a command loads before its first request', () => {
   const unwanted = ['http', 'http2', '_http_client', 'child_process']
+  /** Node's own copy of undici, which `globalThis.fetch` loads on first use. */
+  const NODE_FETCH = 'internal/deps/undici/undici'
 
   it('pull-check: TLS, but not node:http, node:http2 or node:child_process', async () => {
     const loaded = await builtinsAtFirstRequest(['pull-check', image])
     expect(loaded).toContain('tls')
     expect(loaded.filter((m) => unwanted.includes(m))).toEqual([])
+  })
+
+  it('ghcr ls: neither, nor Node\'s own fetch (its GitHub requests go through the bundle\'s undici)', async () => {
+    // The fake GitHub API over plain HTTP on loopback (the GitHub fetch allows that for loopback only).
+    const github = await startFakeGitHub()
+    try {
+      const loaded = await builtinsAtFirstRequest(['ghcr', 'ls', 'acme', '--json'], {env: {GITHUB_API_URL: github.url, GH_TOKEN: TOKENS.good}})
+      expect(github.requests.length).toBeGreaterThan(0)
+      expect(loaded.filter((m) => [...unwanted, NODE_FETCH].includes(m))).toEqual([])
+    } finally {
+      await github.close()
+    }
   })
 
   it('auth status and audit: neither', async () => {

@@ -95,12 +95,13 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
       }
 
       spinner?.stop('done')
-      // Package names, tags and messages from GitHub or the registry: one inert line each.
-      const shown = inertDeep(result)
-      for (const warning of shown.warnings) ux.stderr(`${this.config.bin}: warning: ${warning}`)
-      const inUse = shown.kind === 'versions' ? renderInUseNote(shown) : undefined
-      if (inUse !== undefined && !this.jsonEnabled()) this.logToStderr(`${this.config.bin}: ${inUse}`)
+      // Package names, tags and messages from GitHub or the registry: one inert line each. `--json`
+      // prints the result as it is (JSON escapes control characters): only its warnings go to stderr.
+      for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${inertLine(warning)}`)
       if (!this.jsonEnabled()) {
+        const shown = inertDeep(result)
+        const inUse = shown.kind === 'versions' ? renderInUseNote(shown) : undefined
+        if (inUse !== undefined) this.logToStderr(`${this.config.bin}: ${inUse}`)
         const style = this.outputStyle(flags)
         if (flags.quiet) {
           const items = renderGhcrLsQuiet(shown)

@@ -15,7 +15,7 @@
  * and time, before octokit parses it.
  */
 import {type RunDeadline, requestBudgetMs} from '../deadline.js'
-import {DeadlineError, NetworkError, ProtocolError, redactText, redactUrl, TimeoutError} from '../errors.js'
+import {DeadlineError, NetworkError, ProtocolError, RegctlError, redactText, redactUrl, TimeoutError} from '../errors.js'
 import {nextLink} from '../link-header.js'
 import {toGitHubError, type RequestContext} from './api-errors.js'
 import {BufferedResponse, type FetchResponse} from './fetch-response.js'
@@ -26,8 +26,9 @@ import type {GitHubClientToken, GitHubRateLimit} from './types.js'
 export type GitHubResponse = {status: number; url: string; headers: Record<string, string>; data: unknown}
 
 /**
- * The subset of `fetch` the client calls (the global fetch satisfies it; nock intercepts it; a
- * fetch on the bundle's undici could, without loading Node's own copy: ./fetch-response.ts).
+ * The subset of `fetch` the client calls. The commands pass a fetch on the bundle's undici
+ * (src/runtime/github-fetch.ts), which does not load Node's own copy (./fetch-response.ts); the
+ * global fetch satisfies it too (the default; nock intercepts it in unit tests).
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<FetchResponse>
 
@@ -39,7 +40,7 @@ export type GitHubClientOptions = {
   /** Per-request timeout (connect, headers and body). Default 30 s. */
   timeoutMs?: number
   userAgent?: string
-  /** Injected fetch (tests). Default: the global fetch. */
+  /** The fetch to send requests with (the commands': src/runtime/github-fetch.ts). Default: the global fetch. */
   fetch?: FetchLike
   /** Retries of 5xx answers and transport failures (after 1, then 4 units). Default 1. */
   retries?: number
@@ -174,7 +175,8 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     } catch (error) {
       if (deadline?.signal.aborted) throw new DeadlineError(url, deadline.seconds)
       if (timeout.aborted) throw new TimeoutError(url, timeoutMs)
-      if (error instanceof ProtocolError) throw error
+      // The fetch's own verdicts (a redirect loop, a token refused over plain HTTP) stay as they are.
+      if (error instanceof RegctlError) throw error
       throw new NetworkError(url, describeTransportError(error), {cause: error})
     }
 
@@ -369,12 +371,9 @@ async function readBody(response: FetchResponse, maxBytes: number, url: string, 
 
 function describeTransportError(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
-  // undici puts the useful part (ECONNREFUSED, certificate errors) in `cause`.
-  const cause = error.cause
-  if (cause instanceof Error) {
-    const code = (cause as {code?: unknown}).code
-    return redactText(`${typeof code === 'string' ? `${code}: ` : ''}${cause.message}`)
-  }
-
-  return redactText(error.message)
+  // fetch puts the useful part (ECONNREFUSED, certificate errors) in `cause`; undici's request()
+  // throws it as it is.
+  const inner = error.cause instanceof Error ? error.cause : error
+  const code = (inner as {code?: unknown}).code
+  return redactText(`${typeof code === 'string' ? `${code}: ` : ''}${inner.message}`)
 }

@@ -3,9 +3,9 @@
  * bytes already read. Why not `new Response(…)`: in Node, `Response`, `Headers` and `fetch` are
  * getters that load Node's own copy of undici (its fetch, WebIDL, web streams, node:http and
  * node:http2): 50–80 ms of CPU the first time (issue 10). The copy the client hands octokit is a
- * {@link BufferedResponse}, so it loads nothing. The requests themselves still use `globalThis.fetch`
- * (a fetch on the command bundle's undici, which would avoid that load, is not written yet); nothing
- * here may touch those globals. Pure.
+ * {@link BufferedResponse}, so it loads nothing, and the commands send the requests with a fetch on
+ * the bundle's undici (src/runtime/github-fetch.ts), not `globalThis.fetch`. Nothing here may touch
+ * those globals. Pure.
  */
 
 /** Response headers as fetch exposes them: `get` by any case, iteration in lower case. */

@@ -7,11 +7,19 @@ import {readFileSync} from 'node:fs'
 import {ux} from '@oclif/core/ux'
 import {Ajv} from 'ajv'
 import nock from 'nock'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 
 import GhcrLs from '../../../src/commands/ghcr/ls.js'
 import {errorBody, fixtures, makePackages, makeVersions, rateLimitHeaders} from '../../fixtures/github/factory.js'
 import {runCommand, type CommandOutput} from './run-command.js'
+
+// The command sends GitHub requests with a fetch on undici's dispatchers (src/runtime/github-fetch.ts),
+// which nock cannot see; here the same requests go through the global fetch, which nock intercepts.
+// That fetch is tested on its own against a loopback server (test/unit/runtime/github-fetch.test.ts)
+// and the built CLI against the fake GitHub API (test/integration/ghcr-ls.test.ts).
+vi.mock('../../../src/runtime/github-fetch.js', () => ({
+  createGitHubFetch: () => ({fetch: async (url: string, init: RequestInit) => globalThis.fetch(url, init), close: async () => undefined}),
+}))
 
 const API = 'https://api.github.com'
 const TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6abcd'
