@@ -11,7 +11,9 @@
 //
 // Where: the compile-cache directory bin/run.js chose (module.getCompileCacheDir(): per Node version
 // and arch, and off with NODE_DISABLE_COMPILE_CACHE=1, which therefore turns this off too), one file
-// per bundle file version. V8 itself checks only the source length, V8's version and its flags
+// per bundle file version, `regctl-NAME-VERSION.v8cache` (NAME: the command, `pull-check`,
+// `auth.status`, so that a new build replaces its own bundle's caches: src/runtime/compile-cache-prune.ts,
+// which bin/run.js runs after saveCache wrote one). V8 itself checks only the source length, V8's version and its flags
 // before it uses a cache, so the name says which file version the cache belongs to: the bundle's
 // inode, its length and its change time (ctime, in nanoseconds), read from the same open file
 // descriptor the source is read from. Any write to the file, or a new file in its place, changes
@@ -53,10 +55,11 @@ function readOwnCache(cacheFile) {
 /**
  * Runs the CommonJS file `file` (as `require` would, with its own `require`, `module`,
  * `__filename`, `__dirname`) and returns its exports, and `saveCache()`, which writes the code cache
- * when there was none for this content or V8 rejected it. Call `saveCache` once the work is done,
- * so that the cache holds every function the run compiled.
+ * when there was none for this content or V8 rejected it, and returns the path it wrote (else
+ * undefined). Call `saveCache` once the work is done, so that the cache holds every function the run
+ * compiled. `name` names the bundle in the cache file's name (letters, digits, `-` and `.`).
  */
-export function loadWithCodeCache(file) {
+export function loadWithCodeCache(file, name) {
   const fd = openSync(file, constants.O_RDONLY)
   let source
   let version
@@ -69,7 +72,7 @@ export function loadWithCodeCache(file) {
   }
 
   const dir = module.getCompileCacheDir?.()
-  const cacheFile = dir === undefined ? undefined : join(dir, `regctl-${version}.v8cache`)
+  const cacheFile = dir === undefined ? undefined : join(dir, `regctl-${name}-${version}.v8cache`)
   const cachedData = cacheFile === undefined ? undefined : readOwnCache(cacheFile)
 
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -84,13 +87,15 @@ export function loadWithCodeCache(file) {
   return {
     exports: cjs.exports,
     saveCache() {
-      if (cacheFile === undefined || (cachedData !== undefined && !script.cachedDataRejected)) return
+      if (cacheFile === undefined || (cachedData !== undefined && !script.cachedDataRejected)) return undefined
       const temporary = `${cacheFile}.${process.pid}.tmp`
       try {
         writeFileSync(temporary, script.createCachedData(), {mode: 0o600})
         renameSync(temporary, cacheFile)
+        return cacheFile
       } catch {
         // A cache is an optimisation: a read-only or full disk costs the next run its compile only.
+        return undefined
       }
     },
   }

@@ -132,7 +132,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   // A one-file CommonJS bundle (pull-check) runs with a code cache made after a run (code-cache.js).
   const loaded = direct.bundle.pathname.endsWith('.cjs')
-    ? (await import('./code-cache.js')).loadWithCodeCache(fileURLToPath(direct.bundle))
+    ? (await import('./code-cache.js')).loadWithCodeCache(fileURLToPath(direct.bundle), direct.id.replaceAll(':', '.'))
     : {exports: await import(direct.bundle.href), saveCache() {}}
   await loaded.exports.main(direct.id, direct.argv, {
     root: fileURLToPath(new URL('..', import.meta.url)),
@@ -142,8 +142,15 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // down the whole V8 heap (and wait for whatever handle a library left open), 100 ms and more
   // after the last response. Save the compile caches first, which a normal exit would have done;
   // not after a usage error (exit 2), which ran too little of the command to be worth caching.
-  if (process.exitCode !== 2) loaded.saveCache()
+  const written = process.exitCode === 2 ? undefined : loaded.saveCache()
   module.flushCompileCache?.()
+  // A new cache (a new build, install or Node version): keep the directory bounded. Only then, so a
+  // run that found its cache, the common one, does no more than before (src/runtime/compile-cache-prune.ts).
+  if (written !== undefined) {
+    const {pruneCompileCache} = await import('../dist/runtime/compile-cache-prune.js')
+    pruneCompileCache({current: module.getCompileCacheDir(), ownRoot: cacheDir ?? undefined, written, uid: process.getuid(), now: Date.now()})
+  }
+
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))))
   process.exit()
 } else {

@@ -8,9 +8,10 @@
  * to V8, so one another user could have written (writable by others, or a symbolic link) is never
  * used, and the default directory is the user's own (0700, in TMPDIR), never Node's shared one.
  */
-import {chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
 
 import {startFakeGitHub, TOKENS} from '../fixtures/github/server.js'
@@ -23,7 +24,7 @@ const dockerConfig = authsConfig({})
 
 /** Every regctl code-cache file under a compile-cache root (Node adds a per-version directory). */
 function cacheFiles(root: string): string[] {
-  return readdirSync(root, {recursive: true, encoding: 'utf8'}).filter((f) => /(^|\/)regctl-[0-9a-f]+-\d+\.v8cache$/.test(f)).map((f) => join(root, f))
+  return readdirSync(root, {recursive: true, encoding: 'utf8'}).filter((f) => /(^|\/)regctl-pull-check-[0-9a-f]+-\d+\.v8cache$/.test(f)).map((f) => join(root, f))
 }
 
 const pullCheck = (cacheRoot: string, extra: Record<string, string> = {}) =>
@@ -113,6 +114,48 @@ describe('pull-check code cache (bin/code-cache.js)', () => {
     const dir = join(temporary, `regctl-compile-cache-${process.getuid?.() ?? ''}`)
     expect(statSync(dir).mode & 0o777).toBe(0o700)
     expect(cacheFiles(dir)).toHaveLength(1)
+  })
+
+  // A build is a new bundle file (new inode and ctime): a new cache each time. Before the prune,
+  // every build and Node version left its files in TMPDIR for good (249 MB here after a day).
+  it('stays bounded over builds and Node versions: 5 builds, 6 old version directories, a cache of before → 2 caches, 4 directories', () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'regctl-pkg-'))
+    // What a bundled command runs from: bin/, package.json, its bundle and the prune module.
+    for (const part of ['bin/run.js', 'bin/code-cache.js', 'package.json', 'dist/bundle/pull-check.cjs', 'dist/runtime/compile-cache-prune.js']) {
+      mkdirSync(dirname(join(pkg, part)), {recursive: true})
+      copyFileSync(resolve(import.meta.dirname, '../..', part), join(pkg, part))
+    }
+
+    const temporary = mkdtempSync(join(tmpdir(), 'regctl-tmpdir-'))
+    const root = join(temporary, `regctl-compile-cache-${process.getuid?.() ?? ''}`)
+    // Synchronous: nothing else of this test runs meanwhile, and it needs no server.
+    const run = (): number => {
+      const home = mkdtempSync(join(tmpdir(), 'regctl-it-home-'))
+      const child = spawnSync(process.execPath, [join(pkg, 'bin/run.js'), 'pull-check', '127.0.0.1:1/team/app:1'], {env: {PATH: '/nonexistent', HOME: home, TMPDIR: temporary}, timeout: 45_000})
+      return child.status ?? -1
+    }
+
+    expect(run()).toBe(3)
+    const [current] = readdirSync(root) as [string]
+    const old = 1_000_000_000
+    for (let v = 0; v < 6; v++) {
+      const dir = join(root, `v20.${v}.0-x64-0000000${v}-${process.getuid?.() ?? 0}`)
+      mkdirSync(dir)
+      writeFileSync(join(dir, `regctl-pull-check-${v}-1.v8cache`), 'x')
+      utimesSync(dir, old + v, old + v)
+    }
+
+    writeFileSync(join(root, current, 'regctl-83beed81-1051251.v8cache'), 'x', {mode: 0o600})
+    for (let build = 0; build < 5; build++) {
+      const bundle = join(pkg, 'dist/bundle/pull-check.cjs')
+      copyFileSync(bundle, `${bundle}.new`)
+      renameSync(`${bundle}.new`, bundle)
+      expect(run()).toBe(3)
+      expect(cacheFiles(join(root, current)).length).toBeLessThanOrEqual(2)
+    }
+
+    expect(readdirSync(root)).toHaveLength(4)
+    expect(readdirSync(join(root, current)).filter((name) => name.startsWith('regctl-'))).toHaveLength(2)
   })
 
   it('a cache directory of ours that others can write (planted, say) turns the cache off', async () => {
