@@ -76,11 +76,20 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
   let done = 0
   // 0/N as the checks start: a slow first registry shows what is being waited for.
   if (gathered.registries.length > 0) options.onProgress?.(0, gathered.registries.length)
-  const registries = await mapConcurrent(gathered.registries, Math.max(1, options.concurrency), async (registry) => {
-    const status = await checkRegistry(registry, options, store)
-    options.onProgress?.(++done, gathered.registries.length)
-    return status
-  })
+  // `--registry X`: the GitHub token and the files only as far as they concern X.
+  const githubConcerned = options.registry === undefined || identifyProvider(options.registry).id === 'ghcr'
+  // The GitHub token is checked while the registries are (GET /user is one more round trip, to
+  // another host: after the registries it added its whole latency to the run). Neither rejects:
+  // both turn their failures into findings.
+  const [registries, githubApi, tokenFile] = await Promise.all([
+    mapConcurrent(gathered.registries, Math.max(1, options.concurrency), async (registry) => {
+      const status = await checkRegistry(registry, options, store)
+      options.onProgress?.(++done, gathered.registries.length)
+      return status
+    }),
+    githubConcerned ? resolveGitHubApi(options) : undefined,
+    githubConcerned ? plaintextTokenFinding(options) : undefined,
+  ])
 
   // A helper whose `get` failed for a registry is reported there, with that registry's key; its
   // `list` failure would say it again, naming Docker Hub's key (with `--registry X`, of another registry).
@@ -98,11 +107,7 @@ export async function authStatus(options: AuthStatusOptions): Promise<AuthStatus
     )
   }
 
-  // `--registry X`: the GitHub token and the files only as far as they concern X.
-  const githubConcerned = options.registry === undefined || identifyProvider(options.registry).id === 'ghcr'
-  const githubApi = githubConcerned ? await resolveGitHubApi(options) : undefined
   if (githubApi) findings.push(...githubApiKindFindings(githubApi), ...githubApiFindings(githubApi))
-  const tokenFile = githubConcerned ? await plaintextTokenFinding(options) : undefined
   if (tokenFile) findings.push(tokenFile)
   const files = options.registry === undefined ? gathered.files : filesConcerning(gathered.files, registries)
   const all = [...findings, ...registries.flatMap((r) => r.findings)]

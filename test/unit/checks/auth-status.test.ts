@@ -283,6 +283,23 @@ describe('auth status verdicts', () => {
     expect(result.registries).toMatchObject([{registry: 'ghcr.io', status: 'no-credential', loginCommand: 'docker login ghcr.io -u USER --password-stdin'}])
   })
 
+  it('asks GitHub about its token while the registries are checked, not after them', async () => {
+    // The registry check waits until GitHub has been asked: run one after the other, this never
+    // settles and the test fails (by its timeout). Together, both answers are in the result.
+    let asked!: () => void
+    const githubAsked = new Promise<void>((resolve) => (asked = resolve))
+    const port = github(valid(['read:packages'], '2026-01-01T00:00:00.000Z'))
+    const result = await authStatus(
+      options({[DOCKER]: {auths: {'registry.example.com': {auth: b64('builder', 'not-a-real-password')}}}}, {
+        verify: async (...args) => (await githubAsked, accept(...args)),
+        githubApiToken: async () => ({token: {token: CLASSIC, source: 'GH_TOKEN', kind: 'classic', redacted: 'ghp_…abcd'}, notes: []}),
+        github: {...port, introspect: async () => (asked(), port.introspect())},
+      }),
+    )
+    expect(result.registries.map((r) => r.status)).toEqual(['ok'])
+    expect(result.githubApi?.github?.status).toBe('valid')
+  }, 5000)
+
   it('reports the GitHub API token source ghcr ls would use', async () => {
     const result = await authStatus(options({}, {githubApiToken: async () => ({token: {token: CLASSIC, source: 'GH_TOKEN', kind: 'classic', redacted: 'ghp_…abcd'}, notes: []})}))
     expect(result.githubApi).toEqual({source: 'GH_TOKEN', kind: 'classic', redacted: 'ghp_…abcd', notes: []})
