@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     console.log(`change: ${change.commit} on node ${change.nodeVersion}`)
     console.log('medians of paired runs; ratio = change ÷ base; "reference" = docker manifest inspect / skopeo loop')
     printTable(rows, {measure: 'measure', reference: 'reference', base: 'base', change: 'change', ratio: 'ratio', target: 'target'})
-    console.log('reproduce: npm run bench  (BENCH_BASELINE, BENCH_BASELINE_NODE, BENCH_RUNS, BENCH_REPOSITORIES, BENCH_TAGS, BENCH_ONLY)')
+    console.log('reproduce: npm run bench  (BENCH_BASELINE, BENCH_BASELINE_NODE, BENCH_RUNS, BENCH_REPOSITORIES, BENCH_TAGS, BENCH_ONLY, BENCH_MEMORY_RUNS)')
     // Issue 9: the audit of a realistic repository (its own generator and figures, scripts/bench/audit.ts).
     if ((process.env['BENCH_ONLY'] ?? 'audit').includes('audit')) benchAudit(change.bin, change.node)
   } finally {
