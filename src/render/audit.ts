@@ -9,6 +9,7 @@ import type {Finding, Severity} from '../lib/checks/finding.js'
 import {redactText} from '../lib/errors.js'
 import {paint, type Mark, type OutputStyle} from './output-style.js'
 import {renderTable} from './table.js'
+import {paintVerdictCell, verdictCell} from './verdict-mark.js'
 import {oneLine} from '../lib/terminal-text.js'
 import {findingCounts, summaryLine} from './summary.js'
 import {plural} from '../lib/grammar.js'
@@ -57,11 +58,11 @@ export function renderAuditTable(report: AuditReport, style: OutputStyle): strin
 
   if (report.images.length > 0) {
     const rows = report.images.map((image) => {
-      const verdict = image.verdict === undefined ? '-' : `${image.verdict === 'pullable' ? '✓' : '✗'} ${image.verdict}`
+      const verdict = image.verdict === undefined ? '-' : verdictCell(image.verdict)
       const at = image.location ? (image.location.line === undefined ? image.location.file : `${image.location.file}:${image.location.line}`) : ''
       return [image.reference ?? image.image, verdict, at]
     })
-    const verdictPaint = (text: string): string => (text === '-' ? text : paint(style, text.startsWith('✓') ? 'ok' : 'bad', text))
+    const verdictPaint = (text: string): string => paintVerdictCell(style, text)
     lines.push('', renderTable([{header: 'IMAGE'}, {header: 'VERDICT', paint: verdictPaint, keep: true}, {header: 'WHERE'}], rows, {...style, tty: true}))
   }
 

@@ -1,9 +1,10 @@
 import {INDETERMINATE_VERDICTS, type ImageCheck, type PullCheckResult} from '../lib/checks/pull-check.js'
-import {mark, paint, PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
+import {mark, PLAIN, type OutputStyle, type RenderedOutput} from './output-style.js'
 import {renderTable, shortDigest} from './table.js'
 import {oneLine} from '../lib/terminal-text.js'
 import {summaryLine} from './summary.js'
 import {wrapText} from './wrap.js'
+import {paintVerdictCell, verdictCell, verdictMark} from './verdict-mark.js'
 import {plural} from '../lib/grammar.js'
 
 
@@ -70,11 +71,11 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
     const count = key === undefined ? 1 : (shared.get(key) ?? 1)
     if (key !== undefined && count > 1) {
       // The first image of the group says it for all of them (0: said already); the rows name each.
-      lines.push(`${mark(style, 'bad')} ${oneLine(image.registry ?? name)} (${plural(count, 'image')}): ${oneLine(image.message ?? '')}`)
+      lines.push(`${mark(style, verdictMark(image.verdict))} ${oneLine(image.registry ?? name)} (${plural(count, 'image')}): ${oneLine(image.message ?? '')}`)
       if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
       shared.set(key, 0)
     } else if (count === 1) {
-      if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : 'bad')} ${name}: ${oneLine(image.message)}`)
+      if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : verdictMark(image.verdict))} ${name}: ${oneLine(image.message)}`)
       if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
     }
 
@@ -83,7 +84,7 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
       // Each line names its image: in a pipe the notes go to stderr, where `grep not-found` must
       // still say which image. Under the image's own line it is indented; alone, it has its mark.
       const platformLine = `${name} ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${oneLine(p.message)}` : ''}`
-      lines.push(image.message ? `  ${platformLine}` : `${mark(style, 'bad')} ${platformLine}`)
+      lines.push(image.message ? `  ${platformLine}` : `${mark(style, verdictMark(p.verdict))} ${platformLine}`)
     }
 
     for (const note of [rateLimitNote(image), unusedLoginNote(image)]) {
@@ -118,12 +119,12 @@ function pullCheckSummary(result: PullCheckResult): string {
 export function renderPullCheck(result: PullCheckResult, style: OutputStyle = PLAIN): RenderedOutput {
   const rows = result.images.map((image) => [
     image.reference ?? image.input,
-    `${image.verdict === 'pullable' ? '✓' : '✗'} ${image.verdict}`,
+    verdictCell(image.verdict),
     image.digest ?? '',
     platformsCell(image),
     credentialCell(image),
   ])
-  const verdictPaint = (text: string): string => paint(style, text.startsWith('✓') ? 'ok' : 'bad', text)
+  const verdictPaint = (text: string): string => paintVerdictCell(style, text)
   const body = renderTable(
     // Narrow terminals (COLUMNS=60, 40): the verdict stays whole; the image is shortened in the
     // middle and the digest to 12 hex first, then CREDENTIAL, PLATFORMS and DIGEST are left out.

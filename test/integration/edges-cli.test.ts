@@ -267,7 +267,7 @@ describe('messages are one line', () => {
     expect(document.images).toMatchObject([{verdict: 'unreachable', credential: {source: 'none'}}])
     expect(document.images[0]?.credential).toEqual({source: 'none'})
     const piped = await runCli(['pull-check', '127.0.0.1:9/x/y:1'], {dockerConfig, env: {PATH: '/nonexistent'}})
-    expect(piped.stdout).toBe('127.0.0.1:9/x/y:1\t✗ unreachable\t\t\tnone\n')
+    expect(piped.stdout).toBe('127.0.0.1:9/x/y:1\t! unreachable\t\t\tnone\n')
     expect(result.exitCode).toBe(3)
   })
 

@@ -265,7 +265,7 @@ describe('fault injection against the built CLI', () => {
     const run = await cli(['pull-check', `${origin.slice(7)}/team/a:1`, `${origin.slice(7)}/team/b:1`, '--timeout', '60', '--deadline', '2'], {}, 20)
     expect(run.code).toBe(3)
     expect(run.stderr).toContain('deadline of 2 s reached after 0 of 2 images; the rest is undetermined (--deadline)')
-    expect(run.out).toMatch(/team\/a:1\s+✗ unreachable/)
+    expect(run.out).toMatch(/team\/a:1\s+! unreachable/)
     expectClean(run)
   })
 

@@ -108,7 +108,7 @@ describe('audit progress', () => {
 
   it('on a terminal: entries scanned and "0/1 image checked" while the image check stalls, erased before the report', async () => {
     const result = await runInTerminal(args(), {env: {...quiet, COLUMNS: '120'}})
-    expect(result.stdout).toContain('✗ unreachable')
+    expect(result.stdout).toContain('! unreachable')
     expectErasedProgress(result.stdout, /Auditing… 2 entries scanned, 0\/1 image checked/, 'Auditing')
     expect(screen(result.stdout)[0]).toBe(`regctl audit ${project}`)
   })

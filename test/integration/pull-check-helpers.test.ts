@@ -122,21 +122,21 @@ describe('pull-check with docker\'s implicit default store failing (no D-Bus)', 
   it('says the helper failure once, on stderr, as the image\'s note (no second "Warning:" copy); the table says credential-error', async () => {
     const result = await runCli(['pull-check', `${token}/public/single:1.0`], {caFile: env.caFile, dockerConfig: {}, env: machine})
     expect(result.exitCode, result.stderr).toBe(3)
-    expect(result.stdout).toContain('✗ credential-error')
+    expect(result.stdout).toContain('! credential-error')
     expect(result.stdout).not.toContain('D-Bus')
     // README command 1 printed it as a warning and again as the note, word for word but the joint.
     expect(result.stderr.match(/docker-credential-secretservice \(docker's default/g)).toHaveLength(1)
     expect(result.stderr).not.toContain('Warning:')
-    const note = result.stderr.split('\n').find((line) => line.startsWith(`✗ ${token}/public/single:1.0: docker-credential-secretservice `))
+    const note = result.stderr.split('\n').find((line) => line.startsWith(`! ${token}/public/single:1.0: docker-credential-secretservice `))
     expect(note).toMatch(/D-Bus.*\. Undetermined: docker 29\+ stops `docker pull` .* Fix: run `echo /)
   })
 
   it('two images of the registry: one note naming the registry and the count, both rows in the table', async () => {
     const result = await runCli(['pull-check', `${token}/public/single:1.0`, `${token}/private/app:1.0`], {caFile: env.caFile, dockerConfig: {}, env: machine})
     expect(result.exitCode, result.stderr).toBe(3)
-    expect(result.stdout.split('\n').filter((line) => line.includes('✗ credential-error'))).toHaveLength(2)
+    expect(result.stdout.split('\n').filter((line) => line.includes('! credential-error'))).toHaveLength(2)
     expect(result.stderr.match(/docker-credential-secretservice \(docker's default/g)).toHaveLength(1)
-    expect(result.stderr).toContain(`✗ ${token} (2 images): docker-credential-secretservice `)
+    expect(result.stderr).toContain(`! ${token} (2 images): docker-credential-secretservice `)
   })
 
   it('without the helper on PATH there is no implicit store: anonymous, public pullable (exit 0), as docker', async () => {

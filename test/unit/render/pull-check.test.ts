@@ -77,7 +77,7 @@ const D1 = '1'.repeat(64)
 const D3 = '3'.repeat(64)
 const NOTES = [
   '✗ docker.io/library/nginx:does-not-exist: tag does-not-exist not found in docker.io/library/nginx',
-  '✗ quay.io/org/tool:2: quay.io answered 429 Too Many Requests',
+  '! quay.io/org/tool:2: quay.io answered 429 Too Many Requests',
   '  docker.io: rate limit 42/100 remaining (counted for 203.0.113.7) (2 images)',
   '  quay.io: rate limited until 2026-12-01T18:00:00.000Z (quay.io/org/tool:2)',
 ]
@@ -90,7 +90,7 @@ describe('renderPullCheck', () => {
         `docker.io/library/alpine:3.20\t✓ pullable\tsha256:${D1}\t2 platforms (→ linux/arm64)\tanonymous`,
         `ghcr.io/acme/app:1.0@sha256:${D3}\t✓ pullable\tsha256:${D3}\tsingle\tconfig.json auths (ci-bot)`,
         'docker.io/library/nginx:does-not-exist\t✗ not-found\t\t\tanonymous',
-        'quay.io/org/tool:2\t✗ rate-limited\t\t\tanonymous',
+        'quay.io/org/tool:2\t! rate-limited\t\t\tanonymous',
       ].join('\n'),
       footer: [...NOTES, SUMMARY].join('\n'),
     })
@@ -104,22 +104,22 @@ describe('renderPullCheck', () => {
         `${image('docker.io/library/alpine:3.20')}✓ pullable       sha256:111111111111   2 platforms (→ linux/arm64)   anonymous`,
         `${image(`ghcr.io/acme/app:1.0@sha256:${D3}`)}✓ pullable       sha256:333333333333   single                        config.json auths (ci-bot)`,
         `${image('docker.io/library/nginx:does-not-exist')}✗ not-found                                                          anonymous`,
-        `${image('quay.io/org/tool:2')}✗ rate-limited                                                       anonymous`,
+        `${image('quay.io/org/tool:2')}! rate-limited                                                       anonymous`,
       ].join('\n'),
       footer: ['', ...NOTES, '', SUMMARY].join('\n'),
     })
   })
 
-  it('colour on a terminal: only the verdicts and the marks are painted (green ✓, red ✗, SGR 39 resets)', () => {
+  it('colour on a terminal: only the verdicts and the marks are painted (green ✓, red ✗, yellow !, SGR 39 resets)', () => {
     const {body, footer} = renderPullCheck(RESULT, {...TERMINAL, color: true})
     const plain = renderPullCheck(RESULT, TERMINAL)
     expect(body).toBe(
       plain.body
         .replace(/✓ pullable/g, '\u001B[32m✓ pullable\u001B[39m')
         .replace('✗ not-found', '\u001B[31m✗ not-found\u001B[39m')
-        .replace('✗ rate-limited', '\u001B[31m✗ rate-limited\u001B[39m'),
+        .replace('! rate-limited', '\u001B[33m! rate-limited\u001B[39m'),
     )
-    expect(footer).toBe(['', ...NOTES.map((line) => line.replace(/^✗/, '\u001B[31m✗\u001B[39m')), '', SUMMARY].join('\n'))
+    expect(footer).toBe(['', ...NOTES.map((line) => line.replace(/^✗/, '\u001B[31m✗\u001B[39m').replace(/^!/, '\u001B[33m!\u001B[39m')), '', SUMMARY].join('\n'))
   })
 
   it('all pullable: no notes, only the summary', () => {
@@ -140,7 +140,7 @@ describe('renderPullCheck on a narrow terminal (COLUMNS=60, 40)', () => {
         'docker…ry/alpine:3.20   ✓ pullable       sha256:111111111111',
         'ghcr.i…33333333333333   ✓ pullable       sha256:333333333333',
         'docker…does-not-exist   ✗ not-found',
-        'quay.io/org/tool:2      ✗ rate-limited',
+        'quay.io/org/tool:2      ! rate-limited',
       ].join('\n'),
     )
   })
@@ -152,7 +152,7 @@ describe('renderPullCheck on a narrow terminal (COLUMNS=60, 40)', () => {
         'docker.…ary/alpine:3.20   ✓ pullable',
         'ghcr.io…333333333333333   ✓ pullable',
         'docker.…:does-not-exist   ✗ not-found',
-        'quay.io/org/tool:2        ✗ rate-limited',
+        'quay.io/org/tool:2        ! rate-limited',
       ].join('\n'),
     )
   })
@@ -162,7 +162,7 @@ describe('renderPullCheck on a narrow terminal (COLUMNS=60, 40)', () => {
       const {body} = renderPullCheck(RESULT, {...TERMINAL, columns})
       const lines = body.split('\n')
       if (columns >= 40) for (const line of lines) expect(line.length, `${columns}: ${line}`).toBeLessThanOrEqual(columns)
-      for (const verdict of ['✓ pullable', '✗ not-found', '✗ rate-limited']) expect(body, `${columns}`).toContain(verdict)
+      for (const verdict of ['✓ pullable', '✗ not-found', '! rate-limited']) expect(body, `${columns}`).toContain(verdict)
     }
   })
 })
@@ -210,7 +210,7 @@ describe('pullCheckNotes: one registry\'s failure, said once', () => {
 
   it('10,000 images of one unreachable registry: one line naming the registry and the count', () => {
     const images = Array.from({length: 10_000}, (_, i) => down(i))
-    expect(pullCheckNotes(of(images))).toEqual(['✗ 127.0.0.1:5000 (10000 images): could not reach https://127.0.0.1:5000/v2/: connection refused'])
+    expect(pullCheckNotes(of(images))).toEqual(['! 127.0.0.1:5000 (10000 images): could not reach https://127.0.0.1:5000/v2/: connection refused'])
     // The table keeps a row per image, and the output stays within a row per image and a few lines.
     const {body, footer} = renderPullCheck(of(images), PLAIN)
     expect(body.split('\n')).toHaveLength(10_000)
@@ -221,9 +221,9 @@ describe('pullCheckNotes: one registry\'s failure, said once', () => {
     const helper = {...down(9, 'docker.io'), verdict: 'credential-error' as const, message: 'docker-credential-secretservice failed', fix: 'unlock the keyring'}
     const notes = pullCheckNotes(of([down(1), down(2, 'quay.io'), helper, down(3), {...helper, input: 'b', reference: 'docker.io/library/b:latest'}]))
     expect(notes).toEqual([
-      '✗ 127.0.0.1:5000 (2 images): could not reach https://127.0.0.1:5000/v2/: connection refused',
-      '✗ quay.io/team/image-2:1: could not reach https://quay.io/v2/: connection refused',
-      '✗ docker.io (2 images): docker-credential-secretservice failed',
+      '! 127.0.0.1:5000 (2 images): could not reach https://127.0.0.1:5000/v2/: connection refused',
+      '! quay.io/team/image-2:1: could not reach https://quay.io/v2/: connection refused',
+      '! docker.io (2 images): docker-credential-secretservice failed',
       '  Fix: unlock the keyring',
     ])
   })
@@ -235,8 +235,8 @@ describe('pullCheckNotes: one registry\'s failure, said once', () => {
     expect(notes).toEqual([
       '✗ 127.0.0.1:5000/team/image-1:1: manifest unknown',
       '✗ 127.0.0.1:5000/team/x:1: manifest unknown',
-      '✗ 127.0.0.1:5000/team/image-3:1: could not reach https://127.0.0.1:5000/v2/: connection refused',
-      '✗ 127.0.0.1:5000/team/image-2:1: the /v2/ ping to 127.0.0.1:5000 failed: HTTP 500',
+      '! 127.0.0.1:5000/team/image-3:1: could not reach https://127.0.0.1:5000/v2/: connection refused',
+      '! 127.0.0.1:5000/team/image-2:1: the /v2/ ping to 127.0.0.1:5000 failed: HTTP 500',
     ])
   })
 })
