@@ -28,6 +28,15 @@
 // drops comments (scripts/bundle.mjs, `minifyWhitespace`), and one is enough to make the whole
 // source a two-byte string: Node decodes 1–2.6 MB of UTF-8 instead of taking ASCII as it is, and V8
 // holds twice the bytes (bin/code-cache.js). The same characters, written as escapes, match the same.
+//
+// Bottleneck (octokit's throttling and retry plugins schedule every GitHub request through three of
+// its limiters) "yields to the event loop" between the steps of a job (submit, register, free…)
+// with `setTimeout(resolve, 0)`, and starts a job with `setTimeout(run, wait)`, wait = 0 unless a
+// limit says otherwise; Node runs a 0 ms timer no sooner than 1 ms later. That made 12 waits per
+// GitHub request (counted with a setTimeout hook), a dozen milliseconds of doing nothing before each
+// request of `ghcr ls` (every page) and after its answer. `setImmediate` yields to the event loop
+// as well, without the timer's millisecond; a wait with a delay (t, wait > 0: a minTime, a
+// reservoir) is still a timer, and `stop()` clears either kind.
 import {readFile} from 'node:fs/promises'
 
 /** Node's default `http.maxHeaderSize` (16 KiB since Node 13.13; `node --max-http-header-size`). */
@@ -36,6 +45,11 @@ export const NODE_DEFAULT_MAX_HEADER_SIZE = 16_384
 /** The replacements, per file under node_modules (POSIX separators). */
 const PATCHES = {
   'ansis/index.js': [['/[\u001b\u009b][[()#;?]', '/[\\x1b\\x9b][[()#;?]']],
+  'bottleneck/light.js': [
+    ['return setTimeout(resolve, t);', 'return t > 0 ? setTimeout(resolve, t) : setImmediate(resolve);'],
+    ['timeout: setTimeout(() => {', 'timeout: (wait > 0 ? setTimeout : (run) => setImmediate(run))(() => {'],
+    ['clearTimeout(v.timeout);', "(v.timeout?.constructor?.name === 'Immediate' ? clearImmediate : clearTimeout)(v.timeout);"],
+  ],
   'string-width/index.js': [
     ['const segmenter = new Intl.Segmenter();\n', 'let segmenter;\n'],
     ['of segmenter.segment(string)', 'of (segmenter ??= new Intl.Segmenter()).segment(string)'],
@@ -88,7 +102,7 @@ export function patchSource(relative, source) {
 export const lazyLoadPatches = {
   name: 'lazy-load-patches',
   setup(b) {
-    b.onLoad({filter: /[\\/]node_modules[\\/](string-width[\\/]index|ansis[\\/]index|undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util))\.js$/}, async (args) => {
+    b.onLoad({filter: /[\\/]node_modules[\\/](string-width[\\/]index|ansis[\\/]index|bottleneck[\\/]light|undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util))\.js$/}, async (args) => {
       const relative = args.path.replace(/\\/g, '/').replace(/^.*?\/node_modules\//, '')
       return {contents: patchSource(relative, await readFile(args.path, 'utf8')), loader: 'js'}
     })

@@ -216,3 +216,25 @@ describe('what a command loads before its first request', () => {
     expect((await builtinsAtFirstRequest(['audit', repo, '--format', 'json'])).filter((m) => unwanted.includes(m))).toEqual([])
   })
 })
+
+// Bottleneck (octokit's throttling and retry plugins) waited on 12 timers of 0 ms per GitHub
+// request, each at least 1 ms (scripts/bundle/lazy-load-patches.mjs). Without the patch, or with a
+// new version it does not fit (then the build fails), these runs count them again.
+describe('GitHub requests wait on no 0 ms timer', () => {
+  it('ghcr ls (three requests) and auth status (its token check)', async () => {
+    const github = await startFakeGitHub()
+    try {
+      for (const args of [['ghcr', 'ls', 'acme', '--json'], ['auth', 'status', '--json', '--fail-on', 'never']]) {
+        const out = join(mkdtempSync(join(tmpdir(), 'regctl-zero-timers-')), 'timers.txt')
+        const preload = resolve(import.meta.dirname, '../fixtures/zero-delay-timers.mjs')
+        const before = github.requests.length
+        const result = await runCli(args, {dockerConfig, env: {NODE_OPTIONS: `--import=${preload}`, REGCTL_ZERO_TIMERS: out, REGCTL_NO_KEYRING: '1', GITHUB_API_URL: github.url, GH_TOKEN: TOKENS.good}})
+        expect(result.exitCode, result.stderr).toBe(0)
+        expect(github.requests.length).toBeGreaterThan(before)
+        expect(readFileSync(out, 'utf8'), args.join(' ')).toBe('')
+      }
+    } finally {
+      await github.close()
+    }
+  })
+})
