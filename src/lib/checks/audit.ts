@@ -16,6 +16,7 @@ import {isAbsolute, relative, resolve, sep} from 'node:path'
 
 import {BadPatternError, newPatternMatcher} from '../dockerignore.js'
 import {redactText, UsageError} from '../errors.js'
+import {AuthRuleId} from './auth-rules.js'
 import {IMAGE_RULES, ImageRuleId, imageFinding} from './image-rules.js'
 import {INDETERMINATE_VERDICTS, pullCheck, type ImageCheck, type PullCheckOptions, type PullCheckSummary} from './pull-check.js'
 import type {RepoFs} from '../repo-fs.js'
@@ -243,11 +244,12 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
 
   const audited: AuditedImage[] = []
   if (images) {
+    const reported = helpersReportedFailing(partFindings.credentials)
     for (const [i, entry] of images.value.list.entries()) {
       const check = images.value.checks?.[i]
       audited.push(auditedImage(entry, check))
       if (!check) continue
-      const finding = imageFinding(check, {location: entry.location})
+      const finding = imageFinding(saidOnce(check, reported), {location: entry.location})
       if (finding) partFindings.images.push(finding)
     }
   }
@@ -324,6 +326,33 @@ function validateExclude(patterns: readonly string[] | undefined): void {
     if (error instanceof BadPatternError) throw new UsageError(`invalid exclude pattern: ${error.message}`)
     throw error
   }
+}
+
+/** The credential helpers (`docker-credential-NAME`) a credentials/helper-failing finding reports failing. */
+function helpersReportedFailing(credentials: Finding[]): Set<string> {
+  const programs = new Set<string>()
+  for (const finding of credentials) {
+    const program = finding.ruleId === AuthRuleId.helperFailing ? HELPER_PROGRAM.exec(finding.message)?.[1] : undefined
+    if (program !== undefined) programs.add(program)
+  }
+
+  return programs
+}
+
+const HELPER_PROGRAM = /^(docker-credential-[\w.-]+) /
+
+/**
+ * The check an image finding is made of, its helper failure said once: when the credentials part
+ * reports the image's credential helper failing (with the helper's error and the fix), each
+ * `credential-error` image's finding names the helper and points there instead of repeating the
+ * whole failure (two images of one Dockerfile printed it twice under the credentials finding). The
+ * image's own `message` in `images` (JSON) keeps it whole.
+ */
+function saidOnce(check: ImageCheck, reported: Set<string>): ImageCheck {
+  if (check.verdict !== 'credential-error' || check.message === undefined) return check
+  const program = HELPER_PROGRAM.exec(check.message)?.[1]
+  if (program === undefined || !reported.has(program)) return check
+  return {...check, message: `${program} failed for ${check.registry ?? 'its registry'} (its error and the fix: the ${AuthRuleId.helperFailing} finding); docker 29+ stops \`docker pull\` at this error`}
 }
 
 function auditedImage(entry: AuditImage, check: ImageCheck | undefined): AuditedImage {

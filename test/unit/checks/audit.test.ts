@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {findingFingerprint} from '../../../src/lib/checks/fingerprint.js'
 import {audit, auditRules, type AuditOptions, type CredentialsAudit} from '../../../src/lib/checks/audit.js'
-import {AUTH_RULES} from '../../../src/lib/checks/auth-rules.js'
+import {AUTH_RULES, helperFinding} from '../../../src/lib/checks/auth-rules.js'
 import type {Finding} from '../../../src/lib/checks/finding.js'
 import {GHCR_PUSH_RULE} from '../../../src/lib/checks/ghcr-push-rule.js'
 import {IMAGE_RULES, ImageRuleId, imageFinding} from '../../../src/lib/checks/image-rules.js'
@@ -218,6 +218,28 @@ describe('audit', () => {
 
     const without = await audit(options({credentials: undefined, parts: {credentials: true, images: false, context: false}}))
     expect(without.parts.credentials).toEqual({status: 'skipped', reason: 'unavailable'})
+  })
+
+  it('a failing credential helper is said once: the credentials finding has its error and fix, each image finding names the helper and points there; JSON images keep the whole message', async () => {
+    const stopped = {
+      warning: 'docker-credential-secretservice failed …',
+      cause: 'docker-credential-secretservice failed',
+      undetermined: 'docker-credential-secretservice (docker\'s default credential store) failed for registry.test: get exited with status 1: Cannot autolaunch D-Bus. Undetermined: docker 29+ stops … Fix: …',
+    }
+    const fs = memFs(ROOT, {Dockerfile: 'FROM registry.test/ok/base:1\nFROM registry.test/missing/app:2\n'})
+    const pull = {...options().pull!, credentialWarnings: (registry: string) => (registry === 'registry.test' ? [stopped] : [])}
+    const failing = helperFinding({helper: 'secretservice', missing: false, detail: 'list exited with status 1: no D-Bus', scope: 'credsStore'})
+    const report = await audit(options({fs, pull, credentials: async () => ({findings: [failing]}), parts: {credentials: true, images: true, context: false}}))
+    const imageMessages = report.findings.filter((f) => f.ruleId === ImageRuleId.undetermined).map((f) => f.message)
+    expect(imageMessages).toEqual([
+      'Dockerfile line 1: image registry.test/ok/base:1 could not be checked: credential-error — docker-credential-secretservice failed for registry.test (its error and the fix: the credentials/helper-failing finding); docker 29+ stops `docker pull` at this error',
+      'Dockerfile line 2: image registry.test/missing/app:2 could not be checked: credential-error — docker-credential-secretservice failed for registry.test (its error and the fix: the credentials/helper-failing finding); docker 29+ stops `docker pull` at this error',
+    ])
+    expect(report.images.map((image) => image.message)).toEqual([stopped.undetermined, stopped.undetermined])
+
+    // Without the credentials finding (that part off, or another helper), the image finding says it all.
+    const alone = await audit(options({fs, pull, credentials: async () => ({findings: []}), parts: {credentials: true, images: true, context: false}}))
+    expect(alone.findings.filter((f) => f.ruleId === ImageRuleId.undetermined).map((f) => f.message)[0]).toContain('Cannot autolaunch D-Bus')
   })
 
   it('credential findings with absolute paths: relative inside the root, no location outside it', async () => {
