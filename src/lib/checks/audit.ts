@@ -24,6 +24,7 @@ import {scanRepository, type ScanOptions, type ScanResult} from './repo-images.j
 import {RULES} from './rules.js'
 import type {RuleSetting} from './audit-config.js'
 import {applyBaseline} from './baseline.js'
+import {findingFingerprint} from './fingerprint.js'
 import {parsePlatform, type Platform} from '../platform.js'
 import {GHCR_PUSH_RULE} from './ghcr-push-rule.js'
 import {reachesThreshold, SEVERITY_RANK, type Finding, type FindingLocation, type Rule, type Severity} from './finding.js'
@@ -172,13 +173,28 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   if (checkImages && !options.pull) throw new TypeError('audit: the images part needs `pull` options unless offline')
   validateExclude(options.scan?.exclude)
 
+  // The findings of the repository walk and of the credentials part are finished (redacted,
+  // relative to the root, fingerprinted) as soon as that part is done, while the images may still
+  // wait on the network: they are not left for after the last response (issue 10). The fingerprint
+  // is taken of the finding as the report shows it, as before. Image findings need the credentials
+  // part's findings too (saidOnce), so they are made once every part is done.
   // The one walk of the repository, shared by the images (discovery) and context parts.
   const needScan = parts.context || (parts.images && imagesFromRepo)
   const scanTask: Promise<Timed<ScanResult>> | undefined = needScan
-    ? timed(now, async () => scanRepository(options.root, options.fs, options.scan ?? {}))
+    ? timed(now, async () => scanRepository(options.root, options.fs, options.scan ?? {})).then((scan) => ({
+        ...scan,
+        value: {...scan.value, findings: scan.value.findings.map(withFingerprint)},
+      }))
     : undefined
 
-  const credentialsTask = parts.credentials && options.credentials ? timed(now, options.credentials) : undefined
+  const injected = options.credentials
+  const credentialsTask =
+    parts.credentials && injected
+      ? timed(now, injected).then((part) => ({
+          ...part,
+          value: {findings: part.value.findings.map((f) => withFingerprint(relocate(redactFinding(f), options.root)))},
+        }))
+      : undefined
 
   const imageList = async (): Promise<AuditImage[]> => {
     if (options.images !== undefined) return [...options.images]
@@ -231,7 +247,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const images = (imagesSettled as PromiseFulfilledResult<Timed<{list: AuditImage[]; checks?: ImageCheck[]; platform?: string}> | undefined>).value
 
   const partFindings: Record<AuditPart, Finding[]> = {credentials: [], images: [], context: []}
-  if (credentials) partFindings.credentials.push(...credentials.value.findings.map((f) => relocate(redactFinding(f), options.root)))
+  if (credentials) partFindings.credentials.push(...credentials.value.findings)
   if (scan) {
     for (const finding of scan.value.findings) {
       if (DISCOVERY_RULES.has(finding.ruleId)) {
@@ -293,6 +309,11 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     exitCode: reachesThreshold(findings, options.failOn) ? 1 : findings.some((f) => f.ruleId === ImageRuleId.undetermined && f.baselineState !== 'unchanged') ? 3 : 0,
     durationMs: now() - started,
   }
+}
+
+/** `finding` with its fingerprint (./fingerprint.ts), computed once. */
+function withFingerprint(finding: Finding): Finding {
+  return finding.fingerprint === undefined ? {...finding, fingerprint: findingFingerprint(finding)} : finding
 }
 
 /** A Compose `platform:` value parsed, or undefined when malformed (the default platform is used). */
