@@ -149,15 +149,15 @@ async function isExecutable(path: string): Promise<boolean> {
   }
 }
 
-/** Finds `program` in a `PATH` value like `exec.LookPath`; resolves its full path or `undefined`. */
+/**
+ * Finds `program` in a `PATH` value like `exec.LookPath`; resolves its full path or `undefined`.
+ * Every directory is checked at once and the first one in PATH order that holds it wins: one round
+ * of `access()` calls instead of one awaited call per directory, before the first request (issue 10).
+ */
 export async function lookPath(program: string, pathEnv: string | undefined): Promise<string | undefined> {
-  for (const dir of (pathEnv ?? '').split(delimiter)) {
-    if (dir === '') continue
-    const candidate = join(dir, program)
-    if (await isExecutable(candidate)) return candidate
-  }
-
-  return undefined
+  const candidates = (pathEnv ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, program))
+  const executable = await Promise.all(candidates.map(isExecutable))
+  return candidates[executable.indexOf(true)]
 }
 
 /**
@@ -166,14 +166,31 @@ export async function lookPath(program: string, pathEnv: string | undefined): Pr
  * a `pass` binary is in PATH (`exec.LookPath("pass")`; docker has not run pass to see whether it is
  * initialised since docker/cli 056015c3d8, 2018), else `secretservice`; it is the default store only
  * if `docker-credential-<candidate>` is in PATH too. macOS: `osxkeychain`; Windows: `wincred`.
+ *
+ * Looked up once per process for a PATH and platform: audit's credentials and images parts both ask,
+ * before their first requests.
  */
 export async function detectDefaultCredsStore(options: {pathEnv: string | undefined; platform: NodeJS.Platform}): Promise<string | undefined> {
-  let candidate: string
-  if (options.platform === 'darwin') candidate = 'osxkeychain'
-  else if (options.platform === 'win32') candidate = 'wincred'
-  else if (options.platform === 'linux') candidate = (await lookPath('pass', options.pathEnv)) ? 'pass' : 'secretservice'
-  else return undefined
+  const key = `${options.platform}\u0000${options.pathEnv ?? ''}`
+  let detected = defaultStores.get(key)
+  if (detected === undefined) {
+    detected = detectDefaultStore(options)
+    defaultStores.set(key, detected)
+  }
 
-  const program = helperProgram(candidate) + (options.platform === 'win32' ? '.exe' : '')
-  return (await lookPath(program, options.pathEnv)) ? candidate : undefined
+  return detected
+}
+
+/** {@link detectDefaultCredsStore}'s answers, by platform and PATH. */
+const defaultStores = new Map<string, Promise<string | undefined>>()
+
+async function detectDefaultStore(options: {pathEnv: string | undefined; platform: NodeJS.Platform}): Promise<string | undefined> {
+  const found = async (candidate: string) => (await lookPath(helperProgram(candidate) + (options.platform === 'win32' ? '.exe' : ''), options.pathEnv)) !== undefined
+  if (options.platform === 'darwin') return (await found('osxkeychain')) ? 'osxkeychain' : undefined
+  if (options.platform === 'win32') return (await found('wincred')) ? 'wincred' : undefined
+  if (options.platform !== 'linux') return undefined
+  // The three lookups at once; the answer is docker's: pass when `pass` is in PATH, else secretservice.
+  const [pass, passHelper, secretserviceHelper] = await Promise.all([lookPath('pass', options.pathEnv), found('pass'), found('secretservice')])
+  if (pass !== undefined) return passHelper ? 'pass' : undefined
+  return secretserviceHelper ? 'secretservice' : undefined
 }

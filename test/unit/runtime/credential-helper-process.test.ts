@@ -142,6 +142,23 @@ describe('lookPath and detectDefaultCredsStore', () => {
     await expect(lookPath('docker-credential-secretservice', undefined)).resolves.toBeUndefined()
   })
 
+  it('takes the first directory in PATH order that holds the program, as exec.LookPath', async () => {
+    await expect(lookPath('pass', `/nonexistent:${passOnly}:${withPass}`)).resolves.toBe(join(passOnly, 'pass'))
+    await expect(lookPath('pass', `${withPass}:${passOnly}`)).resolves.toBe(join(withPass, 'pass'))
+  })
+
+  it('detects the default store once per PATH and platform: audit asks from two parts', async () => {
+    const once = await mkdtemp(join(tmpdir(), 'regctl-lookpath-once-'))
+    const helper = join(once, 'docker-credential-secretservice')
+    await writeFile(helper, '#!/bin/sh\nexit 0\n')
+    await chmod(helper, 0o755)
+    await expect(detectDefaultCredsStore({pathEnv: once, platform: 'linux'})).resolves.toBe('secretservice')
+    await rm(once, {recursive: true, force: true})
+    // The same PATH: the first answer, without looking again; another PATH is looked up.
+    await expect(detectDefaultCredsStore({pathEnv: once, platform: 'linux'})).resolves.toBe('secretservice')
+    await expect(detectDefaultCredsStore({pathEnv: `${once}:/nonexistent`, platform: 'linux'})).resolves.toBeUndefined()
+  })
+
   it.each<[string, () => string, NodeJS.Platform, string | undefined]>([
     ['secretservice in PATH', () => dir, 'linux', 'secretservice'],
     // docker/cli default_store_linux.go: `pass` in PATH makes pass the candidate, however set up.
