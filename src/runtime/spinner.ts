@@ -1,29 +1,4 @@
-/** Progress on stderr, on a terminal only: a spinner (oclif's `ux.action`) for ghcr ls, and a self-erasing progress line for pull-check, auth status and audit. */
-import {ux} from '@oclif/core/ux'
-
-/** A running spinner. `stop` is idempotent: stopping a stopped spinner does nothing. */
-export type Spinner = {
-  update(status: string): void
-  stop(outcome: string): void
-}
-
-/**
- * Starts a spinner on stderr when `enabled` (the caller decides: stderr is a TTY and stdout is not
- * JSON), else returns `undefined` so progress costs nothing.
- */
-export function startSpinner(enabled: boolean, action: string, status: string): Spinner | undefined {
-  if (!enabled) return undefined
-  ux.action.start(action, status, {stdout: false})
-  return {
-    update(next) {
-      ux.action.status = next
-    },
-    stop(outcome) {
-      ux.action.stop(outcome)
-    },
-  }
-}
-
+/** Progress on stderr, on a terminal only: one self-erasing line, the same for every command. */
 /**
  * Whether a command shows progress on stderr (issue 13), as gh does: only when both stdout and
  * stderr are terminals (`regctl … | jq` or `> file` shows none), never under `--json`, `-q` or

@@ -1,5 +1,5 @@
 /**
- * Progress on stderr for `auth status` and `audit` (issue 13), in a real pseudo-terminal
+ * Progress on stderr for `auth status`, `audit` and `ghcr ls` (issue 13), in a real pseudo-terminal
  * (script(1), test/integration/terminal.ts) against a registry that stalls: a loopback TCP server
  * that accepts and never answers, so every request waits out `--timeout 2` (bounded: the server
  * drops each connection after 20 s, and runs have runCli's/runInTerminal's time limit).
@@ -137,6 +137,41 @@ describe('audit progress', () => {
       // Progress changes nothing else: the verdict is the pipe's.
       expect(run.exitCode, `${name}\n${run.stdout}`).toBe(piped.exitCode)
       expect(run.stdout, name).not.toContain('Auditing')
+      expect(run.stdout, name).not.toContain(ERASE)
+    }
+  })
+})
+
+describe('ghcr ls progress', () => {
+  // The stalling server as the GitHub API (plain HTTP is allowed to loopback only): every request
+  // waits out --timeout 1, and the one retry of a transport failure too.
+  const args = (): string[] => ['ghcr', 'ls', 'acme', '--timeout', '1']
+  const github = (): Record<string, string> => ({...quiet, GITHUB_API_URL: `http://${registry}`, GH_TOKEN: `ghp_${'P'.repeat(36)}`})
+
+  it('on a terminal: "Listing… page 1" while GitHub stalls, erased before the error', async () => {
+    const result = await runInTerminal(args(), {env: {...github(), COLUMNS: '120'}})
+    expect(result.exitCode, result.stdout).toBe(3)
+    expect(result.stdout).toMatch(/Listing… page 1/)
+    // The token line came before the progress; the final screen is it and the error, no residue.
+    expect(screen(result.stdout)).toEqual(['regctl: using the classic token from GH_TOKEN (ghp_…PPPP)', expect.stringMatching(/^regctl: timed out after 1000 ms: http:\/\/127\.0\.0\.1:\d+\/users\/acme$/), ''])
+    expect(result.stdout.replaceAll(ERASE, '')).not.toContain('\r')
+  })
+
+  it('never in a pipe, under --json or -q, with CI=true or TERM=dumb', async () => {
+    const piped = await runCli(args(), {env: {...github(), TERM: 'xterm-256color'}})
+    expect(piped.exitCode, piped.stderr).toBe(3)
+    expect(piped.stderr).not.toContain('Listing')
+    const variants: Array<[string, string[], Record<string, string>]> = [
+      ['--json', ['--json'], {}],
+      ['-q', ['-q'], {}],
+      ['CI=true', [], {CI: 'true'}],
+      ['TERM=dumb', [], {TERM: 'dumb'}],
+    ]
+    const runs = await Promise.all(variants.map(([, extra, env]) => runInTerminal([...args(), ...extra], {env: {...github(), ...env}})))
+    for (const [index, run] of runs.entries()) {
+      const name = variants[index]![0]
+      expect(run.exitCode, `${name}\n${run.stdout}`).toBe(3)
+      expect(run.stdout, name).not.toContain('Listing')
       expect(run.stdout, name).not.toContain(ERASE)
     }
   })

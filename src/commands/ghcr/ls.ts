@@ -7,7 +7,7 @@ import {deadlineSummary} from '../../lib/deadline.js'
 import {inertDeep, inertLine} from '../../lib/sanitize.js'
 import {DeadlineError} from '../../lib/errors.js'
 import type {GitHubClient} from '../../lib/github/client.js'
-import {startSpinner} from '../../runtime/spinner.js'
+import {progressWanted, startProgress} from '../../runtime/spinner.js'
 import {describeAuth, ghcrLs, type GhcrLsRequest} from '../../lib/github/ghcr-ls.js'
 import {parsePackagePath, type PackagePath} from '../../lib/github/package-path.js'
 import type {GhcrLsResult, PackageVisibility} from '../../lib/github/types.js'
@@ -69,7 +69,8 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
     const {token, notes} = await github.resolveToken(flags.token)
     if (token && !this.jsonEnabled() && flags.source !== 'registry') this.logToStderr(`${this.config.bin}: ${describeAuth(token)}`)
 
-    const spinner = startSpinner(Boolean(process.stderr.isTTY) && !this.jsonEnabled(), 'Listing', 'page 1')
+    // The same progress line as the other commands (issue 13): on a terminal only, erased before the listing.
+    const progress = startProgress(progressWanted({json: this.jsonEnabled(), quiet: flags.quiet}), 'Listing', 'page 1')
     const deps = github.deps(token)
     let client: GitHubClient | undefined
     try {
@@ -78,9 +79,9 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
         createClient: async () => (client = await deps.createClient()),
         token,
         tokenNotes: notes,
-        ...(spinner ? {onProgress: (phase, fetched, total) => spinner.update(renderGhcrProgress(phase, fetched, total))} : {}),
+        ...(progress ? {onProgress: (phase, fetched, total) => progress.update(renderGhcrProgress(phase, fetched, total))} : {}),
         onFallback: (reason) => {
-          spinner?.stop('falling back')
+          progress?.stop()
           // ux.stderr, not logToStderr: the notice is due under --json too (oclif mutes logToStderr there).
           ux.stderr(`${this.config.bin}: the GitHub API cannot be used (${inertLine(reason)}); listing tags through the registry instead`)
         },
@@ -94,7 +95,7 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
         throw new DeadlineError(error.url, error.seconds, deadlineSummary(error.seconds, {done: client?.stats.requests ?? 0, unit: 'GitHub API requests sent'}))
       }
 
-      spinner?.stop('done')
+      progress?.stop()
       // Package names, tags and messages from GitHub or the registry: one inert line each. `--json`
       // prints the result as it is (JSON escapes control characters): only its warnings go to stderr.
       for (const warning of result.warnings) ux.stderr(`${this.config.bin}: warning: ${inertLine(warning)}`)
@@ -112,7 +113,7 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
       }
       return result
     } finally {
-      spinner?.stop('failed')
+      progress?.stop()
       await github.close()
     }
   }
