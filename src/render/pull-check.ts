@@ -65,18 +65,22 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
     if (key !== undefined) shared.set(key, (shared.get(key) ?? 0) + 1)
   }
 
+  // An image's own lines, once: the same reference given twice (or as `alpine` and
+  // `docker.io/library/alpine:latest`) has two rows, and its problem is said once.
+  const said = new Set<string>()
   for (const image of result.images) {
     const name = oneLine(image.reference ?? image.input)
     const key = registryFailureKey(image)
     const count = key === undefined ? 1 : (shared.get(key) ?? 1)
+    const own: string[] = []
     if (key !== undefined && count > 1) {
       // The first image of the group says it for all of them (0: said already); the rows name each.
-      lines.push(`${mark(style, verdictMark(image.verdict))} ${oneLine(image.registry ?? name)} (${plural(count, 'image')}): ${oneLine(image.message ?? '')}`)
-      if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
+      own.push(`${mark(style, verdictMark(image.verdict))} ${oneLine(image.registry ?? name)} (${plural(count, 'image')}): ${oneLine(image.message ?? '')}`)
+      if (image.fix) own.push(`  Fix: ${oneLine(image.fix)}`)
       shared.set(key, 0)
     } else if (count === 1) {
-      if (image.message) lines.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : verdictMark(image.verdict))} ${name}: ${oneLine(image.message)}`)
-      if (image.fix) lines.push(`  Fix: ${oneLine(image.fix)}`)
+      if (image.message) own.push(`${mark(style, image.verdict === 'pullable' ? 'warn' : verdictMark(image.verdict))} ${name}: ${oneLine(image.message)}`)
+      if (image.fix) own.push(`  Fix: ${oneLine(image.fix)}`)
     }
 
     for (const p of image.platformChecks ?? []) {
@@ -84,7 +88,13 @@ export function pullCheckNotes(result: PullCheckResult, style: OutputStyle = PLA
       // Each line names its image: in a pipe the notes go to stderr, where `grep not-found` must
       // still say which image. Under the image's own line it is indented; alone, it has its mark.
       const platformLine = `${name} ${p.platform} ${shortDigest(p.digest)}: ${p.verdict}${p.message ? ` — ${oneLine(p.message)}` : ''}`
-      lines.push(image.message ? `  ${platformLine}` : `${mark(style, verdictMark(p.verdict))} ${platformLine}`)
+      own.push(image.message ? `  ${platformLine}` : `${mark(style, verdictMark(p.verdict))} ${platformLine}`)
+    }
+
+    const block = `${name}\u0000${own.join('\n')}`
+    if (own.length > 0 && !said.has(block)) {
+      said.add(block)
+      lines.push(...own)
     }
 
     for (const note of [rateLimitNote(image), unusedLoginNote(image)]) {

@@ -228,6 +228,17 @@ describe('pullCheckNotes: one registry\'s failure, said once', () => {
     ])
   })
 
+  it('the same reference twice (two rows): its problem and fix are said once', () => {
+    const notFound = {...down(1), verdict: 'not-found' as const, message: 'manifest unknown', fix: 'push it'}
+    const result = of([notFound, down(2), {...notFound, input: '127.0.0.1:5000/team/image-1:1'}])
+    expect(renderPullCheck(result, PLAIN).body.split('\n')).toHaveLength(3)
+    expect(pullCheckNotes(result)).toEqual([
+      '✗ 127.0.0.1:5000/team/image-1:1: manifest unknown',
+      '  Fix: push it',
+      '! 127.0.0.1:5000/team/image-2:1: could not reach https://127.0.0.1:5000/v2/: connection refused',
+    ])
+  })
+
   it('different messages, verdicts about the image (not-found), or platform lines are not folded together', () => {
     const notFound = {...down(1), verdict: 'not-found' as const, message: 'manifest unknown'}
     const other = down(2, '127.0.0.1:5000', 'the /v2/ ping to 127.0.0.1:5000 failed: HTTP 500')
