@@ -139,7 +139,10 @@ function fixFor(rule: ImageRuleIdValue, check: ImageCheck): string {
     }
 
     case ImageRuleId.undetermined: {
-      return `Run the audit again; regctl pull-check ${image} shows the details.`
+      // Running again does not mend a failing helper (docker 29 fails the same way every time).
+      return check.verdict === 'credential-error'
+        ? `Make the credential helper docker runs for ${check.registry ?? 'the registry'} answer (unlock or start its store), or take it off PATH if you do not use it; then run the audit again.`
+        : `Run the audit again; regctl pull-check ${image} shows the details.`
     }
   }
 }

@@ -236,6 +236,10 @@ describe('audit', () => {
       'Dockerfile line 2: image registry.test/missing/app:2 could not be checked: credential-error — docker-credential-secretservice failed for registry.test (its error and the fix: the credentials/helper-failing finding); docker 29+ stops `docker pull` at this error',
     ])
     expect(report.images.map((image) => image.message)).toEqual([stopped.undetermined, stopped.undetermined])
+    // The fix is the helper's, not "run the audit again", which fails the same way.
+    expect(report.findings.find((f) => f.ruleId === ImageRuleId.undetermined)?.fix).toBe(
+      'Make the credential helper docker runs for registry.test answer (unlock or start its store), or take it off PATH if you do not use it; then run the audit again.',
+    )
 
     // Without the credentials finding (that part off, or another helper), the image finding says it all.
     const alone = await audit(options({fs, pull, credentials: async () => ({findings: []}), parts: {credentials: true, images: true, context: false}}))
