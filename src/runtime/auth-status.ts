@@ -52,7 +52,7 @@ export async function createAuthStatusWiring(options: AuthStatusWiringOptions): 
         platform: process.platform,
         verify: transport ? createCredentialVerifier({transport, now}) : undefined,
         github: options.offline ? undefined : createStatusGitHubPort({timeoutSeconds: options.timeoutSeconds, now, deadline: options.deadline, ...version}),
-        githubApiToken: async () => githubApiToken(options.deadline),
+        githubApiToken: async () => githubApiToken({deadline: options.deadline, timeoutSeconds: options.timeoutSeconds}),
         plaintextTokenFile: async () => (await createTokenFileStore().read(githubEndpoint().host))?.path,
       },
       close: async () => closeConnections(async () => transport?.close()),

@@ -12,13 +12,14 @@ import type {GitHubPort} from '../lib/checks/auth-status-types.js'
 import type {CredentialLookup} from '../lib/credentials/types.js'
 import {ghcrRegistry, type GhcrLsDeps} from '../lib/github/ghcr-ls.js'
 import {introspectToken} from '../lib/github/introspect.js'
-// keyring.ts loads the native @napi-rs/keyring module only when an entry is first touched.
+// The native @napi-rs/keyring module loads only in the keyring's child process, when an entry is first touched.
 import {createKeyringReader, createKeyringStore, type KeyringStore} from '../lib/github/keyring.js'
 import {resolveGitHubToken, tokenVariablesFor, type GitHubTokenResolution, type TokenVariables} from '../lib/github/token.js'
 import type {ResolvedGitHubToken, TagLister} from '../lib/github/types.js'
 import {envValue, userAgent} from './environment.js'
 import {createGitHubFetch} from './github-fetch.js'
 import {runSecrets} from './known-secrets.js'
+import {KEYRING_LOGIN_TIMEOUT_MS, KEYRING_READ_TIMEOUT_MS, keyringProcessLoader} from './keyring-process.js'
 import {closeConnections} from './process-exit.js'
 import {createTokenFileStore} from './token-file.js'
 import {createCredentials, lazyCredentials, lazyRegistryClient} from './registry.js'
@@ -44,9 +45,18 @@ export function tokenEnvironment(): TokenVariables & {REGCTL_NO_KEYRING?: string
 
 export {createTokenFileStore} from './token-file.js'
 
-/** The OS keyring (Secret Service on Linux), read-write: `auth login` and `auth logout`. */
-export function createKeyring(): KeyringStore {
-  return createKeyringStore()
+/**
+ * The OS keyring (Secret Service on Linux), read-write: `auth login` and `auth logout`. Each call
+ * runs in a child process, bounded by {@link KEYRING_LOGIN_TIMEOUT_MS}, `timeoutSeconds` (`--timeout`)
+ * and `deadline`: a keyring that never answers fails the call with one line.
+ */
+export function createKeyring(options: {timeoutSeconds?: number | undefined; deadline?: RunDeadline | undefined} = {}): KeyringStore {
+  return createKeyringStore(keyringProcessLoader(keyringBound(KEYRING_LOGIN_TIMEOUT_MS, options)))
+}
+
+/** The bound of a keyring call: `ownMs`, or `--timeout` when shorter; the deadline caps it in the runner. */
+function keyringBound(ownMs: number, options: {timeoutSeconds?: number | undefined; deadline?: RunDeadline | undefined}): {timeoutMs: number; deadline?: RunDeadline | undefined} {
+  return {timeoutMs: Math.min(ownMs, (options.timeoutSeconds ?? Infinity) * 1000), deadline: options.deadline}
 }
 
 /**
@@ -55,7 +65,14 @@ export function createKeyring(): KeyringStore {
  * (skipped with `REGCTL_NO_KEYRING=1`, for CI and tests: a locked keyring may prompt), then the
  * `ghcr.io` login of `credentials` (default: the Docker config).
  */
-export async function resolveToken(options: {host: string; flag?: string | undefined; credentials?: CredentialLookup}): Promise<GitHubTokenResolution> {
+export async function resolveToken(options: {
+  host: string
+  flag?: string | undefined
+  credentials?: CredentialLookup
+  /** `--timeout`: caps the keyring's own bound ({@link KEYRING_READ_TIMEOUT_MS}). */
+  timeoutSeconds?: number | undefined
+  deadline?: RunDeadline | undefined
+}): Promise<GitHubTokenResolution> {
   const env = tokenEnvironment()
   runSecrets.add(options.flag)
   const resolution = await resolveGitHubToken({
@@ -64,7 +81,8 @@ export async function resolveToken(options: {host: string; flag?: string | undef
     host: options.host,
     apiUrlFromEnvironment: Boolean(envValue('GITHUB_API_URL')?.trim()),
     tokenFile: async (host) => createTokenFileStore().read(host),
-    ...(env.REGCTL_NO_KEYRING ? {} : {keyring: createKeyringReader()}),
+    // A keyring that does not answer within its bound is a note ("did not answer within 5 s"), as no keyring is.
+    ...(env.REGCTL_NO_KEYRING ? {} : {keyring: createKeyringReader(keyringProcessLoader(keyringBound(KEYRING_READ_TIMEOUT_MS, options)))}),
     dockerCredential: options.credentials ?? createCredentials(),
   })
   // The token in use, wherever it came from (the keyring, a Docker login): never printed.
@@ -108,10 +126,11 @@ export function createStatusGitHubPort(options: GitHubRuntimeOptions): GitHubPor
  * printed as a warning: `auth status` reports that helper as a finding already, so it becomes one
  * short note of the GitHub API token section, only when no token was found.
  */
-export async function githubApiToken(deadline?: RunDeadline): Promise<GitHubTokenResolution> {
+export async function githubApiToken(options: {deadline?: RunDeadline | undefined; timeoutSeconds?: number | undefined} = {}): Promise<GitHubTokenResolution> {
+  const {deadline} = options
   const causes = new Set<string>()
   const credentials = createCredentials({onSourceFailure: (failure) => causes.add(sourceFailureCause(failure)), deadline})
-  const resolution = await resolveToken({host: githubEndpoint().host, credentials})
+  const resolution = await resolveToken({host: githubEndpoint().host, credentials, timeoutSeconds: options.timeoutSeconds, deadline})
   if (resolution.token || causes.size === 0) return resolution
   return {...resolution, notes: [...resolution.notes, `The Docker login for ghcr.io was not read: ${[...causes].join(', ')}`]}
 }
@@ -149,7 +168,7 @@ export function createGhcrLsRuntime(options: GitHubRuntimeOptions & {hostname?: 
 
   return {
     endpoint,
-    resolveToken: async (flag) => resolveToken({host: endpoint.host, flag, credentials}),
+    resolveToken: async (flag) => resolveToken({host: endpoint.host, flag, credentials, timeoutSeconds: options.timeoutSeconds, deadline: options.deadline}),
     deps: (token) => ({
       createClient: async () => {
         const {createGitHubClient} = await import('../lib/github/client.js')

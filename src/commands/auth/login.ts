@@ -62,7 +62,7 @@ before the keyring; auth status reports it as a finding, and auth logout removes
     const endpoint = githubEndpoint(flags.hostname)
     const deadline = this.startDeadline(flags.deadline)
     const work = async (): Promise<Awaited<ReturnType<typeof loginGitHub>>> => {
-      const keyring = createKeyring()
+      const keyring = createKeyring({timeoutSeconds: flags.timeout, deadline})
       // No keyring: say so before asking for the token or spending a GitHub call.
       if (!flags['insecure-storage']) await checkKeyring(keyring, endpoint.host)
       const input = await readTokenInput(`Paste a GitHub token for ${endpoint.host}: `, flags.timeout * 1000)

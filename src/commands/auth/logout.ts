@@ -38,10 +38,10 @@ GITHUB_TOKEN, gh's own login or Docker's ghcr.io credential.`)
     const {args, flags} = await this.parse(AuthLogout)
     if (args.provider !== 'github') throw new UsageError(`unknown provider ${JSON.stringify(args.provider.slice(0, 40))}: only "github" is supported`)
     const {createKeyring, createTokenFileStore, githubEndpoint, tokenEnvironment} = await import('../../runtime/github.js')
-    this.startDeadline(flags.deadline)
+    const deadline = this.startDeadline(flags.deadline)
     // Under --deadline a keyring that never answers (a D-Bus that hangs) cannot hold the run.
     const result = await this.boundByDeadline(
-      logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring(), tokenFile: createTokenFileStore(), env: tokenEnvironment()}),
+      logoutGitHub(githubEndpoint(flags.hostname).host, {keyring: createKeyring({deadline}), tokenFile: createTokenFileStore(), env: tokenEnvironment()}),
       'auth logout',
       'whether the token was removed is undetermined; auth status shows it',
     )

@@ -67,6 +67,11 @@ For OWNER/PACKAGE, when the API cannot be used (no token, or a token GitHub refu
     const github = createGhcrLsRuntime({hostname: flags.hostname, timeoutSeconds: flags.timeout, version: this.config.version, deadline})
     const target = args.target === undefined ? undefined : parsePackagePath(args.target)
     const {token, notes} = await github.resolveToken(flags.token)
+    // No token because the deadline cut the keyring's answer: undetermined (exit 3), not "no token" (exit 1).
+    if (token === undefined && deadline?.reached()) {
+      throw new DeadlineError('ghcr ls', deadline.seconds, deadlineSummary(deadline.seconds, {done: 0, unit: 'GitHub API requests sent'}))
+    }
+
     if (token && !this.jsonEnabled() && flags.source !== 'registry') this.logToStderr(`${this.config.bin}: ${describeAuth(token)}`)
 
     // The same progress line as the other commands (issue 13): on a terminal only, erased before the listing.

@@ -12,8 +12,13 @@
  * without a Secret Service, reading and writing both fail with {@link KeyringUnavailableError}
  * (one short line, {@link describeKeyringFailure}) and the caller offers GH_TOKEN or
  * `auth login github --insecure-storage`. Other platforms ignore the option.
+ *
+ * The runtime loads a stand-in whose calls run in a child process with a bound
+ * (src/runtime/keyring-process.ts): a D-Bus session bus that never answers blocks the native
+ * constructor for ever. Its {@link KeyringUnavailableError} ("did not answer within 5 s") passes
+ * through unchanged.
  */
-import {ExitCode, RegctlError} from '../errors.js'
+import {DeadlineError, ExitCode, RegctlError} from '../errors.js'
 
 /** Reads one secret from the OS keyring; resolves `undefined` when there is no entry. */
 export type KeyringReader = (service: string, account: string) => Promise<string | undefined>
@@ -94,7 +99,7 @@ export function createKeyringStore(load: KeyringLoader = defaultLoader, options:
       // The constructor itself throws when the pinned store is unreachable (no D-Bus session).
       return entryOptions ? new mod.AsyncEntry(service, account, entryOptions) : new mod.AsyncEntry(service, account)
     } catch (error) {
-      throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
+      throw unavailable(error)
     }
   }
 
@@ -106,8 +111,8 @@ export function createKeyringStore(load: KeyringLoader = defaultLoader, options:
         return secret ?? undefined
       } catch (error) {
         // The Secret Service answers "no such item" as an error on some versions: that is "no entry".
-        if (isNoEntry(error)) return undefined
-        throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
+        if (!(error instanceof RegctlError) && isNoEntry(error)) return undefined
+        throw unavailable(error)
       }
     },
 
@@ -117,7 +122,7 @@ export function createKeyringStore(load: KeyringLoader = defaultLoader, options:
       try {
         await item.setPassword(secret)
       } catch (error) {
-        throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
+        throw unavailable(error)
       }
     },
 
@@ -130,8 +135,8 @@ export function createKeyringStore(load: KeyringLoader = defaultLoader, options:
         // with "No matching entry".
         return (await remove.call(item)) !== false
       } catch (error) {
-        if (isNoEntry(error)) return false
-        throw new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
+        if (!(error instanceof RegctlError) && isNoEntry(error)) return false
+        throw unavailable(error)
       }
     },
   }
@@ -162,6 +167,16 @@ export function classifyKeyringFailure(error: unknown): KeyringFailure {
   }
 
   return /locked|prompt|dismissed|cancel/i.test(line) ? 'locked' : 'other'
+}
+
+/**
+ * A failure of the store as a {@link KeyringUnavailableError}. One already (the runtime's keyring
+ * process did not answer in time) passes as is, and so does a {@link DeadlineError}: the run's
+ * deadline cut the call, whose outcome is then undetermined (exit 3), not a missing keyring.
+ */
+function unavailable(error: unknown): KeyringUnavailableError | DeadlineError {
+  if (error instanceof KeyringUnavailableError || error instanceof DeadlineError) return error
+  return new KeyringUnavailableError(describeKeyringFailure(error), {cause: error})
 }
 
 function isNoEntry(error: unknown): boolean {

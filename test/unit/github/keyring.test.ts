@@ -5,7 +5,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {isRegctlError} from '../../../src/lib/errors.js'
+import {DeadlineError, isRegctlError} from '../../../src/lib/errors.js'
 import {createKeyringReader, createKeyringStore, describeKeyringFailure, KeyringUnavailableError} from '../../../src/lib/github/keyring.js'
 
 type Call = {op: string; service: string; account: string; options?: unknown; secret?: string}
@@ -104,6 +104,25 @@ describe('createKeyringStore', () => {
     expect((failed as Error).message).toBe(start)
     expect((failed as Error).message).not.toContain('\n')
     expect((failed as Error).message).not.toContain('ghp_secret')
+  })
+
+  it('a timeout of the runtime\'s keyring process passes as it is: not sorted, not read as "no entry"', async () => {
+    // "not found" in the bus path must not turn a silent keyring into "no entry".
+    const timeout = new KeyringUnavailableError('the keyring did not answer within 5 s (D-Bus session bus at unix:path=/not found/bus)')
+    for (const where of ['get', 'set', 'delete'] as const) {
+      const store = createKeyringStore(fakeModule({[where]: timeout}).load)
+      const call = where === 'get' ? store.get('regctl', 'h') : where === 'set' ? store.set('regctl', 'h', 's') : store.delete('regctl', 'h')
+      await expect(call).rejects.toBe(timeout)
+    }
+  })
+
+  it('a call cut by the run\'s deadline stays a DeadlineError (undetermined, exit 3), not "keyring unavailable"', async () => {
+    const cut = new DeadlineError('OS keyring', 2, 'deadline of 2 s reached before the keyring answered')
+    for (const where of ['get', 'set', 'delete'] as const) {
+      const store = createKeyringStore(fakeModule({[where]: cut}).load)
+      const call = where === 'get' ? store.get('regctl', 'h') : where === 'set' ? store.set('regctl', 'h', 's') : store.delete('regctl', 'h')
+      await expect(call).rejects.toMatchObject({exitCode: 3, message: 'deadline of 2 s reached before the keyring answered'})
+    }
   })
 
   it('a module without write support is refused plainly', async () => {

@@ -229,6 +229,24 @@ describe('loginGitHub', () => {
     const broken = memoryKeyring({fail: new TypeError('boom')})
     await expect(loginGitHub(CLASSIC, DOTCOM, {keyring: broken, tokenFile: memoryTokenFile(), env: {}})).rejects.toBeInstanceOf(TypeError)
   })
+
+  it('a write the keyring never confirmed (its process timed out) is a failure that says the token was not stored', async () => {
+    const silent = new KeyringUnavailableError('the keyring did not answer within 5 s (D-Bus session bus at unix:path=/run/user/1000/bus)')
+    const keyring = {
+      get: async () => undefined,
+      set: async () => {
+        throw silent
+      },
+      delete: async () => false,
+    }
+    const error = await loginGitHub(CLASSIC, DOTCOM, {keyring, tokenFile: memoryTokenFile(), env: {}}).catch((error_: unknown) => error_)
+    expect(error).toBeInstanceOf(KeyringUnavailableError)
+    expect(error).toMatchObject({exitCode: 1})
+    expect((error as Error).message).toBe(
+      'cannot store the token in the OS keyring: the keyring did not answer within 5 s (D-Bus session bus at unix:path=/run/user/1000/bus). Nothing was stored; set GH_TOKEN instead, or keep the token in a plain-text file (mode 0600) with --insecure-storage',
+    )
+    expect((error as Error).message).not.toContain(CLASSIC)
+  })
 })
 
 describe('adviceFor', () => {
