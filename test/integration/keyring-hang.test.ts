@@ -1,7 +1,8 @@
 /**
  * A D-Bus session bus that accepts a connection and never answers (a stale
  * DBUS_SESSION_BUS_ADDRESS after an SSH or tmux reattach) must not hang any command that consults
- * the OS keyring: `auth status`, `ghcr ls` without a token, `auth login github`, `auth logout github`.
+ * the OS keyring: `auth status`, `ghcr ls` without a token, `audit`'s auth part, `auth login github`,
+ * `auth logout github`.
  * Before src/runtime/keyring-process.ts, @napi-rs/keyring's entry constructor blocked the main
  * thread in native code and each of these runs was killed by runCli's timeout (session 4's note).
  *
@@ -10,7 +11,7 @@
  * process is gone when the command has exited. Each run is bounded by runCli's kill timer, so a
  * hang fails the test instead of hanging it.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -100,6 +101,18 @@ describe('a D-Bus session bus that never answers', () => {
     expect(ls.connections).toBe(1)
     expect(ls.exitCode).toBe(3)
     expect(ls.stderr).toContain('deadline of 1 s reached')
+  })
+
+  it('audit (its auth part asks the keyring) finishes with the same report and exit code as without D-Bus', async () => {
+    const repo = join(dir, 'repo')
+    mkdirSync(repo, {recursive: true})
+    writeFileSync(join(repo, 'Dockerfile'), 'FROM alpine:3.20\n')
+    const args = ['audit', repo, '--offline', '--timeout', '1', '--json']
+    const audit = await run(args)
+    expect(audit.connections).toBe(1)
+    const without = await headless(args)
+    expect(audit.exitCode).toBe(without.exitCode)
+    expect(JSON.parse(audit.stdout).findings).toEqual(JSON.parse(without.stdout).findings)
   })
 
   it('auth login stops before reading the token: nothing read or stored (exit 1)', async () => {
