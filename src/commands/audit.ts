@@ -128,18 +128,22 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
     const context = {rules: auditRules(AUTH_RULES), toolVersion: this.config.version, srcRoot: ci.repoRoot, pathPrefix: ci.pathPrefix, defaultLocation: ci.defaultLocation}
     // Findings quote Dockerfile lines, registry messages, file names: every human format (table,
     // markdown, annotations, SARIF's text) gets one inert line per string; `--format json` and
-    // `--json` get the data as it is (JSON escapes control characters).
-    const shown = inertDeep(report)
-    const render = (format: AuditFormat): string => renderAuditReport(format === 'json' ? report : shown, format, context)
-    if (flags.quiet) {
+    // `--json` get the data as it is (JSON escapes control characters). Made on first use: a
+    // `--format json` run outside GitHub Actions needs none, after its last response.
+    let inert: AuditReport | undefined
+    const shown = (): AuditReport => (inert ??= inertDeep(report))
+    const render = (format: AuditFormat): string => renderAuditReport(format === 'json' ? report : shown(), format, context)
+    if (flags.output === undefined && this.jsonEnabled()) {
+      // `--json`: oclif prints the returned report, and this.log would print nothing, so no human
+      // format is rendered (a table of every finding, after the last response, thrown away).
+    } else if (flags.quiet) {
       const {renderAuditQuiet} = await import('../render/audit.js')
-      const lines = renderAuditQuiet(shown)
+      const lines = renderAuditQuiet(shown())
       if (lines !== '') this.log(lines)
     } else if (flags.output === undefined) {
       if (flags.format === 'table') {
-        this.log(renderAuditReport(shown, 'table', {...context, style: this.outputStyle(flags)}).replace(/\n$/, ''))
+        this.log(renderAuditReport(shown(), 'table', {...context, style: this.outputStyle(flags)}).replace(/\n$/, ''))
       } else {
-        // this.log is silenced under --json, where oclif prints the returned report instead.
         this.log(render(flags.format).replace(/\n$/, ''))
       }
     } else {
@@ -153,7 +157,7 @@ Formats: table (default), json, sarif (GitHub code scanning), markdown. In GitHu
     }
 
     if (ci.active && !flags.quiet && annotationsFitStdout({json: this.jsonEnabled(), format: flags.format, toFile: flags.output !== undefined})) {
-      const annotations = renderAnnotations(shown.findings, {pathPrefix: ci.pathPrefix})
+      const annotations = renderAnnotations(shown().findings, {pathPrefix: ci.pathPrefix})
       if (annotations !== '') this.log(annotations.replace(/\n$/, ''))
     }
 
