@@ -102,7 +102,10 @@ async function runChild(request: Request, bound: KeyringBound): Promise<Answer> 
     let child: ChildProcessWithoutNullStreams
     try {
       // node:child_process loads with the first keyring call, not at start-up.
-      child = process.getBuiltinModule('node:child_process').spawn(process.execPath, ['-e', CHILD], {stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true})
+      // NODE_OPTIONS stays behind: the child needs none of it, and a preload that prints would spoil its answer.
+      const env = {...process.env}
+      delete env['NODE_OPTIONS']
+      child = process.getBuiltinModule('node:child_process').spawn(process.execPath, ['-e', CHILD], {stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, env})
     } catch (error) {
       reject(new KeyringUnavailableError(`could not start the keyring process: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown error'}`))
       return

@@ -5,7 +5,7 @@
  * ends it as a DeadlineError, and afterwards no child, pipe or timer keeps the process alive.
  * Bounded by small timeouts (300 ms) and the test timeout.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -22,6 +22,7 @@ describe('the keyring in a child process', () => {
   let address: string
   const sockets = new Set<Socket>()
   const saved = process.env['DBUS_SESSION_BUS_ADDRESS']
+  const savedOptions = process.env['NODE_OPTIONS']
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'regctl-keyring-process-'))
@@ -38,6 +39,8 @@ describe('the keyring in a child process', () => {
   afterEach(() => {
     if (saved === undefined) delete process.env['DBUS_SESSION_BUS_ADDRESS']
     else process.env['DBUS_SESSION_BUS_ADDRESS'] = saved
+    if (savedOptions === undefined) delete process.env['NODE_OPTIONS']
+    else process.env['NODE_OPTIONS'] = savedOptions
   })
 
   afterAll(async () => {
@@ -92,6 +95,15 @@ describe('the keyring in a child process', () => {
   })
 
   it('no D-Bus at all: the library\'s failure comes back through the child, sorted into one line', async () => {
+    process.env['DBUS_SESSION_BUS_ADDRESS'] = `unix:path=${join(dir, 'absent')}`
+    const store = createKeyringStore(keyringProcessLoader({timeoutMs: 10_000}))
+    await expect(store.get('regctl', 'github.com')).rejects.toThrow('no Secret Service is running (a headless machine?)')
+  })
+
+  it('a NODE_OPTIONS preload that prints does not reach the child (its answer stays one JSON object)', async () => {
+    const preload = join(dir, 'noisy.cjs')
+    writeFileSync(preload, "process.stdout.write('noise from a preload\\n')\n")
+    process.env['NODE_OPTIONS'] = `--require=${preload}`
     process.env['DBUS_SESSION_BUS_ADDRESS'] = `unix:path=${join(dir, 'absent')}`
     const store = createKeyringStore(keyringProcessLoader({timeoutMs: 10_000}))
     await expect(store.get('regctl', 'github.com')).rejects.toThrow('no Secret Service is running (a headless machine?)')
