@@ -19,6 +19,8 @@ export type Sample = {
   stderr: string
   /** regctl (traced) only: */
   ttfrMs?: number
+  /** CPU (user + sys) spent before the first request: steadier than wall time on a loaded machine. */
+  cpuFirstMs?: number
   exitLagMs?: number
   requests?: number
   connections?: number
@@ -26,7 +28,7 @@ export type Sample = {
   maxRssMiB?: number
 }
 
-type Trace = {created: number[]; connected: unknown[]; completed: number[]; cpuAtExit: number; maxRssKiB: number}
+type Trace = {created: number[]; cpuAtFirstRequest: number; connected: unknown[]; completed: number[]; cpuAtExit: number; maxRssKiB: number}
 
 let traceCounter = 0
 
@@ -61,7 +63,7 @@ export async function measure(command: string, args: string[], env: NodeJS.Proce
   const last = trace.completed.length > 0 ? Math.max(...trace.completed) : undefined
   return {
     ...sample,
-    ...(first === undefined ? {} : {ttfrMs: first - started}),
+    ...(first === undefined ? {} : {ttfrMs: first - started, cpuFirstMs: trace.cpuAtFirstRequest}),
     ...(last === undefined ? {} : {exitLagMs: result.exited - last}),
     requests: trace.created.length,
     connections: trace.connected.length,

@@ -107,6 +107,7 @@ export async function benchSpeed(env: TestEnvironment, base: Side, change: Side)
       {measure: 'pull-check REF, wall (docker manifest inspect in the first column)', reference: ms(dockerWall), base: ms(baseWall), change: ms(changeWall), ratio: ratio(changeWall, baseWall)},
       {measure: '  ÷ docker manifest inspect', base: ratio(baseWall, dockerWall), change: ratio(changeWall, dockerWall), target: '≤ 3×'},
       {measure: '  time to first request', base: ms(med(one.base, (s) => s.ttfrMs)), change: ms(med(one.change, (s) => s.ttfrMs)), ratio: ratio(med(one.change, (s) => s.ttfrMs), med(one.base, (s) => s.ttfrMs)), target: '≤ 150 ms'},
+      {measure: '    CPU before it', base: ms(med(one.base, (s) => s.cpuFirstMs)), change: ms(med(one.change, (s) => s.cpuFirstMs)), ratio: ratio(med(one.change, (s) => s.cpuFirstMs), med(one.base, (s) => s.cpuFirstMs))},
       {measure: '  exit after the last response', base: ms(med(one.base, (s) => s.exitLagMs)), change: ms(med(one.change, (s) => s.exitLagMs)), target: '≤ 20 ms'},
       {measure: '  requests / connections', base: `${med(one.base, (s) => s.requests)} / ${med(one.base, (s) => s.connections)}`, change: `${med(one.change, (s) => s.requests)} / ${med(one.change, (s) => s.connections)}`},
     )
@@ -133,9 +134,11 @@ export async function benchSpeed(env: TestEnvironment, base: Side, change: Side)
       const wall = (k: 'base' | 'change') => med(samples[k], (s) => s.wallMs)
       const ttfr = (k: 'base' | 'change') => med(samples[k], (s) => s.ttfrMs)
       const lag = (k: 'base' | 'change') => med(samples[k], (s) => s.exitLagMs)
+      const cpuFirst = (k: 'base' | 'change') => med(samples[k], (s) => s.cpuFirstMs)
       rows.push(
         {measure: `${command.name}, wall`, base: ms(wall('base')), change: ms(wall('change')), ratio: ratio(wall('change'), wall('base'))},
         {measure: '  time to first request', base: ms(ttfr('base')), change: ms(ttfr('change')), ratio: ratio(ttfr('change'), ttfr('base')), target: '≤ 150 ms'},
+        {measure: '    CPU before it', base: ms(cpuFirst('base')), change: ms(cpuFirst('change')), ratio: ratio(cpuFirst('change'), cpuFirst('base'))},
         {measure: '  exit after the last response', base: ms(lag('base')), change: ms(lag('change')), target: '≤ 20 ms'},
       )
     }
