@@ -18,6 +18,7 @@
  * by its deadline leaves none behind.
  */
 import type {ChildProcessWithoutNullStreams} from 'node:child_process'
+import {statSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
 import {deadlineReached, requestBudgetMs, type RunDeadline} from '../lib/deadline.js'
@@ -83,6 +84,30 @@ export function keyringLocation(env: {DBUS_SESSION_BUS_ADDRESS?: string | undefi
   const address = env.DBUS_SESSION_BUS_ADDRESS?.trim()
   if (address) return ` (D-Bus session bus at ${address.replaceAll(/,?guid=[0-9a-f]*/gi, '').slice(0, 120)})`
   return env.XDG_RUNTIME_DIR ? ` (D-Bus session bus at ${env.XDG_RUNTIME_DIR.slice(0, 100)}/bus)` : ' (D-Bus session bus)'
+}
+
+/**
+ * True when, on Linux, there is no session bus to ask: `DBUS_SESSION_BUS_ADDRESS` is unset and
+ * `$XDG_RUNTIME_DIR/bus` is not a socket. Those are the places libdbus (inside @napi-rs/keyring)
+ * looks, and its X11 autolaunch fallback is compiled out ("Using X11 for dbus-daemon autolaunch was
+ * disabled at compile time"), so the library would fail with "no Secret Service" too: the caller
+ * says so without starting a child (a headless CI run of auth status or audit without a token).
+ */
+export function noSessionBus(
+  env: {DBUS_SESSION_BUS_ADDRESS?: string | undefined; XDG_RUNTIME_DIR?: string | undefined},
+  isSocket: (path: string) => boolean,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  if (platform !== 'linux' || env.DBUS_SESSION_BUS_ADDRESS?.trim()) return false
+  return !(env.XDG_RUNTIME_DIR?.trim() && isSocket(`${env.XDG_RUNTIME_DIR}/bus`))
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket()
+  } catch {
+    return false
+  }
 }
 
 function seconds(ms: number): string {
@@ -171,6 +196,11 @@ export function keyringProcessLoader(bound: KeyringBound): KeyringLoader {
   return async () => {
     const module = createRequire(import.meta.url).resolve('@napi-rs/keyring')
     const call = async (request: Omit<Request, 'module'>): Promise<Answer['value']> => {
+      // Pinned to the Secret Service with no bus at all: the library's own failure, without a child.
+      if (request.store === 'secret-service' && noSessionBus(childEnv(), isSocket)) {
+        throw new Error('no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset and XDG_RUNTIME_DIR has no bus socket')
+      }
+
       const answer = await runChild({...request, module}, bound)
       if (answer.load) throw new KeyringUnavailableError(`cannot load @napi-rs/keyring: ${(answer.error ?? '').split('\n')[0]?.slice(0, 120)}`)
       // The library's own message: lib/github/keyring.ts sorts it (no entry, no Secret Service, locked).

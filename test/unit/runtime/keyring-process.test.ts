@@ -14,7 +14,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {DeadlineError} from '../../../src/lib/errors.js'
 import {createKeyringStore, KeyringUnavailableError} from '../../../src/lib/github/keyring.js'
-import {keyringLocation, keyringProcessLoader} from '../../../src/runtime/keyring-process.js'
+import {keyringLocation, keyringProcessLoader, noSessionBus} from '../../../src/runtime/keyring-process.js'
 
 describe('the keyring in a child process', () => {
   let dir: string
@@ -107,6 +107,37 @@ describe('the keyring in a child process', () => {
     process.env['DBUS_SESSION_BUS_ADDRESS'] = `unix:path=${join(dir, 'absent')}`
     const store = createKeyringStore(keyringProcessLoader({timeoutMs: 10_000}))
     await expect(store.get('regctl', 'github.com')).rejects.toThrow('no Secret Service is running (a headless machine?)')
+  })
+})
+
+describe('noSessionBus', () => {
+  const socketAt = (path: string) => (candidate: string) => candidate === path
+  it.each([
+    ['no address, no runtime dir', {}, socketAt(''), 'linux', true],
+    ['no address, a runtime dir without a bus', {XDG_RUNTIME_DIR: '/run/user/1000'}, socketAt('/elsewhere'), 'linux', true],
+    ['no address, a bus socket in the runtime dir (libdbus uses it)', {XDG_RUNTIME_DIR: '/run/user/1000'}, socketAt('/run/user/1000/bus'), 'linux', false],
+    ['an address, even a dead one (the library decides)', {DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent'}, socketAt(''), 'linux', false],
+    ['not Linux', {}, socketAt(''), 'darwin', false],
+  ] as const)('%s', (_what, env, isSocket, platform, expected) => {
+    expect(noSessionBus(env, isSocket, platform)).toBe(expected)
+  })
+
+  it('without a bus the store says "no Secret Service", as the library does', async () => {
+    const saved = {bus: process.env['DBUS_SESSION_BUS_ADDRESS'], runtime: process.env['XDG_RUNTIME_DIR']}
+    const runtime = mkdtempSync(join(tmpdir(), 'regctl-no-bus-'))
+    try {
+      delete process.env['DBUS_SESSION_BUS_ADDRESS']
+      process.env['XDG_RUNTIME_DIR'] = runtime
+      const store = createKeyringStore(keyringProcessLoader({timeoutMs: 10_000}))
+      await expect(store.get('regctl', 'github.com')).rejects.toThrow(/^no Secret Service is running \(a headless machine\?\)$/)
+    } finally {
+      for (const [name, value] of [['DBUS_SESSION_BUS_ADDRESS', saved.bus], ['XDG_RUNTIME_DIR', saved.runtime]] as const) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+
+      rmSync(runtime, {recursive: true})
+    }
   })
 })
 
