@@ -70,7 +70,7 @@ export function createGitHubFetch(options: GitHubFetchOptions): GitHubFetch {
   const owned = options.dispatcher === undefined
   const getDispatcher = async (): Promise<Dispatcher> => {
     dispatcher ??= import('../lib/registry/transport.js').then(({createDispatcher}) =>
-      createDispatcher({insecureTls: false, connectTimeoutMs: options.connectTimeoutMs, ...proxyOption()}),
+      createDispatcher({insecureTls: false, connectTimeoutMs: options.connectTimeoutMs, ...proxyFromEnv()}),
     )
     return dispatcher
   }
@@ -105,7 +105,6 @@ export function createGitHubFetch(options: GitHubFetchOptions): GitHubFetch {
         throw new ProtocolError(redactUrl(url), 'redirect to an invalid Location')
       }
 
-      if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new ProtocolError(redactUrl(url), `redirect to an unsupported URL scheme ${next.protocol}`)
       if (next.origin !== url.origin) for (const name of ORIGIN_BOUND_HEADERS) delete headers[name]
       if (response.statusCode === 303 ? method !== 'GET' && method !== 'HEAD' : (response.statusCode === 301 || response.statusCode === 302) && method === 'POST') {
         method = 'GET'
@@ -125,14 +124,10 @@ export function createGitHubFetch(options: GitHubFetchOptions): GitHubFetch {
   }
 }
 
-function proxyOption(): {proxy?: {httpsProxy?: string; httpProxy?: string; noProxy?: string}} {
-  const {proxy} = proxyFromEnv()
-  return proxy ? {proxy} : {}
-}
-
 /**
- * Plain HTTP only to loopback (a local test server, a port-forward): anything else would put the
- * token, and the answers, on the wire in clear text. Checked on every hop, before connecting.
+ * HTTPS, or plain HTTP only to loopback (a local test server, a port-forward): anything else would
+ * put the token, and the answers, on the wire in clear text. Checked on every hop before connecting,
+ * so a redirect to another scheme (`file:`) or down to HTTP elsewhere stops here too.
  */
 function checkTransport(url: URL, headers: Record<string, string>): void {
   if (url.protocol === 'https:') return
